@@ -1,0 +1,89 @@
+"""Who may do what. Every write and every read of unpublished material takes a ``Principal``;
+the rules live here and nowhere else (pages and commands never decide access themselves).
+
+- an *initiative* imports only for itself and sees all of its own material;
+- a *funder* and an *evaluator* see stories shared with funders or the public report, and
+  see small numbers of others only suppressed;
+- an *admin* manages initiatives, accounts and submissions and reads what funders read;
+- the *public* audience (a public report) sees only stories marked for the public report.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from evaluation.errors import AccessDenied
+
+Role = Literal["initiative", "funder", "evaluator", "admin", "public"]
+ROLES: tuple[Role, ...] = ("initiative", "funder", "evaluator", "admin", "public")
+
+# story visibility codes (choices.yaml: visibility) each role may read, besides its own stories
+_STORY_AUDIENCE: dict[str, frozenset[str]] = {
+    "initiative": frozenset({"funders", "public"}),
+    "funder": frozenset({"funders", "public"}),
+    "evaluator": frozenset({"funders", "public"}),
+    "admin": frozenset({"funders", "public"}),
+    "public": frozenset({"public"}),
+}
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The acting person or process: a role and, for an initiative, which one."""
+
+    role: Role
+    initiative_id: str | None = None
+    name: str = ""
+
+    def __post_init__(self) -> None:
+        if self.role not in ROLES:
+            raise ValueError(f"unknown role {self.role!r}")
+        if self.role == "initiative" and not self.initiative_id:
+            raise ValueError("an initiative principal needs its initiative_id")
+
+    @property
+    def label(self) -> str:
+        return self.name or (
+            f"{self.role}:{self.initiative_id}" if self.initiative_id else self.role
+        )
+
+    def is_initiative(self, initiative_id: str) -> bool:
+        return self.role == "initiative" and self.initiative_id == initiative_id
+
+    def can_import_for(self, initiative_id: str) -> bool:
+        return self.role == "admin" or self.is_initiative(initiative_id)
+
+    def can_see_story(self, initiative_id: str, visibility: str, consent: bool = True) -> bool:
+        """Stories without recorded consent are never shown to anyone."""
+        if not consent:
+            return False
+        return self.is_initiative(initiative_id) or visibility in _STORY_AUDIENCE[self.role]
+
+    def sees_exact_counts_of(self, initiative_id: str) -> bool:
+        """Only the initiative itself sees its own small numbers unsuppressed."""
+        return self.is_initiative(initiative_id)
+
+    def can_read_raw(self, initiative_id: str) -> bool:
+        return self.role == "admin" or self.is_initiative(initiative_id)
+
+    def can_manage(self) -> bool:
+        return self.role == "admin"
+
+    def can_export(self) -> bool:
+        return self.role in ("evaluator", "funder", "admin")
+
+
+def require_import(principal: Principal, initiative_id: str) -> None:
+    if not principal.can_import_for(initiative_id):
+        raise AccessDenied("access.import_other", who=principal.label, initiative=initiative_id)
+
+
+def require_raw(principal: Principal, initiative_id: str) -> None:
+    if not principal.can_read_raw(initiative_id):
+        raise AccessDenied("access.raw_other", who=principal.label, initiative=initiative_id)
+
+
+def require_manage(principal: Principal) -> None:
+    if not principal.can_manage():
+        raise AccessDenied("access.admin_only", who=principal.label)

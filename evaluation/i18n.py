@@ -1,0 +1,52 @@
+"""User-facing strings, in Dutch and English, from ``evaluation/data/strings/*.yaml``.
+
+Each file maps a key to ``{nl: ..., en: ...}``; keys are unique across files. Texts are
+``str.format`` templates: ``t("problems.not_a_number.message", "nl", value="x")``.
+Keys are namespaced by file name: ``problems.yaml`` holds ``problems.<key>``, and so does
+``problems-safety.yaml`` (a part after ``-`` lets several modules keep their own file).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+import yaml
+
+from evaluation.catalogue import DATA_DIR, LANGS
+
+DEFAULT_LANG = "nl"
+
+
+def _flatten(prefix: str, node: Any, out: dict[str, dict[str, str]]) -> None:
+    if isinstance(node, dict) and set(node) <= set(LANGS) and node:
+        out[prefix] = {k: str(v) for k, v in node.items()}
+        return
+    if not isinstance(node, dict):
+        raise ValueError(f"{prefix}: expected a mapping with nl/en texts")
+    for key, child in node.items():
+        _flatten(f"{prefix}.{key}", child, out)
+
+
+@cache
+def strings() -> dict[str, dict[str, str]]:
+    """Every string key with its texts per language."""
+    out: dict[str, dict[str, str]] = {}
+    for path in sorted((DATA_DIR / "strings").glob("*.yaml")):
+        with path.open(encoding="utf-8") as fh:
+            data = yaml.safe_load(fh) or {}
+        part: dict[str, dict[str, str]] = {}
+        _flatten(path.stem.split("-")[0], data, part)
+        clash = set(part) & set(out)
+        if clash:
+            raise ValueError(f"{path.name}: keys defined twice: {sorted(clash)}")
+        out.update(part)
+    return out
+
+
+def t(key: str, lang: str = DEFAULT_LANG, **params: Any) -> str:
+    """The text for ``key`` in ``lang``, filled with ``params``. Unknown keys raise KeyError."""
+    if lang not in LANGS:
+        lang = DEFAULT_LANG
+    text = strings()[key][lang]
+    return text.format(**params) if params else text

@@ -1,0 +1,214 @@
+"""The validated data model: pandera schemas for the six report sections and the tidy form.
+
+The section schemas are built from ``data/sections.yaml`` (the single source of the workbook
+layout) and check the *normalised* frames a reader produces: choice values as codes, numbers as
+floats, dates as ``datetime.date``. Each failed check carries a stable name that the reader
+turns into a located ``Problem`` (see ``CHECK_CODES``). There is no target field anywhere.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from functools import cache
+
+import pandas as pd
+import pandera.pandas as pa
+
+from evaluation.catalogue import Column, load_catalogue
+from evaluation.model import TIDY_COLUMNS
+
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{1,63}$")
+OWN_PREFIXES = ("own_", "eigen_")
+
+# the problem code each named check produces
+CHECK_CODES = {
+    "not_nullable": "required_missing",
+    "choice": "unknown_choice",
+    "number": "not_a_number",
+    "non_negative": "negative_number",
+    "integer": "not_a_whole_number",
+    "date": "not_a_date",
+    "year": "implausible_year",
+    "id": "invalid_code",
+    "own_prefix": "own_indicator_prefix",
+    "unique": "duplicate_row",
+}
+
+
+def _blank(v: object) -> bool:
+    if v is None:
+        return True
+    if isinstance(v, float) and math.isnan(v):
+        return True
+    if v is pd.NA or v is pd.NaT:
+        return True
+    return isinstance(v, str) and not v.strip()
+
+
+def _element(name: str, fn, *, required: bool) -> pa.Check:
+    """An element-wise check that passes blanks (blanks are the ``required`` check's business)."""
+    return pa.Check(
+        lambda v: True if _blank(v) else bool(fn(v)),
+        element_wise=True,
+        name=name,
+        error=name,
+    )
+
+
+def _is_number(v: object) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+
+
+def _column_checks(col: Column) -> list[pa.Check]:
+    cat = load_catalogue()
+    checks: list[pa.Check] = []
+    t = col.type
+    if t == "choice":
+        codes = set(cat.choices(col.choices).codes)
+        checks.append(_element("choice", lambda v: str(v) in codes, required=col.required))
+    elif t in ("integer", "number"):
+        checks.append(_element("number", _is_number, required=col.required))
+        checks.append(
+            _element("non_negative", lambda v: not _is_number(v) or v >= 0, required=col.required)
+        )
+        if t == "integer":
+            checks.append(
+                _element(
+                    "integer",
+                    lambda v: not _is_number(v) or float(v).is_integer(),
+                    required=col.required,
+                )
+            )
+    elif t == "date":
+        checks.append(
+            _element(
+                "date",
+                lambda v: isinstance(v, dt.date) and not isinstance(v, dt.datetime),
+                required=col.required,
+            )
+        )
+    elif t == "year":
+        checks.append(
+            _element(
+                "year",
+                lambda v: _is_number(v) and 1900 <= v <= dt.date.today().year,
+                required=col.required,
+            )
+        )
+    elif t == "id":
+        checks.append(
+            _element("id", lambda v: bool(ID_PATTERN.match(str(v))), required=col.required)
+        )
+    return checks
+
+
+@cache
+def section_schema(section_code: str) -> pa.DataFrameSchema:
+    """The schema of one sheet's normalised frame (canonical column codes)."""
+    section = load_catalogue().section(section_code)
+    columns = {
+        col.code: pa.Column(
+            dtype=None,
+            # pandera reports a required blank as "not_nullable" (blanks reach it as None)
+            nullable=not col.required,
+            required=True,
+            checks=_column_checks(col),
+            title=col.code,
+        )
+        for col in section.columns
+    }
+    if section_code == "own_indicators":
+        columns["indicator"].checks.append(
+            _element(
+                "own_prefix",
+                lambda v: str(v).startswith(OWN_PREFIXES),
+                required=True,
+            )
+        )
+    return pa.DataFrameSchema(
+        columns, strict=False, coerce=False, name=section_code, title=section.names["en"]
+    )
+
+
+def validate_section(section_code: str, frame: pd.DataFrame) -> pa.errors.SchemaErrors | None:
+    """Run one section's schema lazily; the errors (with ``failure_cases``) or None."""
+    try:
+        section_schema(section_code).validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        return exc
+    return None
+
+
+# --- the tidy stored form -------------------------------------------------------------------
+
+
+def _tidy_schema(name: str, checks: dict[str, list[pa.Check]]) -> pa.DataFrameSchema:
+    return pa.DataFrameSchema(
+        {
+            c: pa.Column(dtype=None, nullable=True, required=True, checks=checks.get(c, []))
+            for c in TIDY_COLUMNS[name]
+        },
+        strict=True,
+        name=f"tidy_{name}",
+    )
+
+
+@cache
+def tidy_schemas() -> dict[str, pa.DataFrameSchema]:
+    cat = load_catalogue()
+
+    def isin(listname: str) -> list[pa.Check]:
+        return [pa.Check.isin(list(cat.choices(listname).codes), ignore_na=True)]
+
+    not_null = [pa.Check(lambda s: s.notna(), name="not_null")]
+    return {
+        "initiatives": _tidy_schema(
+            "initiatives",
+            {
+                "initiative_id": not_null,
+                "organisation_form": isin("organisation_forms"),
+                "primary_phase": isin("phases"),
+            },
+        ),
+        "observations": _tidy_schema(
+            "observations",
+            {
+                "initiative_id": not_null,
+                "indicator": not_null,
+                "dimension": isin("dimensions"),
+                "unit": isin("units"),
+                "phase": isin("phases"),
+                "value": [pa.Check.ge(0, ignore_na=True)],
+            },
+        ),
+        "own_indicators": _tidy_schema(
+            "own_indicators", {"dimension": isin("dimensions"), "unit": isin("units")}
+        ),
+        "stories": _tidy_schema(
+            "stories",
+            {
+                "voice": isin("voices"),
+                "phase": isin("phases"),
+                "visibility": isin("visibility"),
+                # a story is only ever stored with recorded consent
+                "consent_recorded": [pa.Check(lambda s: s.astype(bool), name="consent")],
+            },
+        ),
+        "network": _tidy_schema(
+            "network",
+            {
+                "partner_type": isin("partner_types"),
+                "relation": isin("relation_types"),
+                "count": [pa.Check.ge(0)],
+            },
+        ),
+        "reflections": _tidy_schema("reflections", {"question": isin("reflection_questions")}),
+    }
+
+
+def validate_dataset(dataset) -> None:
+    """Validate every frame of a tidy ``Dataset``; raise ``SchemaErrors`` at the first bad one."""
+    for name, frame in dataset.frames().items():
+        tidy_schemas()[name].validate(frame, lazy=True)
