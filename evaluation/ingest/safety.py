@@ -1,0 +1,402 @@
+"""File safety checks that run before any workbook is parsed.
+
+An uploaded file is untrusted. Before a reader (openpyxl, calamine) opens it, this module
+decides from its bytes alone whether it is a spreadsheet we can read, and refuses it with a
+stable problem code otherwise: too large, empty, an old ``.xls``, password-protected,
+macro-enabled, a binary ``.xlsb``, something else entirely, a zip bomb, or a sheet that
+claims a million rows. The checks look at signatures, the zip central directory and the first
+few kilobytes of each sheet, so they take milliseconds, and they never raise: a file that
+trips anything unexpected is refused as ``not_a_spreadsheet`` rather than crashing an upload.
+
+Known limits, on purpose:
+
+- An xlsx sheet's size is taken from its ``<dimension>`` element when present (every common
+  writer emits one); only a sheet without one is counted by a bounded streaming scan. A file
+  that lies in its dimension is still bounded by the uncompressed-size limit.
+- An ods sheet is counted by a bounded streaming scan of ``content.xml`` that counts
+  ``<table:table-row>`` elements; ``table:number-rows-repeated`` is not expanded, because
+  LibreOffice uses it for the empty rows below the data.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import struct
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+import defusedxml.ElementTree as SafeET
+
+from evaluation.problems import Problem
+
+MB = 1024 * 1024
+
+
+def _env_upload_mb(default: float = 20.0) -> float:
+    """The upload limit in MB from EVALUATION_MAX_UPLOAD_MB; a bad value keeps the default."""
+    raw = os.environ.get("EVALUATION_MAX_UPLOAD_MB", "").strip()
+    try:
+        value = float(raw) if raw else default
+    except ValueError:
+        return default
+    return value if value > 0 else default
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How big an upload may be. Generous for a quarterly report, small enough to stay safe."""
+
+    max_bytes: int = int(20 * MB)
+    max_uncompressed_bytes: int = 200 * MB
+    max_entries: int = 2_000
+    max_ratio: float = 100.0  # uncompressed / compressed, per member larger than ratio_floor
+    ratio_floor: int = 1 * MB  # tiny members may compress very well without harm
+    max_rows: int = 100_000  # per sheet
+    max_columns: int = 500  # per sheet
+
+
+def limits_from_env() -> Limits:
+    """The default limits, with the upload size from EVALUATION_MAX_UPLOAD_MB if set."""
+    return Limits(max_bytes=int(_env_upload_mb() * MB))
+
+
+DEFAULT_LIMITS = limits_from_env()
+
+OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_SIGNATURES = (b"PK\x03\x04", b"PK\x05\x06")
+ODS_MIMETYPE = "application/vnd.oasis.opendocument.spreadsheet"
+
+_HEAD_BYTES = 64 * 1024  # how much of a sheet we decompress to find its <dimension>
+_XML_META_MAX = 4 * MB  # workbook.xml, rels and content types larger than this are hostile
+
+_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s[^>]*?ref=\"([^\"]*)\"")
+_SHEET_DATA = re.compile(rb"<(?:\w+:)?sheetData[\s/>]")
+_XLSX_ROW = re.compile(rb"<(?:\w+:)?row(?=[\s/>])(?:[^>]{0,2000}?\sr=\"(\d{1,9})\")?")
+_ODS_TABLE_OR_ROW = re.compile(
+    rb"<table:table-row[\s/>]|<table:table\s[^>]{0,4000}?table:name=\"([^\"]{0,1000})\""
+)
+_CELL_REF = re.compile(r"^\$?([A-Za-z]{1,3})?\$?(\d{1,9})?$")
+
+
+def _refuse(code: str, **params: object) -> tuple[None, list[Problem]]:
+    return None, [Problem(code=code, severity="error", params=dict(params))]
+
+
+def check_file(
+    data: bytes, file_name: str | None, limits: Limits = DEFAULT_LIMITS
+) -> tuple[str | None, list[Problem]]:
+    """The detected format (``"xlsx"`` or ``"ods"``) and no problems, or ``None`` and why not.
+
+    Never raises: anything unexpected refuses the file as ``not_a_spreadsheet``.
+    """
+    try:
+        return _check(data, file_name, limits)
+    except Exception:  # a hostile file must never become a traceback
+        return _refuse("not_a_spreadsheet")
+
+
+def _check(data: bytes, file_name: str | None, limits: Limits) -> tuple[str | None, list[Problem]]:
+    if not data:
+        return _refuse("empty_file")
+    if len(data) > limits.max_bytes:
+        return _refuse(
+            "file_too_large",
+            size_mb=_mb(len(data)),
+            limit_mb=_mb(limits.max_bytes),
+        )
+    suffix = PurePosixPath((file_name or "").replace("\\", "/")).suffix.lower()
+    if suffix == ".xlsb":
+        return _refuse("binary_workbook")
+    if data.startswith(OLE2_SIGNATURE):
+        return _check_ole2(data)
+    if data.startswith(ZIP_SIGNATURES):
+        return _check_zip(data, suffix, limits)
+    if suffix == ".xlsm":
+        return _refuse("macro_enabled")
+    return _refuse("not_a_spreadsheet")
+
+
+def _mb(n: int) -> str:
+    """A size in MB as people write it: whole numbers without decimals."""
+    value = n / MB
+    return f"{value:.0f}" if value >= 10 or value == int(value) else f"{value:.1f}"
+
+
+# --- OLE2 compound files: legacy .xls and encrypted OOXML -----------------------------------
+
+
+def ole2_stream_names(data: bytes) -> set[str]:
+    """Names of the directory entries in an OLE2 compound file, found without a full parse.
+
+    A directory entry is 128 bytes, aligned to 128 in the sectors after the 512-byte header,
+    with a UTF-16LE name, its length in bytes (with the terminator) at offset 64 and its type
+    (1 storage, 2 stream, 5 root) at 66. We look for the names we care about with
+    ``bytes.find`` and keep a hit only where that structure holds, so a name that appears in
+    a stream's content does not count.
+    """
+    wanted = ("Workbook", "Book", "EncryptionInfo", "EncryptedPackage", "WordDocument")
+    found: set[str] = set()
+    for name in wanted:
+        needle = name.encode("utf-16-le") + b"\x00\x00"
+        start = 512
+        while True:
+            at = data.find(needle, start)
+            if at < 0:
+                break
+            start = at + 1
+            if (at - 512) % 128:
+                continue
+            entry = data[at : at + 128]
+            if len(entry) < 68:
+                break
+            (name_len,) = struct.unpack_from("<H", entry, 64)
+            if name_len == len(needle) and entry[66] in (1, 2, 5):
+                found.add(name)
+                break
+    return found
+
+
+def _check_ole2(data: bytes) -> tuple[str | None, list[Problem]]:
+    names = ole2_stream_names(data)
+    if {"EncryptionInfo", "EncryptedPackage"} & names:
+        return _refuse("encrypted_file")
+    if {"Workbook", "Book"} & names:
+        return _refuse("legacy_xls")
+    return _refuse("not_a_spreadsheet")
+
+
+# --- zip containers: xlsx and ods ------------------------------------------------------------
+
+
+def _check_zip(data: bytes, suffix: str, limits: Limits) -> tuple[str | None, list[Problem]]:
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+        return _refuse("not_a_spreadsheet")
+    with zf:
+        infos = zf.infolist()
+        bomb = _zip_bomb(infos, limits)
+        if bomb:
+            return bomb
+        names = {info.filename for info in infos}
+        if "xl/workbook.bin" in names or suffix == ".xlsb":
+            return _refuse("binary_workbook")
+        if "xl/workbook.xml" in names:
+            if suffix == ".xlsm" or _macro_enabled(zf, names):
+                return _refuse("macro_enabled")
+            problems = _xlsx_sheet_sizes(zf, names, limits)
+            return (None, problems) if problems else ("xlsx", [])
+        if _is_ods(zf, names):
+            problems = _ods_sheet_sizes(zf, limits)
+            return (None, problems) if problems else ("ods", [])
+        if suffix == ".xlsm":
+            return _refuse("macro_enabled")
+        return _refuse("not_a_spreadsheet")
+
+
+def _zip_bomb(infos: list[zipfile.ZipInfo], limits: Limits) -> tuple[None, list[Problem]] | None:
+    """Refuse from the central directory alone, before a single byte is decompressed."""
+    if len(infos) > limits.max_entries:
+        return _refuse("zip_bomb")
+    total = 0
+    for info in infos:
+        total += info.file_size
+        if total > limits.max_uncompressed_bytes:
+            return _refuse("zip_bomb")
+        if info.file_size > limits.ratio_floor and (
+            info.compress_size <= 0 or info.file_size / info.compress_size > limits.max_ratio
+        ):
+            return _refuse("zip_bomb")
+    return None
+
+
+def _read_small(zf: zipfile.ZipFile, name: str) -> bytes | None:
+    """A metadata member's bytes, or None when it is missing or too large to be genuine."""
+    try:
+        info = zf.getinfo(name)
+    except KeyError:
+        return None
+    if info.file_size > _XML_META_MAX:
+        raise ValueError(f"{name} is implausibly large")
+    with zf.open(info) as fh:
+        return fh.read(_XML_META_MAX + 1)
+
+
+def _macro_enabled(zf: zipfile.ZipFile, names: set[str]) -> bool:
+    if any(PurePosixPath(n).name.lower() == "vbaproject.bin" for n in names):
+        return True
+    content_types = _read_small(zf, "[Content_Types].xml")
+    if not content_types:
+        return False
+    root = SafeET.fromstring(content_types)
+    return any("macroenabled" in el.get("ContentType", "").lower() for el in root.iter())
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _sheet_parts(zf: zipfile.ZipFile, names: set[str]) -> list[tuple[str, str]]:
+    """(sheet name, part path) for each worksheet, in workbook order.
+
+    Falls back to the part names when the workbook's relationships cannot be followed, so a
+    sheet is never left unchecked.
+    """
+    parts: list[tuple[str, str]] = []
+    workbook = _read_small(zf, "xl/workbook.xml")
+    rels = _read_small(zf, "xl/_rels/workbook.xml.rels")
+    if workbook and rels:
+        targets: dict[str, str] = {}
+        for el in SafeET.fromstring(rels).iter():
+            if _local(el.tag) == "Relationship" and el.get("Id") and el.get("Target"):
+                target = el.get("Target", "")
+                path = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+                targets[el.get("Id", "")] = str(PurePosixPath(path))
+        for el in SafeET.fromstring(workbook).iter():
+            if _local(el.tag) != "sheet":
+                continue
+            rid = next((v for k, v in el.attrib.items() if _local(k) == "id"), None)
+            part = targets.get(rid or "")
+            if part in names:
+                parts.append((el.get("name", part), part))
+    seen = {part for _, part in parts}
+    for name in sorted(names):
+        if re.fullmatch(r"xl/worksheets/[^/]+\.xml", name) and name not in seen:
+            parts.append((PurePosixPath(name).stem, name))
+    return parts
+
+
+def _column_number(letters: str) -> int:
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + (ord(ch) - 64)
+    return n
+
+
+def _dimension_extent(ref: str) -> tuple[int, int] | None:
+    """(last row, last column) of a dimension ref such as ``A1:L1048576``; None if unreadable."""
+    last = ref.strip().split(":")[-1]
+    m = _CELL_REF.match(last)
+    if not m or not (m.group(1) or m.group(2)):
+        return None
+    cols = _column_number(m.group(1)) if m.group(1) else 16_384
+    rows = int(m.group(2)) if m.group(2) else 1_048_576
+    return rows, cols
+
+
+def _stream(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) -> Iterator[bytes]:
+    """A member's decompressed bytes in chunks, never more than the uncompressed limit."""
+    budget = limits.max_uncompressed_bytes
+    with zf.open(info) as fh:
+        while budget > 0:
+            chunk = fh.read(min(1 * MB, budget))
+            if not chunk:
+                return
+            budget -= len(chunk)
+            yield chunk
+
+
+def _too_large(sheet: str, rows: int, cols: int, limits: Limits) -> Problem | None:
+    if rows <= limits.max_rows and cols <= limits.max_columns:
+        return None
+    return Problem(
+        code="sheet_too_large",
+        severity="error",
+        params={
+            "sheet": sheet,
+            "rows": f"{rows:,}".replace(",", "."),
+            "max_rows": f"{limits.max_rows:,}".replace(",", "."),
+            "columns": cols,
+            "max_columns": limits.max_columns,
+        },
+    )
+
+
+def _xlsx_sheet_sizes(zf: zipfile.ZipFile, names: set[str], limits: Limits) -> list[Problem]:
+    problems: list[Problem] = []
+    for sheet, part in _sheet_parts(zf, names):
+        info = zf.getinfo(part)
+        with zf.open(info) as fh:
+            head = fh.read(_HEAD_BYTES)
+        # the dimension comes before sheetData; a match after it would be cell text
+        data_at = _SHEET_DATA.search(head)
+        m = _DIMENSION.search(head, 0, data_at.start() if data_at else len(head))
+        extent = _dimension_extent(m.group(1).decode("ascii", "replace")) if m else None
+        if extent is None:
+            extent = (_count_xlsx_rows(zf, info, limits), 0)
+        problem = _too_large(sheet, extent[0], extent[1], limits)
+        if problem:
+            problems.append(problem)
+    return problems
+
+
+def _count_xlsx_rows(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) -> int:
+    """The last row of a sheet without a dimension: a bounded streaming count of ``<row>``."""
+    count = last = 0
+    done = 0  # absolute offset up to which matches were counted
+    tail = b""
+    offset = 0  # absolute offset of buffer[0]
+    for chunk in _stream(zf, info, limits):
+        buffer = tail + chunk
+        for m in _XLSX_ROW.finditer(buffer):
+            start = offset + m.start()
+            if start < done:
+                continue  # counted in the previous chunk's pass over the tail
+            done = offset + m.end()
+            count += 1
+            if m.group(1):
+                last = max(last, int(m.group(1)))
+        keep = min(len(buffer), 2100)
+        tail = buffer[-keep:]
+        offset += len(buffer) - keep
+        if max(count, last) > limits.max_rows:
+            break
+    return max(count, last)
+
+
+def _is_ods(zf: zipfile.ZipFile, names: set[str]) -> bool:
+    if "content.xml" not in names:
+        return False
+    mimetype = _read_small(zf, "mimetype")
+    if mimetype is not None:
+        return mimetype.decode("ascii", "replace").strip() == ODS_MIMETYPE
+    manifest = _read_small(zf, "META-INF/manifest.xml")
+    return bool(manifest) and ODS_MIMETYPE.encode() in manifest
+
+
+def _ods_sheet_sizes(zf: zipfile.ZipFile, limits: Limits) -> list[Problem]:
+    """Rows per table in content.xml, by a bounded streaming scan (repeats not expanded)."""
+    info = zf.getinfo("content.xml")
+    counts: dict[str, int] = {}
+    current = ""
+    done = 0
+    tail = b""
+    offset = 0
+    for chunk in _stream(zf, info, limits):
+        buffer = tail + chunk
+        for m in _ODS_TABLE_OR_ROW.finditer(buffer):
+            start = offset + m.start()
+            if start < done:
+                continue  # counted in the previous chunk's pass over the tail
+            done = offset + m.end()
+            if m.group(1) is not None:
+                current = m.group(1).decode("utf-8", "replace")
+                counts.setdefault(current, 0)
+            else:
+                counts[current] = counts.get(current, 0) + 1
+        keep = min(len(buffer), 5200)
+        tail = buffer[-keep:]
+        offset += len(buffer) - keep
+    problems = []
+    for sheet, rows in counts.items():
+        problem = _too_large(sheet, rows, 0, limits)
+        if problem:
+            problems.append(problem)
+    return problems
+
+
+__all__ = ["DEFAULT_LIMITS", "Limits", "check_file", "limits_from_env", "ole2_stream_names"]
