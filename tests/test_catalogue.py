@@ -16,6 +16,7 @@ import yaml
 from conftest import ROOT, need_system
 
 from evaluation.catalogue import DATA_DIR, LANGS, load_catalogue
+from evaluation.i18n import t
 
 CATALOGUE = load_catalogue()
 RAW = yaml.safe_load((DATA_DIR / "indicators.yaml").read_text(encoding="utf-8"))
@@ -219,3 +220,28 @@ def test_quote_check_tolerates_line_breaks_but_not_changed_words() -> None:
     assert _normalise("de anderkant van de vluchte-lingen weg") in text
     assert _normalise("de andere kant") not in text
     assert _normalise("van de vluchtelingen, weg") not in text
+
+
+# --- the "About the framework" texts -----------------------------------------------------------
+
+ABOUT_KEYS = [
+    "title",
+    "intro",
+    "source",
+    "phases.intro",
+    *(f"phases.{code}" for code in CATALOGUE.choices("phases").codes),
+    "relational_autonomy",
+    "no_targets",
+    "many_voices",
+    "small_numbers",
+    "reading_profile",
+    "reading_guide",
+]
+
+
+@pytest.mark.parametrize("key", ABOUT_KEYS)
+def test_about_page_text_exists_in_both_languages(key: str) -> None:
+    """The About page and the report's reading guide explain every phase and every rule."""
+    for lang in LANGS:
+        assert _filled(t(f"about.{key}", lang)), f"about.{key}: no {lang} text"
+    assert t(f"about.{key}", "nl") != t(f"about.{key}", "en")
