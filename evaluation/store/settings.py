@@ -1,0 +1,80 @@
+"""Where the store lives and how to talk to it safely.
+
+The URL comes from, in order: the argument, ``EVALUATION_DATABASE_URL``, ``[database] url``
+in ``evaluation.toml`` in the working directory, else an embedded SQLite file
+``./data/evaluation.sqlite``. SQLite is tuned for many processes writing one file: WAL
+journal (readers never block the writer), a long ``busy_timeout``, and ``BEGIN IMMEDIATE``
+for write transactions so a writer waits for the lock up front instead of failing half way
+with "database is locked" when it upgrades a read lock.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
+
+ENV_VAR = "EVALUATION_DATABASE_URL"
+CONFIG_FILE = "evaluation.toml"
+DEFAULT_SQLITE = Path("data") / "evaluation.sqlite"
+# milliseconds SQLite waits for a lock before it gives up (the retry loop adds more)
+BUSY_TIMEOUT_MS = 30_000
+# execution option read by the "begin" hook: "IMMEDIATE" for write transactions in SQLite
+BEGIN_MODE = "evaluation_begin_mode"
+
+
+def resolve_url(url: str | None = None) -> str:
+    """The database URL to use (see the module docstring for the order)."""
+    if url:
+        return url
+    if os.environ.get(ENV_VAR):
+        return os.environ[ENV_VAR]
+    config = Path.cwd() / CONFIG_FILE
+    if config.is_file():
+        with config.open("rb") as fh:
+            configured = tomllib.load(fh).get("database", {}).get("url")
+        if configured:
+            return str(configured)
+    path = (Path.cwd() / DEFAULT_SQLITE).resolve()
+    return f"sqlite:///{path}"
+
+
+def is_sqlite(url: str) -> bool:
+    return make_url(url).get_backend_name() == "sqlite"
+
+
+def make_engine(url: str) -> Engine:
+    """An engine with the settings this store relies on (see the module docstring)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        # several app replicas: keep few connections each, and check them before use
+        return create_engine(url, pool_size=5, max_overflow=5, pool_pre_ping=True)
+    if parsed.database and parsed.database != ":memory:":
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    # a file connection is cheap to open; NullPool keeps no handle across fork/spawn and
+    # releases the file as soon as a transaction ends
+    engine = create_engine(
+        url, poolclass=NullPool, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000}
+    )
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+        # take transaction control away from the sqlite3 module: the "begin" hook emits BEGIN
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = FULL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn) -> None:  # type: ignore[no-untyped-def]
+        mode = conn.get_execution_options().get(BEGIN_MODE, "")
+        conn.exec_driver_sql(f"BEGIN {mode}".strip())
+
+    return engine

@@ -1,0 +1,812 @@
+"""The store: every upload kept as an immutable submission, the current state derived.
+
+Rules (the design brief's "nothing is lost"):
+
+- One transaction per import: a submission, its raw file and its tidy rows are stored all
+  together or not at all.
+- A rejected upload is recorded with its problems and its raw bytes, and no data.
+- A new accepted submission for the same initiative and period *supersedes* the earlier one,
+  which stays readable through its submission id. The current state is the latest accepted
+  submission per initiative and period.
+- The same file (same SHA-256) for the same initiative while it is current is recognised:
+  status ``duplicate``, an audit line, nothing new stored. Identical bytes are stored once.
+- Nothing is deleted or updated in place; the one exception is ``submissions.superseded_by``,
+  set once when a newer submission replaces one.
+- Every import, rejection, supersession, duplicate, refusal and raw read is in the audit log.
+
+Concurrency: SQLite write transactions start with ``BEGIN IMMEDIATE`` (one writer at a time,
+waiting on ``busy_timeout``) and are retried with backoff when the lock still cannot be had.
+PostgreSQL imports for one initiative are serialised with a transaction-scoped advisory lock,
+and a partial unique index guarantees one current submission per initiative and period.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import random
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, TypeVar
+
+import pandas as pd
+from sqlalchemy import Connection, Engine, Table, func, select, text
+from sqlalchemy.exc import OperationalError
+
+from evaluation import access
+from evaluation.access import Principal
+from evaluation.catalogue import fold
+from evaluation.errors import AccessDenied, UserError
+from evaluation.model import PERIOD_COLUMNS, TIDY_COLUMNS, Dataset, Report
+from evaluation.problems import Problem, has_errors
+from evaluation.schemas import ID_PATTERN
+from evaluation.store import migrate
+from evaluation.store.settings import BEGIN_MODE, make_engine, resolve_url
+from evaluation.store.tables import (
+    TIDY_TABLES,
+    AuditEntry,
+    Blob,
+    Initiative,
+    Profile,
+    Submission,
+)
+
+Status = Literal["accepted", "rejected", "duplicate"]
+T = TypeVar("T")
+
+SUBMISSION_COLUMNS = [
+    "submission_id",
+    "initiative_id",
+    "period",
+    "status",
+    "file_name",
+    "sha256",
+    "uploaded_by",
+    "uploaded_role",
+    "uploaded_at",
+    "superseded_by",
+    "n_errors",
+    "n_warnings",
+]
+AUDIT_COLUMNS = ["at", "actor", "role", "action", "submission_id", "initiative_id", "detail"]
+SAMPLE_PRINCIPAL = Principal("admin", name="sample-data")
+# tests set this to a file path: the import writes the file and sleeps inside its transaction
+# after inserting rows, so a test can kill the process there (crash safety)
+PAUSE_ENV = "EVALUATION_TEST_PAUSE_IN_IMPORT"
+_RETRIES = 12
+
+_S = Submission.__table__
+_B = Blob.__table__
+_I = Initiative.__table__
+_A = AuditEntry.__table__
+_P = Profile.__table__
+
+
+@dataclass
+class ImportOutcome:
+    """What happened to one upload (what the CLI prints and the upload page shows)."""
+
+    submission_id: int | None
+    status: Status
+    problems: list[Problem] = field(default_factory=list)
+    superseded: list[int] = field(default_factory=list)
+    initiative_id: str | None = None
+    period: str | None = None
+    unreadable: bool = False  # the file could not be read as a workbook at all
+
+
+def _ingest(data: bytes, file_name: str) -> Any:
+    """Read and validate a workbook (``evaluation.ingest``): an object with ``report``,
+    ``problems`` and ``unreadable``."""
+    from evaluation.ingest import read_workbook
+
+    return read_workbook(data, file_name)
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _jsonable(value: Any) -> Any:
+    if value is None or isinstance(value, (str, bool, int)):
+        return value
+    if isinstance(value, float):
+        return None if value != value else value  # NaN is not JSON
+    if hasattr(value, "item"):  # numpy scalars
+        return _jsonable(value.item())
+    return str(value)
+
+
+def problem_to_json(p: Problem) -> dict[str, Any]:
+    """The stored form of a problem: everything needed to render it again in either language."""
+    return {
+        "code": p.code,
+        "severity": p.severity,
+        "sheet": p.sheet,
+        "cell": p.cell,
+        "column": p.column,
+        "value": _jsonable(p.value),
+        "params": {str(k): _jsonable(v) for k, v in (p.params or {}).items()},
+    }
+
+
+def problem_from_json(d: dict[str, Any]) -> Problem:
+    return Problem(
+        code=d["code"],
+        severity=d.get("severity", "error"),
+        sheet=d.get("sheet"),
+        cell=d.get("cell"),
+        column=d.get("column"),
+        value=d.get("value"),
+        params=dict(d.get("params") or {}),
+    )
+
+
+_QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
+
+
+def period_bounds(label: str) -> tuple[dt.date, dt.date]:
+    """First and last day of a period given as ``2025-Q1``, ``2025-01-15/2025-03-31`` or a
+    single ISO date."""
+    label = label.strip()
+    m = _QUARTER.match(label)
+    if m:
+        year, q = int(m.group(1)), int(m.group(2))
+        start = dt.date(year, 3 * q - 2, 1)
+        nxt = dt.date(year + (q == 4), (3 * q) % 12 + 1, 1)
+        return start, nxt - dt.timedelta(days=1)
+    try:
+        if "/" in label:
+            a, b = label.split("/", 1)
+            return dt.date.fromisoformat(a), dt.date.fromisoformat(b)
+        day = dt.date.fromisoformat(label)
+    except ValueError:
+        raise UserError("store.bad_period", period=label) from None
+    return day, day
+
+
+def _records(frame: pd.DataFrame, columns: list[str]) -> list[dict[str, Any]]:
+    """Rows as plain Python values (None for blanks) for an executemany insert."""
+    if frame.empty:
+        return []
+    out = frame[columns].astype(object)
+    out = out.where(out.notna(), None)
+    rows = out.to_dict("records")
+    for row in rows:
+        for k, v in row.items():
+            if hasattr(v, "item") and not isinstance(v, (str, bytes)):
+                row[k] = v.item()
+    return rows
+
+
+def _retryable(exc: OperationalError) -> bool:
+    msg = str(exc.orig).lower() if exc.orig is not None else str(exc).lower()
+    if "database is locked" in msg or "database is busy" in msg:
+        return True
+    code = getattr(exc.orig, "sqlstate", None)
+    return code in ("40001", "40P01", "55P03")
+
+
+class Store:
+    """The versioned store. Open with ``Store.open(url)``; see the module docstring."""
+
+    def __init__(self, engine: Engine, url: str) -> None:
+        self.engine = engine
+        self.url = url
+        self.dialect = engine.dialect.name
+
+    # --- opening -----------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, url: str | None = None) -> Store:
+        """Connect, then create or upgrade the schema (or refuse a foreign schema version)."""
+        resolved = resolve_url(url)
+        engine = make_engine(resolved)
+        try:
+            migrate.upgrade(engine)
+        except BaseException:
+            engine.dispose()
+            raise
+        return cls(engine, resolved)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def schema_revision(self) -> str | None:
+        with self.engine.connect() as conn:
+            return migrate.current_revision(conn)
+
+    # --- transactions ------------------------------------------------------------------
+
+    def _write(self, work: Callable[[Connection], T]) -> T:
+        """Run ``work`` in one write transaction, retried with backoff while the database is
+        locked by another writer (never surfaced to the user as "database is locked")."""
+        delay = 0.05
+        for attempt in range(_RETRIES):
+            try:
+                with self.engine.connect() as conn:
+                    conn = conn.execution_options(**{BEGIN_MODE: "IMMEDIATE"})
+                    with conn.begin():
+                        return work(conn)
+            except OperationalError as exc:
+                if not _retryable(exc):
+                    raise
+                if attempt == _RETRIES - 1:
+                    raise UserError("store.busy") from exc
+                time.sleep(delay * (1 + random.random()))
+                delay = min(delay * 2, 2.0)
+        raise AssertionError("unreachable")
+
+    def _read(self, work: Callable[[Connection], T]) -> T:
+        """Run ``work`` in one read transaction: a consistent snapshot."""
+        with self.engine.connect() as conn, conn.begin():
+            return work(conn)
+
+    def _audit(
+        self,
+        conn: Connection,
+        principal: Principal,
+        action: str,
+        submission_id: int | None = None,
+        initiative_id: str | None = None,
+        detail: str | None = None,
+    ) -> None:
+        conn.execute(
+            _A.insert().values(
+                at=_now(),
+                actor=principal.label,
+                role=principal.role,
+                action=action,
+                submission_id=submission_id,
+                initiative_id=initiative_id,
+                detail=detail,
+            )
+        )
+
+    def _insert_ignore(self, conn: Connection, table: Table, values: dict[str, Any]) -> None:
+        """Insert unless a row with the same primary key exists (the database decides)."""
+        if self.dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        conn.execute(insert(table).values(**values).on_conflict_do_nothing())
+
+    def _lock_initiative(self, conn: Connection, initiative_id: str) -> None:
+        """Serialise imports for one initiative across app replicas (PostgreSQL); SQLite's
+        ``BEGIN IMMEDIATE`` already serialises every writer."""
+        if self.dialect == "postgresql":
+            conn.execute(
+                text("SELECT pg_advisory_xact_lock(hashtextextended(:k, 0))"),
+                {"k": f"evaluation-initiative:{initiative_id}"},
+            )
+
+    def _next_submission_id(self, conn: Connection) -> int:
+        if self.dialect == "postgresql":
+            return int(
+                conn.execute(
+                    text("SELECT nextval(pg_get_serial_sequence('submissions', 'id'))")
+                ).scalar_one()
+            )
+        # SQLite: this transaction holds the write lock, so max + 1 is ours
+        return int(conn.execute(select(func.coalesce(func.max(_S.c.id), 0))).scalar_one()) + 1
+
+    # --- state -------------------------------------------------------------------------
+
+    def is_empty(self) -> bool:
+        """True for a fresh database: no submission, no initiative and no audit line (so a
+        database initialised on purpose without sample data is never filled with it)."""
+
+        def work(conn: Connection) -> bool:
+            return all(conn.execute(select(t.c[0]).limit(1)).first() is None for t in (_S, _I, _A))
+
+        return self._read(work)
+
+    def sample_folder(self) -> Path:
+        here = Path(__file__).resolve().parents[2] / "sample_data"
+        return here if here.is_dir() else Path.cwd() / "sample_data"
+
+    def load_sample_data(self, folder: Path | None = None) -> int:
+        """Import ``sample_data/**/*.xlsx`` (oldest period first); the number newly accepted.
+        Running it again adds nothing: the files are recognised as duplicates."""
+        folder = folder or self.sample_folder()
+        count = 0
+        for path in sorted(folder.glob("**/*.xlsx")):
+            outcome = self.import_workbook(path.read_bytes(), path.name, SAMPLE_PRINCIPAL)
+            count += outcome.status == "accepted"
+        return count
+
+    def ensure_initialised(self, with_sample_data: bool = True) -> None:
+        """What the dashboard calls on start: the schema exists (``open``) and a fresh database
+        is filled with the sample data (or marked initialised without it)."""
+        if not self.is_empty():
+            return
+        loaded = self.load_sample_data() if with_sample_data else 0
+        self._write(
+            lambda conn: self._audit(
+                conn,
+                SAMPLE_PRINCIPAL if loaded else Principal("admin", name="init"),
+                "init",
+                detail=f"sample submissions: {loaded}",
+            )
+        )
+
+    # --- imports -----------------------------------------------------------------------
+
+    def import_workbook(
+        self,
+        data: bytes,
+        file_name: str,
+        principal: Principal,
+        initiative_id: str | None = None,
+    ) -> ImportOutcome:
+        """Read, validate and store one uploaded workbook (see the module docstring)."""
+        sha = hashlib.sha256(data).hexdigest()
+        dup = self._current_with_sha(sha, initiative_id or principal.initiative_id)
+        if dup is not None:
+            self._guard(principal, dup[1], file_name)
+            return self._record_duplicate(principal, dup[0], dup[1], sha, file_name)
+        result = _ingest(data, file_name)
+        report = result.report if not result.unreadable else None
+        problems = list(result.problems)
+        return self.store_report(
+            data, file_name, principal, report, problems, initiative_id, bool(result.unreadable)
+        )
+
+    def _current_with_sha(self, sha: str, initiative_id: str | None) -> tuple[int, str] | None:
+        """The current submission with these exact bytes (for this initiative, if given)."""
+
+        def work(conn: Connection) -> tuple[int, str] | None:
+            q = select(_S.c.id, _S.c.initiative_id).where(
+                _S.c.sha256 == sha, _S.c.status == "accepted", _S.c.superseded_by.is_(None)
+            )
+            if initiative_id:
+                q = q.where(_S.c.initiative_id == initiative_id)
+            rows = conn.execute(q).all()
+            return (rows[0][0], rows[0][1]) if len(rows) == 1 else None
+
+        return self._read(work)
+
+    def _guard(self, principal: Principal, initiative_id: str | None, file_name: str) -> None:
+        """The access check for an import; a refusal is itself audited."""
+        try:
+            if initiative_id:
+                access.require_import(principal, initiative_id)
+            else:
+                access.require_manage(principal)
+        except AccessDenied:
+            self._write(
+                lambda conn: self._audit(
+                    conn, principal, "denied", None, initiative_id, f"import {file_name}"
+                )
+            )
+            raise
+
+    def _record_duplicate(
+        self, principal: Principal, submission_id: int, initiative_id: str, sha: str, name: str
+    ) -> ImportOutcome:
+        def work(conn: Connection) -> ImportOutcome:
+            row = conn.execute(
+                select(_S.c.period, _S.c.problems).where(_S.c.id == submission_id)
+            ).one()
+            self._audit(conn, principal, "duplicate", submission_id, initiative_id, f"{name} {sha}")
+            return ImportOutcome(
+                submission_id,
+                "duplicate",
+                [problem_from_json(p) for p in row.problems],
+                [],
+                initiative_id,
+                row.period,
+            )
+
+        return self._write(work)
+
+    def store_report(
+        self,
+        data: bytes,
+        file_name: str,
+        principal: Principal,
+        report: Report | None,
+        problems: list[Problem],
+        initiative_id: str | None = None,
+        unreadable: bool = False,
+    ) -> ImportOutcome:
+        """Store an upload whose workbook has been read: accepted when ``report`` is given and
+        ``problems`` hold no error, else rejected. (The benchmark calls this directly to time
+        storage alone.)"""
+        problems = list(problems)
+        workbook_id = report.initiative_id if report is not None else None
+        if workbook_id:
+            self._guard(principal, workbook_id, file_name)
+        target = initiative_id or workbook_id or principal.initiative_id
+        if target != workbook_id:
+            self._guard(principal, target, file_name)
+        if initiative_id and workbook_id and initiative_id != workbook_id:
+            problems.append(
+                Problem(
+                    "initiative_mismatch",
+                    value=workbook_id,
+                    params={"expected": initiative_id},
+                )
+            )
+        sha = hashlib.sha256(data).hexdigest()
+        if report is None or has_errors(problems):
+            return self._write(
+                lambda conn: self._store_rejected(
+                    conn, data, sha, file_name, principal, target, report, problems, unreadable
+                )
+            )
+        return self._write(
+            lambda conn: self._store_accepted(
+                conn, data, sha, file_name, principal, report, problems
+            )
+        )
+
+    def _submission_values(
+        self,
+        sha: str,
+        file_name: str,
+        principal: Principal,
+        initiative_id: str | None,
+        report: Report | None,
+        status: str,
+        problems: list[Problem],
+    ) -> dict[str, Any]:
+        period = None
+        start = end = None
+        if report is not None:
+            try:
+                start, end, period = report.period_start, report.period_end, report.period
+            except (AttributeError, TypeError, ValueError, KeyError):
+                start = end = period = None
+        return {
+            "initiative_id": initiative_id,
+            "period_start": start,
+            "period_end": end,
+            "period": period,
+            "status": status,
+            "file_name": file_name[:255],
+            "sha256": sha,
+            "uploaded_by": principal.label[:200],
+            "uploaded_role": principal.role,
+            "uploaded_at": _now(),
+            "superseded_by": None,
+            "problems": [problem_to_json(p) for p in problems],
+            "n_errors": sum(p.severity == "error" for p in problems),
+            "n_warnings": sum(p.severity == "warning" for p in problems),
+        }
+
+    def _store_rejected(
+        self,
+        conn: Connection,
+        data: bytes,
+        sha: str,
+        file_name: str,
+        principal: Principal,
+        initiative_id: str | None,
+        report: Report | None,
+        problems: list[Problem],
+        unreadable: bool,
+    ) -> ImportOutcome:
+        self._insert_ignore(conn, _B, {"sha256": sha, "size": len(data), "data": data})
+        values = self._submission_values(
+            sha, file_name, principal, initiative_id, report, "rejected", problems
+        )
+        new_id = conn.execute(_S.insert().values(**values).returning(_S.c.id)).scalar_one()
+        self._audit(
+            conn,
+            principal,
+            "reject",
+            new_id,
+            initiative_id,
+            f"{file_name}: {values['n_errors']} errors",
+        )
+        return ImportOutcome(
+            new_id, "rejected", problems, [], initiative_id, values["period"], unreadable
+        )
+
+    def _store_accepted(
+        self,
+        conn: Connection,
+        data: bytes,
+        sha: str,
+        file_name: str,
+        principal: Principal,
+        report: Report,
+        problems: list[Problem],
+    ) -> ImportOutcome:
+        ini = report.initiative_id
+        name = str(report.profile.iloc[0]["name"])[:200]
+        self._insert_ignore(
+            conn,
+            _I,
+            {"initiative_id": ini, "name": name, "added_at": _now(), "added_by": principal.label},
+        )
+        self._lock_initiative(conn, ini)
+        same = conn.execute(
+            select(_S.c.id).where(
+                _S.c.initiative_id == ini,
+                _S.c.sha256 == sha,
+                _S.c.status == "accepted",
+                _S.c.superseded_by.is_(None),
+            )
+        ).first()
+        if same is not None:
+            self._audit(conn, principal, "duplicate", same[0], ini, f"{file_name} {sha}")
+            return ImportOutcome(same[0], "duplicate", problems, [], ini, report.period)
+
+        new_id = self._next_submission_id(conn)
+        older = [
+            r[0]
+            for r in conn.execute(
+                select(_S.c.id).where(
+                    _S.c.initiative_id == ini,
+                    _S.c.period_start == report.period_start,
+                    _S.c.period_end == report.period_end,
+                    _S.c.status == "accepted",
+                    _S.c.superseded_by.is_(None),
+                )
+            )
+        ]
+        if older:
+            # the one update the store ever makes: point the replaced submission at its successor
+            conn.execute(_S.update().where(_S.c.id.in_(older)).values(superseded_by=new_id))
+        self._insert_ignore(conn, _B, {"sha256": sha, "size": len(data), "data": data})
+        values = self._submission_values(
+            sha, file_name, principal, ini, report, "accepted", problems
+        )
+        conn.execute(_S.insert().values(id=new_id, **values))
+
+        known = {}
+        for rid, rname in conn.execute(select(_I.c.initiative_id, _I.c.name)):
+            known[fold(rname)] = rid
+            known[fold(rid)] = rid
+        dataset = report.to_tidy(submission_id=new_id, known_initiatives=known)
+        for frame_name, table in TIDY_TABLES.items():
+            cols = [c for c in TIDY_COLUMNS[frame_name] if c not in PERIOD_COLUMNS]
+            rows = _records(dataset.frames()[frame_name], cols)
+            if rows:
+                for row in rows:
+                    row["submission_id"] = new_id
+                conn.execute(table.insert(), rows)
+            if os.environ.get(PAUSE_ENV):
+                Path(os.environ[PAUSE_ENV]).write_text(str(new_id))
+                time.sleep(600)
+
+        self._audit(conn, principal, "import", new_id, ini, f"{file_name} {report.period}")
+        for old in older:
+            self._audit(conn, principal, "supersede", old, ini, f"superseded by {new_id}")
+        return ImportOutcome(new_id, "accepted", problems, older, ini, report.period)
+
+    # --- reads -------------------------------------------------------------------------
+
+    def _current(
+        self,
+        initiative_ids: list[str] | None,
+        period_from: str | None,
+        period_to: str | None,
+    ) -> Any:
+        q = select(
+            _S.c.id, _S.c.initiative_id, _S.c.period_start, _S.c.period_end, _S.c.period
+        ).where(_S.c.status == "accepted", _S.c.superseded_by.is_(None))
+        if initiative_ids is not None:
+            q = q.where(_S.c.initiative_id.in_(list(initiative_ids)))
+        if period_from:
+            q = q.where(_S.c.period_end >= period_bounds(period_from)[0])
+        if period_to:
+            q = q.where(_S.c.period_start <= period_bounds(period_to)[1])
+        return q.subquery("cur")
+
+    def current_dataset(
+        self,
+        principal: Principal,
+        initiative_ids: list[str] | None = None,
+        period_from: str | None = None,
+        period_to: str | None = None,
+    ) -> Dataset:
+        """The current state: the latest accepted submission per initiative and period, as a
+        tidy ``Dataset``. Stories are filtered by ``principal.can_see_story``; nothing else is
+        filtered here (small numbers are the analysis layer's business)."""
+
+        def work(conn: Connection) -> dict[str, pd.DataFrame]:
+            cur = self._current(initiative_ids, period_from, period_to)
+            frames = {}
+            for name, table in TIDY_TABLES.items():
+                own_cols = [c for c in TIDY_COLUMNS[name] if c not in PERIOD_COLUMNS]
+                if name == "initiatives":
+                    own_cols = [c for c in own_cols if c != "initiative_id"]
+                q = (
+                    select(
+                        cur.c.initiative_id,
+                        cur.c.period_start,
+                        cur.c.period_end,
+                        cur.c.period,
+                        cur.c.id.label("submission_id"),
+                        *[table.c[c] for c in own_cols],
+                    )
+                    .join_from(table, cur, table.c.submission_id == cur.c.id)
+                    .order_by(cur.c.initiative_id, cur.c.period_start, table.c.id)
+                )
+                rows = conn.execute(q).all()
+                frames[name] = pd.DataFrame(
+                    [tuple(r) for r in rows],
+                    columns=["initiative_id", *PERIOD_COLUMNS[1:], *own_cols],
+                )
+            frames["_known"] = self._known_names(conn)
+            return frames
+
+        frames = self._read(work)
+        known = frames.pop("_known")
+        empty = Dataset.empty().frames()
+        out: dict[str, pd.DataFrame] = {}
+        for name, cols in TIDY_COLUMNS.items():
+            frame = frames[name]
+            if name == "initiatives":
+                frame = frame.sort_values(["period_end", "submission_id"]).drop_duplicates(
+                    "initiative_id", keep="last"
+                )
+                frame = frame.assign(_key=frame["name"].map(lambda n: fold(n or "")))
+                frame = frame.sort_values(["_key", "initiative_id"])
+            if name == "stories" and not frame.empty:
+                frame = frame[self._story_mask(principal, frame)]
+            if name == "network" and not frame.empty:
+                missing = frame["partner_initiative_id"].isna() & (
+                    frame["partner_type"] == "initiative"
+                )
+                if missing.any():
+                    filled = frame.loc[missing, "partner"].map(lambda p: known.get(fold(p)))
+                    frame = frame.copy()
+                    frame.loc[missing, "partner_initiative_id"] = filled
+            out[name] = frame[cols].reset_index(drop=True) if not frame.empty else empty[name]
+        return Dataset(**out)
+
+    @staticmethod
+    def _story_mask(principal: Principal, stories: pd.DataFrame) -> pd.Series:
+        """Which stories this principal may read, decided by ``access`` for each distinct
+        (initiative, visibility, consent) combination."""
+        keys = list(
+            zip(
+                stories["initiative_id"],
+                stories["visibility"],
+                stories["consent_recorded"].astype(bool),
+                strict=True,
+            )
+        )
+        allowed = {k: principal.can_see_story(k[0], k[1], k[2]) for k in set(keys)}
+        return pd.Series([allowed[k] for k in keys], index=stories.index, dtype=bool)
+
+    def _known_names(self, conn: Connection) -> dict[str, str]:
+        """Folded id and name (registered and every profile name) -> initiative id."""
+        known: dict[str, str] = {}
+        for rid, rname in conn.execute(select(_I.c.initiative_id, _I.c.name)):
+            known[fold(rname)] = rid
+        q = select(_S.c.initiative_id, _P.c.name).join_from(_P, _S, _P.c.submission_id == _S.c.id)
+        for rid, rname in conn.execute(q.where(_S.c.status == "accepted").order_by(_S.c.id)):
+            if rname:
+                known[fold(rname)] = rid
+        for rid in set(known.values()):
+            known[fold(rid)] = rid
+        return known
+
+    def submissions(self, principal: Principal, initiative_id: str | None = None) -> pd.DataFrame:
+        """Every submission (accepted, superseded or rejected), newest first. An admin sees
+        all; an initiative only its own; other roles are refused."""
+        if principal.role == "initiative":
+            if initiative_id and initiative_id != principal.initiative_id:
+                raise AccessDenied(
+                    "store.read_other", who=principal.label, initiative=initiative_id
+                )
+            initiative_id = principal.initiative_id
+        else:
+            access.require_manage(principal)
+        q = select(
+            _S.c.id.label("submission_id"), *[_S.c[c] for c in SUBMISSION_COLUMNS[1:]]
+        ).order_by(_S.c.id.desc())
+        if initiative_id:
+            q = q.where(_S.c.initiative_id == initiative_id)
+        rows = self._read(lambda conn: conn.execute(q).all())
+        frame = pd.DataFrame([tuple(r) for r in rows], columns=SUBMISSION_COLUMNS)
+        frame["superseded_by"] = frame["superseded_by"].astype("Int64")
+        return frame
+
+    def _submission_row(self, conn: Connection, submission_id: int) -> Any:
+        row = conn.execute(select(_S).where(_S.c.id == int(submission_id))).first()
+        if row is None:
+            raise UserError("store.unknown_submission", submission_id=submission_id)
+        return row
+
+    def _require_own(self, principal: Principal, initiative_id: str | None) -> None:
+        if initiative_id is None or not principal.can_read_raw(initiative_id):
+            if principal.can_manage():
+                return
+            raise AccessDenied(
+                "store.read_other", who=principal.label, initiative=initiative_id or "?"
+            )
+
+    def submission_problems(self, principal: Principal, submission_id: int) -> list[Problem]:
+        """The problems found in one submission (its initiative or an admin)."""
+        row = self._read(lambda conn: self._submission_row(conn, submission_id))
+        self._require_own(principal, row.initiative_id)
+        return [problem_from_json(p) for p in row.problems]
+
+    def raw(self, principal: Principal, submission_id: int) -> tuple[str, bytes]:
+        """The file name and the exact bytes that were uploaded (the read is audited)."""
+        row = self._read(lambda conn: self._submission_row(conn, submission_id))
+        if row.initiative_id:
+            access.require_raw(principal, row.initiative_id)
+        else:
+            access.require_manage(principal)
+
+        def work(conn: Connection) -> bytes:
+            data = conn.execute(select(_B.c.data).where(_B.c.sha256 == row.sha256)).scalar_one()
+            self._audit(conn, principal, "raw_read", row.id, row.initiative_id, row.file_name)
+            return bytes(data)
+
+        return row.file_name, self._write(work)
+
+    def audit(self, principal: Principal) -> pd.DataFrame:
+        """The audit trail, oldest first (admins only)."""
+        access.require_manage(principal)
+        q = select(*[_A.c[c] for c in AUDIT_COLUMNS]).order_by(_A.c.id)
+        rows = self._read(lambda conn: conn.execute(q).all())
+        frame = pd.DataFrame([tuple(r) for r in rows], columns=AUDIT_COLUMNS)
+        frame["submission_id"] = frame["submission_id"].astype("Int64")
+        return frame
+
+    def initiatives(self, principal: Principal) -> pd.DataFrame:
+        """Initiative ids and names (the latest profile's name where there is one), in the
+        neutral order of their names."""
+
+        def work(conn: Connection) -> list[tuple[str, str]]:
+            names = {
+                rid: rname for rid, rname in conn.execute(select(_I.c.initiative_id, _I.c.name))
+            }
+            latest = (
+                select(_S.c.initiative_id, _P.c.name)
+                .join_from(_P, _S, _P.c.submission_id == _S.c.id)
+                .where(_S.c.status == "accepted", _S.c.superseded_by.is_(None))
+                .order_by(_S.c.period_end, _S.c.id)
+            )
+            for rid, rname in conn.execute(latest):
+                if rname:
+                    names[rid] = rname
+            return list(names.items())
+
+        rows = self._read(work)
+        rows.sort(key=lambda r: (fold(r[1]), r[0]))
+        return pd.DataFrame(rows, columns=["initiative_id", "name"])
+
+    def add_initiative(self, principal: Principal, initiative_id: str, name: str) -> None:
+        """Register an initiative (admins only)."""
+        access.require_manage(principal)
+        if not ID_PATTERN.match(initiative_id or ""):
+            raise UserError("store.invalid_initiative_id", initiative=initiative_id)
+        if not (name or "").strip():
+            raise UserError("store.initiative_name_missing", initiative=initiative_id)
+
+        def work(conn: Connection) -> None:
+            exists = conn.execute(
+                select(_I.c.initiative_id).where(_I.c.initiative_id == initiative_id)
+            ).first()
+            if exists:
+                raise UserError("store.initiative_exists", initiative=initiative_id)
+            conn.execute(
+                _I.insert().values(
+                    initiative_id=initiative_id,
+                    name=name.strip()[:200],
+                    added_at=_now(),
+                    added_by=principal.label,
+                )
+            )
+            self._audit(conn, principal, "add_initiative", None, initiative_id, name.strip())
+
+        self._write(work)

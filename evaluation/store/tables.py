@@ -1,0 +1,243 @@
+"""The stored form: tables for initiatives, submissions (with their raw files), the tidy rows
+each accepted submission contributes, and the audit trail.
+
+Rules the schema keeps (see ``store.py`` for the code that keeps them):
+
+- rows are only ever inserted; the one column ever updated is ``submissions.superseded_by``,
+  set once when a newer accepted submission for the same initiative and period arrives;
+- identical raw files are stored once, in ``blobs``, keyed by their SHA-256;
+- at most one *current* submission (accepted, not superseded) per initiative and period,
+  guaranteed by a partial unique index, so two app replicas cannot both make one current;
+- there is no target column anywhere.
+
+The tidy tables hold the columns of ``evaluation.model.TIDY_COLUMNS`` except the period
+columns (initiative, period, submission), which they take from their submission.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """A timestamp stored as naive UTC and read back as an aware UTC datetime (SQLite keeps
+    no zone, PostgreSQL does; both then read the same)."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is not None:
+            value = value.astimezone(dt.UTC)
+        return value.replace(tzinfo=None)
+
+    def process_result_value(self, value: Any, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=dt.UTC)
+        return value.astimezone(dt.UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+def _submission_fk() -> Mapped[int]:
+    return mapped_column(ForeignKey("submissions.id"), index=True)
+
+
+class Initiative(Base):
+    """An initiative in the programme (added by an admin, or by its first accepted upload).
+    Its row is also what PostgreSQL locks to serialise imports for one initiative."""
+
+    __tablename__ = "initiatives"
+    initiative_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    added_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    added_by: Mapped[str] = mapped_column(String(200))
+
+
+class Blob(Base):
+    """An uploaded file's exact bytes, stored once however often it is uploaded."""
+
+    __tablename__ = "blobs"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int] = mapped_column(Integer)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class Submission(Base):
+    """One upload: who, when, which file, the validation result; accepted or rejected."""
+
+    __tablename__ = "submissions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    initiative_id: Mapped[str | None] = mapped_column(String(64))
+    period_start: Mapped[dt.date | None] = mapped_column(Date)
+    period_end: Mapped[dt.date | None] = mapped_column(Date)
+    period: Mapped[str | None] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16))  # accepted | rejected
+    file_name: Mapped[str] = mapped_column(String(255))
+    sha256: Mapped[str] = mapped_column(ForeignKey("blobs.sha256"), index=True)
+    uploaded_by: Mapped[str] = mapped_column(String(200))
+    uploaded_role: Mapped[str] = mapped_column(String(16))
+    uploaded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    # the one column ever updated: set once, to the accepted submission that replaced this one
+    superseded_by: Mapped[int | None] = mapped_column(
+        ForeignKey("submissions.id", deferrable=True, initially="DEFERRED")
+    )
+    problems: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    n_errors: Mapped[int] = mapped_column(Integer)
+    n_warnings: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = (
+        Index("ix_submissions_initiative_period", "initiative_id", "period_start", "period_end"),
+        # the current state: at most one accepted, not superseded submission per period
+        Index(
+            "uq_submissions_current",
+            "initiative_id",
+            "period_start",
+            "period_end",
+            unique=True,
+            sqlite_where=text("status = 'accepted' AND superseded_by IS NULL"),
+            postgresql_where=text("status = 'accepted' AND superseded_by IS NULL"),
+        ),
+    )
+
+
+class Profile(Base):
+    """The Profile sheet of an accepted submission (``TIDY_COLUMNS['initiatives']``)."""
+
+    __tablename__ = "profiles"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    submission_id: Mapped[int] = _submission_fk()
+    name: Mapped[str | None] = mapped_column(Text)
+    city: Mapped[str | None] = mapped_column(Text)
+    founded_year: Mapped[int | None] = mapped_column(Integer)
+    organisation_form: Mapped[str | None] = mapped_column(String(64))
+    primary_phase: Mapped[str | None] = mapped_column(String(32))
+    secondary_phases: Mapped[str | None] = mapped_column(String(100))
+    mission: Mapped[str | None] = mapped_column(Text)
+    intentions: Mapped[str | None] = mapped_column(Text)
+    written_with: Mapped[str | None] = mapped_column(String(64))
+
+
+class Observation(Base):
+    __tablename__ = "observations"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    submission_id: Mapped[int] = _submission_fk()
+    indicator: Mapped[str] = mapped_column(String(100))
+    dimension: Mapped[str | None] = mapped_column(String(32))
+    unit: Mapped[str | None] = mapped_column(String(32))
+    own: Mapped[bool] = mapped_column(Boolean)
+    phase: Mapped[str | None] = mapped_column(String(32))
+    activity_type: Mapped[str | None] = mapped_column(String(100))
+    value: Mapped[float | None] = mapped_column(Float)
+    numerator: Mapped[float | None] = mapped_column(Float)
+    denominator: Mapped[float | None] = mapped_column(Float)
+    text_value: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class OwnIndicator(Base):
+    __tablename__ = "own_indicators"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    submission_id: Mapped[int] = _submission_fk()
+    indicator: Mapped[str] = mapped_column(String(100))
+    label: Mapped[str | None] = mapped_column(Text)
+    definition: Mapped[str | None] = mapped_column(Text)
+    dimension: Mapped[str | None] = mapped_column(String(32))
+    unit: Mapped[str | None] = mapped_column(String(32))
+    phase: Mapped[str | None] = mapped_column(String(32))
+
+
+class Story(Base):
+    __tablename__ = "stories"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    submission_id: Mapped[int] = _submission_fk()
+    story_no: Mapped[int] = mapped_column(Integer)
+    date: Mapped[dt.date | None] = mapped_column(Date)
+    title: Mapped[str | None] = mapped_column(Text)
+    text: Mapped[str | None] = mapped_column(Text)
+    voice: Mapped[str | None] = mapped_column(String(32))
+    phase: Mapped[str | None] = mapped_column(String(32))
+    themes: Mapped[str | None] = mapped_column(Text)
+    why_it_matters: Mapped[str | None] = mapped_column(Text)
+    consent_recorded: Mapped[bool] = mapped_column(Boolean)
+    visibility: Mapped[str] = mapped_column(String(32))
+
+
+class NetworkLink(Base):
+    __tablename__ = "network"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    submission_id: Mapped[int] = _submission_fk()
+    partner: Mapped[str] = mapped_column(Text)
+    partner_initiative_id: Mapped[str | None] = mapped_column(String(64))
+    partner_type: Mapped[str | None] = mapped_column(String(32))
+    relation: Mapped[str | None] = mapped_column(String(32))
+    count: Mapped[int | None] = mapped_column(Integer)
+    phase: Mapped[str | None] = mapped_column(String(32))
+    description: Mapped[str | None] = mapped_column(Text)
+
+
+class Reflection(Base):
+    __tablename__ = "reflections"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    submission_id: Mapped[int] = _submission_fk()
+    question: Mapped[str] = mapped_column(String(64))
+    answer: Mapped[str | None] = mapped_column(Text)
+    self_view: Mapped[int | None] = mapped_column(Integer)
+
+
+class AuditEntry(Base):
+    """One line of the audit trail: import, reject, supersede, duplicate, denied, raw_read,
+    init, add_initiative."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    actor: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(16))
+    action: Mapped[str] = mapped_column(String(32))
+    submission_id: Mapped[int | None] = mapped_column(Integer)
+    initiative_id: Mapped[str | None] = mapped_column(String(64))
+    detail: Mapped[str | None] = mapped_column(Text)
+
+
+# tidy frame name (model.TIDY_COLUMNS) -> the table that stores it
+TIDY_TABLES = {
+    "initiatives": Profile.__table__,
+    "observations": Observation.__table__,
+    "own_indicators": OwnIndicator.__table__,
+    "stories": Story.__table__,
+    "network": NetworkLink.__table__,
+    "reflections": Reflection.__table__,
+}
