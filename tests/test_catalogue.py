@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ROOT, need_system
+from conftest import ROOT
 
 from evaluation.catalogue import DATA_DIR, LANGS, load_catalogue
 from evaluation.i18n import t
@@ -22,7 +22,7 @@ CATALOGUE = load_catalogue()
 RAW = yaml.safe_load((DATA_DIR / "indicators.yaml").read_text(encoding="utf-8"))
 SNAPSHOT = Path(__file__).parent / "data" / "catalogue_codes.txt"
 # In a checkout the report sits in shared/seed beside the repository (CI copies it there).
-SEED_GLOB = "*.txt"
+SEED_GLOB = "*.txt"  # the report is seed/000_7c69f33c901fcd43.txt
 SEED_DIR = ROOT.parent / "shared" / "seed"
 
 INDICATOR_IDS = [i.code for i in CATALOGUE.indicators]
@@ -184,12 +184,13 @@ def _normalise(text: str) -> str:
 
 @pytest.fixture(scope="module")
 def report() -> str:
+    """The report's text, normalised; skipped when shared/seed is not beside the repository."""
     files = sorted(SEED_DIR.glob(SEED_GLOB)) if SEED_DIR.is_dir() else []
-    need_system(
-        "the source report (shared/seed/*.txt)",
-        bool(files),
-        f"expected beside the repository at {SEED_DIR}; quotes cannot be checked without it",
-    )
+    if not files:
+        pytest.skip(
+            f"the source report (shared/seed/{SEED_GLOB}) is not beside the repository at "
+            f"{SEED_DIR}; quotes cannot be checked without it"
+        )
     return _normalise("\n".join(f.read_text(encoding="utf-8") for f in files))
 
 
