@@ -1,0 +1,207 @@
+"""Continuity: how people are handed on between initiatives, phases and formal organisations.
+
+The report's continuity is the network holding the pieces of a newcomer's path together.
+Flows come from the Network sheet's ``referral_in`` / ``referral_out`` ties.
+
+Decisions:
+
+- A flow's direction: ``referral_out`` runs from the reporting initiative to the partner,
+  ``referral_in`` from the partner to the reporting initiative.
+- **No double counting.** When both initiatives of the programme report the same hand-over
+  (A's ``referral_out`` to B and B's ``referral_in`` from A, in the same period), each side's
+  rows are summed and the flow takes the *larger* of the two sides: both describe the same
+  people, and the larger count is the one a side cannot have missed.
+- Phases: a programme initiative's side of a flow is its primary phase. A formal
+  organisation's (or other outside partner's) side is the phase written on the network row,
+  or, when blank, the reporting initiative's primary phase (a hand-over within its phase).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from evaluation.access import Principal
+from evaluation.analysis._common import (
+    FORMAL_PARTNER_TYPES,
+    blank,
+    choice_codes,
+    in_period,
+    initiative_ids,
+    names,
+    neutral_sort,
+    sorted_periods,
+)
+from evaluation.analysis.suppression import suppress
+from evaluation.model import Dataset
+
+FLOW_COLUMNS = [
+    "period",
+    "from_id",
+    "from_label",
+    "from_kind",
+    "from_phase",
+    "to_id",
+    "to_label",
+    "to_kind",
+    "to_phase",
+    "people",
+]
+PHASE_FLOW_COLUMNS = ["period", "from_phase", "to_phase", "people"]
+FORMAL_LINK_COLUMNS = ["initiative_id", "name", "partner_type", "n_partners", "n_ties", "relations"]
+
+
+def _primary(ds: Dataset) -> dict[str, str | None]:
+    ini = ds.initiatives
+    return {
+        str(i): (None if blank(p) else str(p))
+        for i, p in zip(ini["initiative_id"], ini["primary_phase"], strict=True)
+    }
+
+
+def _raw_flows(ds: Dataset) -> pd.DataFrame:
+    """One row per referral network row, oriented from sender to receiver."""
+    net = ds.network[ds.network["relation"].isin(["referral_in", "referral_out"])]
+    nm = names(ds)
+    primary = _primary(ds)
+    rows = []
+    for _, r in net.iterrows():
+        me = str(r["initiative_id"])
+        pid = None if blank(r["partner_initiative_id"]) else str(r["partner_initiative_id"])
+        my_side = {
+            "id": me,
+            "label": nm.get(me, me),
+            "kind": "initiative",
+            "phase": primary.get(me),
+        }
+        if pid is not None:
+            partner_phase = primary.get(pid) or (None if blank(r["phase"]) else r["phase"])
+            other = {"id": pid, "label": nm.get(pid, str(r["partner"])), "kind": "initiative"}
+        else:
+            partner_phase = primary.get(me) if blank(r["phase"]) else r["phase"]
+            other = {"id": None, "label": str(r["partner"]).strip(), "kind": r["partner_type"]}
+        other["phase"] = partner_phase
+        src, dst = (my_side, other) if r["relation"] == "referral_out" else (other, my_side)
+        rows.append(
+            {
+                "period": r["period"],
+                "reporter": me,
+                "from_id": src["id"],
+                "from_label": src["label"],
+                "from_kind": src["kind"],
+                "from_phase": src["phase"],
+                "to_id": dst["id"],
+                "to_label": dst["label"],
+                "to_kind": dst["kind"],
+                "to_phase": dst["phase"],
+                "people": float(r["count"]),
+            }
+        )
+    return pd.DataFrame(rows, columns=["reporter", *FLOW_COLUMNS])
+
+
+def _flows(ds: Dataset, period: str | None) -> pd.DataFrame:
+    raw = _raw_flows(ds)
+    raw = in_period(raw, period)
+    if not len(raw):
+        return pd.DataFrame(columns=FLOW_COLUMNS)
+    keys = [c for c in FLOW_COLUMNS if c != "people"]
+    filled = raw.astype({c: object for c in keys}).fillna({c: "" for c in keys})
+    per_side = filled.groupby(["reporter", *keys], sort=False, dropna=False)["people"].sum()
+    # both sides of a hand-over between programme initiatives: the larger side counts
+    flows = per_side.groupby(level=keys, sort=False).max().reset_index()
+    flows = flows.replace({c: {"": None} for c in keys})
+    return flows[FLOW_COLUMNS]
+
+
+def referral_flows(ds: Dataset, viewer: Principal, period: str | None = None) -> pd.DataFrame:
+    """People handed on between initiatives, phases and formal organisations.
+
+    One row per sender, receiver and period, with ``people`` (protected for ``viewer``:
+    withheld as "<5" with ``people_suppressed`` unless the viewer is one of the two sides).
+    Order: sender name, receiver name, period.
+    """
+    flows = _flows(ds, period)
+    flows = neutral_sort(
+        flows,
+        text=["from_label", "to_label"],
+        period=["period"],
+        periods=sorted_periods(ds),
+        order=["from_label", "to_label", "period"],
+    )
+    return suppress(
+        flows,
+        viewer,
+        ["people"],
+        group_columns=[["from_label", "period"], ["to_label", "period"]],
+        owner_columns=("from_id", "to_id"),
+    )
+
+
+def phase_flows(ds: Dataset, viewer: Principal, period: str | None = None) -> pd.DataFrame:
+    """People handed on from phase to phase, per period (for a Sankey), protected for viewer.
+
+    Flows whose phase on either side is unknown are left out.
+    """
+    flows = _flows(ds, period)
+    flows = flows[flows["from_phase"].notna() & flows["to_phase"].notna()]
+    agg = (
+        flows.groupby(["period", "from_phase", "to_phase"], sort=False)["people"]
+        .sum()
+        .reset_index()
+        if len(flows)
+        else pd.DataFrame(columns=PHASE_FLOW_COLUMNS)
+    )
+    agg = neutral_sort(
+        agg[PHASE_FLOW_COLUMNS],
+        phase=["from_phase", "to_phase"],
+        period=["period"],
+        periods=sorted_periods(ds),
+        order=["from_phase", "to_phase", "period"],
+    )
+    return suppress(
+        agg,
+        viewer,
+        ["people"],
+        group_columns=[["from_phase", "period"], ["to_phase", "period"]],
+        owner_columns=(),
+    )
+
+
+def formal_links(ds: Dataset, period: str | None = None) -> pd.DataFrame:
+    """Per initiative and formal partner type: the ties that bridge to the formal field.
+
+    ``n_partners`` counts different organisations, ``n_ties`` different organisation and
+    relation pairs, ``relations`` lists the relation codes. Every formal partner type appears
+    for every initiative, zeros included, so that absent bridges are visible too.
+    """
+    net = in_period(ds.network, period)
+    net = net[net["partner_type"].isin(FORMAL_PARTNER_TYPES)]
+    nm = names(ds)
+    relation_order = choice_codes("relation_types")
+    rows = []
+    for i in initiative_ids(ds):
+        mine = net[net["initiative_id"] == i]
+        for pt in FORMAL_PARTNER_TYPES:
+            sub = mine[mine["partner_type"] == pt]
+            partners = sub["partner"].astype(str).str.strip().str.casefold()
+            rel = sorted(
+                set(sub["relation"]),
+                key=lambda c: relation_order.index(c) if c in relation_order else 99,
+            )
+            rows.append(
+                {
+                    "initiative_id": i,
+                    "name": nm.get(i, i),
+                    "partner_type": pt,
+                    "n_partners": int(partners.nunique()),
+                    "n_ties": int(len(set(zip(partners, sub["relation"], strict=True)))),
+                    "relations": ";".join(rel),
+                }
+            )
+    frame = pd.DataFrame(rows, columns=FORMAL_LINK_COLUMNS)
+    return neutral_sort(
+        frame,
+        text=["name", "initiative_id"],
+        choice={"partner_type": FORMAL_PARTNER_TYPES},
+        order=["name", "initiative_id", "partner_type"],
+    )

@@ -1,0 +1,220 @@
+"""The network of initiatives and partners: positions, not rankings.
+
+Relational autonomy asks for each initiative's meaning for the others. Here that is shown as a
+position: which part of the network it belongs to, how many ties it has of each kind (formal
+organisations, other initiatives), and whether it *bridges* parts that would otherwise be apart.
+No centrality score is published and nothing is ordered by one.
+
+Decisions:
+
+- Nodes: programme initiatives (node id = initiative id; a partner row that names a programme
+  initiative is linked to it) and outside partners (node id ``partner:<type>:<folded name>``).
+- "Bridges" = the initiative is an articulation point of the undirected initiative-partner
+  graph after partners tied to only one initiative are set aside (such a partner hangs off
+  its initiative; it is not a separate part of the network the initiative connects).
+- Components are numbered 1, 2, ... in the order of the first member name, not by size.
+"""
+
+from __future__ import annotations
+
+import networkx as nx
+import pandas as pd
+
+from evaluation.access import Principal
+from evaluation.analysis._common import (
+    FORMAL_PARTNER_TYPES,
+    blank,
+    choice_codes,
+    in_period,
+    initiative_ids,
+    names,
+    neutral_sort,
+)
+from evaluation.analysis.suppression import small_number_threshold
+from evaluation.catalogue import fold
+from evaluation.model import Dataset
+
+REFERRALS = ("referral_in", "referral_out")
+CHANGE_COLUMNS = ["initiative_id", "name", "partner", "partner_type", "relation", "change"]
+COMPONENT_COLUMNS = ["component", "node", "kind", "label", "partner_type"]
+
+
+def _partner_node(row: pd.Series) -> str:
+    if not blank(row["partner_initiative_id"]):
+        return str(row["partner_initiative_id"])
+    return f"partner:{row['partner_type']}:{fold(row['partner'])}"
+
+
+def build_graph(
+    ds: Dataset, period: str | None = None, viewer: Principal | None = None
+) -> nx.MultiDiGraph:
+    """Initiatives and partners as a directed multigraph, one edge per tie and relation.
+
+    Edges run from the reporting initiative to the partner (key = relation) with ``relation``,
+    ``count`` (summed over the periods taken) and ``periods``. Given a ``viewer``, a referral
+    edge's count of people under the threshold is withheld (``count`` None and
+    ``count_suppressed`` True) unless the viewer is one of its two ends.
+    """
+    g = nx.MultiDiGraph()
+    nm = names(ds)
+    for i in initiative_ids(ds):
+        g.add_node(i, kind="initiative", partner_type="initiative", label=nm.get(i, i))
+    net = in_period(ds.network, period)
+    for _, r in net.iterrows():
+        src = str(r["initiative_id"])
+        dst = _partner_node(r)
+        if dst not in g:
+            if dst.startswith("partner:"):
+                g.add_node(
+                    dst,
+                    kind="partner",
+                    partner_type=r["partner_type"],
+                    label=str(r["partner"]).strip(),
+                )
+            else:
+                g.add_node(
+                    dst, kind="initiative", partner_type="initiative", label=nm.get(dst, dst)
+                )
+        rel = r["relation"]
+        if g.has_edge(src, dst, key=rel):
+            e = g.edges[src, dst, rel]
+            e["count"] += int(r["count"])
+            e["periods"] = sorted(set(e["periods"]) | {r["period"]})
+        else:
+            g.add_edge(
+                src, dst, key=rel, relation=rel, count=int(r["count"]), periods=[r["period"]]
+            )
+    limit = small_number_threshold()
+    for u, v, data in g.edges(data=True):
+        data["count_suppressed"] = False
+        if viewer is None or data["relation"] not in REFERRALS:
+            continue
+        if viewer.sees_exact_counts_of(u) or viewer.sees_exact_counts_of(v):
+            continue
+        if 0 < data["count"] < limit:
+            data["count"] = None
+            data["count_suppressed"] = True
+    return g
+
+
+def _simple(g: nx.MultiDiGraph) -> nx.Graph:
+    return nx.Graph(g.to_undirected())
+
+
+def _bridging(g: nx.MultiDiGraph) -> set[str]:
+    und = _simple(g)
+    inits = {n for n, k in und.nodes(data="kind") if k == "initiative"}
+    hanging = [
+        n for n, k in und.nodes(data="kind") if k == "partner" and len(set(und[n]) & inits) <= 1
+    ]
+    core = und.copy()
+    core.remove_nodes_from(hanging)
+    return {n for n in nx.articulation_points(core) if n in inits}
+
+
+def _component_ids(g: nx.MultiDiGraph) -> dict[str, int]:
+    und = _simple(g)
+    labels = nx.get_node_attributes(und, "label")
+    comps = [
+        sorted(c, key=lambda n: (fold(labels.get(n, n)), n)) for c in nx.connected_components(und)
+    ]
+    comps.sort(key=lambda c: (fold(labels.get(c[0], c[0])), c[0]))
+    return {n: k for k, comp in enumerate(comps, start=1) for n in comp}
+
+
+def components(ds: Dataset, period: str | None = None) -> pd.DataFrame:
+    """Every node with the part (connected component) of the network it belongs to.
+
+    Order: component, then kind (initiatives first), then label.
+    """
+    g = build_graph(ds, period)
+    comp = _component_ids(g)
+    rows = [
+        {
+            "component": comp[n],
+            "node": n,
+            "kind": d["kind"],
+            "label": d["label"],
+            "partner_type": d["partner_type"],
+        }
+        for n, d in g.nodes(data=True)
+    ]
+    frame = pd.DataFrame(rows, columns=COMPONENT_COLUMNS)
+    if not len(frame):
+        return frame
+    frame = frame.sort_values(
+        ["component", "kind", "label", "node"],
+        key=lambda s: s.map(fold) if s.name in ("label", "node") else s,
+        kind="stable",
+    )
+    return frame.reset_index(drop=True)
+
+
+def network_positions(ds: Dataset, period: str | None = None) -> pd.DataFrame:
+    """Per initiative: its part of the network, its ties by partner type, and whether it bridges.
+
+    ``ties_<type>`` counts different partners of that type (in either direction),
+    ``ties_formal`` those with formal organisations, ``ties_initiatives`` those with other
+    initiatives; ``bridges`` is a yes/no position. Order: by name.
+    """
+    g = build_graph(ds, period)
+    und = _simple(g)
+    comp = _component_ids(g)
+    bridging = _bridging(g)
+    types = choice_codes("partner_types")
+    rows = []
+    for i in initiative_ids(ds):
+        neigh = list(und[i]) if i in und else []
+        ptypes = [und.nodes[n]["partner_type"] for n in neigh]
+        row = {"initiative_id": i, "name": g.nodes[i]["label"], "component": comp.get(i)}
+        for t in types:
+            row[f"ties_{t}"] = sum(1 for p in ptypes if p == t)
+        row["ties_formal"] = sum(1 for p in ptypes if p in FORMAL_PARTNER_TYPES)
+        row["ties_initiatives"] = sum(1 for p in ptypes if p == "initiative")
+        row["bridges"] = i in bridging
+        rows.append(row)
+    cols = ["initiative_id", "name", "component", *[f"ties_{t}" for t in types]]
+    cols += ["ties_formal", "ties_initiatives", "bridges"]
+    frame = pd.DataFrame(rows, columns=cols)
+    return neutral_sort(frame, text=["name", "initiative_id"], order=["name", "initiative_id"])
+
+
+def _tie_set(ds: Dataset, period: str) -> dict[tuple[str, str, str], dict]:
+    net = in_period(ds.network, period)
+    out = {}
+    for _, r in net.iterrows():
+        key = (str(r["initiative_id"]), _partner_node(r), r["relation"])
+        out.setdefault(
+            key, {"partner": str(r["partner"]).strip(), "partner_type": r["partner_type"]}
+        )
+    return out
+
+
+def network_change(ds: Dataset, period_a: str, period_b: str) -> pd.DataFrame:
+    """Ties (initiative, partner, relation) added, ended or continued from period a to b.
+
+    Order: initiative name, partner, relation.
+    """
+    a, b = _tie_set(ds, period_a), _tie_set(ds, period_b)
+    nm = names(ds)
+    rows = []
+    for key in set(a) | set(b):
+        info = b.get(key) or a[key]
+        change = "continued" if key in a and key in b else "added" if key in b else "ended"
+        rows.append(
+            {
+                "initiative_id": key[0],
+                "name": nm.get(key[0], key[0]),
+                "partner": nm.get(key[1], info["partner"]),
+                "partner_type": info["partner_type"],
+                "relation": key[2],
+                "change": change,
+            }
+        )
+    frame = pd.DataFrame(rows, columns=CHANGE_COLUMNS)
+    return neutral_sort(
+        frame,
+        text=["name", "initiative_id", "partner"],
+        choice={"relation": choice_codes("relation_types")},
+        order=["name", "initiative_id", "partner", "relation"],
+    )

@@ -1,0 +1,221 @@
+"""Protection of small numbers (DESIGN.md section 5: "small numbers are protected").
+
+In every view for someone other than the initiative itself, a count of people under a
+threshold (default 5; ``EVALUATION_SMALL_NUMBER_THRESHOLD`` or an argument) is withheld: the
+value becomes ``None`` and a flag column ``<col>_suppressed`` is True, shown as "<5".
+
+Decisions:
+
+- **Zero is shown.** A zero points to no person, and hiding zeros would hide the gaps the
+  phase puzzle is meant to show. Zeros can still be withheld as a *complement* (below).
+- **Complementary suppression.** A hidden cell must not be recoverable from a total: a row
+  or column total that is shown, or a total a reader computes from visible cells and a figure
+  published elsewhere. Cells are grouped (``group_columns``); every group's sum is assumed to
+  be known. If a group holds exactly one hidden cell, its next smallest visible cell (non-zero
+  cells first) is hidden too. After that a linear check hides further cells until no hidden
+  cell is determined by the group sums (the equations a reader could solve).
+- **Whose counts are exact.** A row is exact for the viewer when the viewer is the initiative
+  in any of ``owner_columns`` (for a hand-over between two initiatives, both know the people
+  handed over). Rows marked as ``total_rows`` aggregate others and are never exact.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from evaluation.access import Principal
+from evaluation.analysis._common import blank
+from evaluation.i18n import t
+
+DEFAULT_THRESHOLD = 5
+THRESHOLD_ENV = "EVALUATION_SMALL_NUMBER_THRESHOLD"
+# above this many hidden cells the linear check is skipped (the group rule still applies)
+_LINEAR_CHECK_LIMIT = 400
+
+
+def small_number_threshold(threshold: int | None = None) -> int:
+    """The threshold in force: the argument, else the environment setting, else 5."""
+    if threshold is not None:
+        return int(threshold)
+    raw = os.environ.get(THRESHOLD_ENV, "").strip()
+    if not raw:
+        return DEFAULT_THRESHOLD
+    try:
+        value = int(raw)
+    except ValueError as exc:
+        raise ValueError(f"{THRESHOLD_ENV} must be a whole number, not {raw!r}") from exc
+    if value < 0:
+        raise ValueError(f"{THRESHOLD_ENV} must not be negative, not {raw!r}")
+    return value
+
+
+def shown_value(value: object, suppressed: bool, lang: str = "nl", threshold: int | None = None):
+    """What a view displays for a possibly withheld count: the value, or "<5"."""
+    if suppressed:
+        return t("analysis.suppressed", lang, threshold=small_number_threshold(threshold))
+    return value
+
+
+def _groupings(
+    group_columns: Sequence[str] | Sequence[Sequence[str]] | None,
+) -> list[list[str]]:
+    if group_columns is None:
+        return [[]]
+    items = list(group_columns)
+    if not items:
+        return [[]]
+    if all(isinstance(g, str) for g in items):
+        return [list(items)]  # type: ignore[arg-type]
+    return [[g] if isinstance(g, str) else list(g) for g in items]
+
+
+def _total_mask(frame: pd.DataFrame, total_rows: object) -> pd.Series:
+    if total_rows is None:
+        return pd.Series(False, index=frame.index)
+    if isinstance(total_rows, str):
+        return frame[total_rows].fillna(False).astype(bool)
+    return pd.Series(total_rows, index=frame.index).fillna(False).astype(bool)
+
+
+def _group_members(frame: pd.DataFrame, groupings: list[list[str]], usable: pd.Series):
+    """Lists of row positions, one per group, over rows with a value."""
+    pos = np.flatnonzero(usable.to_numpy())
+    sub = frame.iloc[pos]
+    groups: list[np.ndarray] = []
+    for keys in groupings:
+        if not keys:
+            groups.append(pos)
+            continue
+        key_frame = sub[keys].astype(object).where(sub[keys].notna(), "\0none")
+        for _, idx in key_frame.groupby(keys, sort=False, dropna=False).indices.items():
+            groups.append(pos[idx])
+    return [g for g in groups if len(g)]
+
+
+def _pick_complement(cands: np.ndarray, values: np.ndarray) -> int | None:
+    if not len(cands):
+        return None
+    order = sorted(cands, key=lambda i: (values[i] == 0, values[i], i))
+    return int(order[0])
+
+
+def _pinned(groups: list[np.ndarray], hidden: np.ndarray) -> list[int]:
+    """Hidden positions whose value follows from the group sums and the visible cells."""
+    hid = np.flatnonzero(hidden)
+    if not len(hid) or len(hid) > _LINEAR_CHECK_LIMIT:
+        return []
+    col = {p: j for j, p in enumerate(hid)}
+    rows = []
+    for g in groups:
+        members = [col[p] for p in g if p in col]
+        if members:
+            r = np.zeros(len(hid))
+            r[members] = 1.0
+            rows.append(r)
+    if not rows:
+        return []
+    a = np.vstack(rows)
+    _, s, vt = np.linalg.svd(a, full_matrices=True)
+    rank = int((s > 1e-9).sum())
+    null = vt[rank:]  # basis of the null space: directions the hidden values can move in
+    if not len(null):
+        return [int(p) for p in hid]
+    free = np.abs(null).max(axis=0) > 1e-9
+    return [int(hid[j]) for j in range(len(hid)) if not free[j]]
+
+
+def _suppress_column(
+    values: np.ndarray,
+    suppressible: np.ndarray,
+    threshold: int,
+    groups: list[np.ndarray],
+) -> np.ndarray:
+    has = ~np.isnan(values)
+    hidden = suppressible & has & (values > 0) & (values < threshold)
+    changed = True
+    while changed:
+        changed = False
+        for g in groups:
+            if int(hidden[g].sum()) == 1:
+                cands = g[suppressible[g] & ~hidden[g]]
+                pick = _pick_complement(cands, values)
+                if pick is not None:
+                    hidden[pick] = True
+                    changed = True
+        if changed:
+            continue
+        stuck: set[int] = set()
+        for p in _pinned(groups, hidden):
+            if p in stuck:
+                continue
+            cands = np.array(
+                sorted(
+                    {
+                        int(q)
+                        for g in groups
+                        if p in g
+                        for q in g
+                        if suppressible[q] and not hidden[q]
+                    }
+                ),
+                dtype=int,
+            )
+            pick = _pick_complement(cands, values)
+            if pick is None:
+                stuck.add(p)
+                continue
+            hidden[pick] = True
+            changed = True
+            break
+    return hidden
+
+
+def suppress(
+    frame: pd.DataFrame,
+    viewer: Principal,
+    count_columns: Sequence[str],
+    threshold: int | None = None,
+    group_columns: Sequence[str] | Sequence[Sequence[str]] | None = None,
+    total_rows: object = None,
+    owner_columns: Sequence[str] = ("initiative_id",),
+) -> pd.DataFrame:
+    """``frame`` with small counts of people withheld from ``viewer``.
+
+    ``group_columns``: one list of columns, or several lists, each defining groups of rows
+    whose counts add up to a (shown or computable) total; ``None`` makes the whole column one
+    group. ``total_rows``: a boolean column name or mask of rows that are totals (they are
+    members of the groups they share keys with). Each count column becomes an object column
+    (``None`` where withheld) with a ``<col>_suppressed`` flag beside it.
+    """
+    limit = small_number_threshold(threshold)
+    out = frame.copy()
+    out.attrs["small_number_threshold"] = limit
+    totals = _total_mask(out, total_rows).to_numpy()
+    owners = [c for c in owner_columns if c in out.columns]
+    exact = np.array(
+        [
+            any(not blank(v) and viewer.sees_exact_counts_of(str(v)) for v in row)
+            for row in out[owners].itertuples(index=False, name=None)
+        ]
+        if owners
+        else [False] * len(out),
+        dtype=bool,
+    )
+    exact &= ~totals
+    groupings = _groupings(group_columns)
+    for col in count_columns:
+        values = pd.to_numeric(out[col], errors="coerce").astype(float).to_numpy()
+        usable = pd.Series(~np.isnan(values), index=out.index)
+        groups = _group_members(out, groupings, usable)
+        hidden = _suppress_column(values, ~exact, limit, groups)
+        shown = [
+            None if (h or np.isnan(v)) else (int(v) if float(v).is_integer() else float(v))
+            for v, h in zip(values, hidden, strict=True)
+        ]
+        out[col] = pd.Series(shown, index=out.index, dtype=object)
+        out[f"{col}_suppressed"] = pd.Series(hidden, index=out.index, dtype=bool)
+    return out

@@ -1,0 +1,234 @@
+"""One initiative's trajectories: its indicators over time, on its own scale, with its words.
+
+Inclusion is a becoming, not an end state: a trajectory shows how an initiative's numbers move
+over periods, and every number travels with its context (the notes, the stories and the
+reflections of the same period). Catalogue and own indicators are treated alike. Values are
+the initiative's own scale; nothing is compared with another initiative or with a target.
+
+Durability follows the report's "contacts versus relationships": relationships still lasting
+after six months (in period t) set against the new contacts made two quarters earlier (t-2).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from evaluation.access import Principal
+from evaluation.analysis._common import (
+    blank,
+    initiative_ids,
+    is_person_count,
+    names,
+    neutral_sort,
+    period_starts,
+    sorted_periods,
+    visible_stories,
+)
+from evaluation.analysis.suppression import suppress
+from evaluation.catalogue import load_catalogue
+from evaluation.model import Dataset
+
+TRAJECTORY_COLUMNS = [
+    "initiative_id",
+    "indicator",
+    "label_nl",
+    "label_en",
+    "dimension",
+    "unit",
+    "own",
+    "period",
+    "value",
+    "numerator",
+    "denominator",
+    "text_value",
+    "notes",
+    "stories",
+    "reflections",
+]
+DURABILITY_COLUMNS = [
+    "initiative_id",
+    "name",
+    "period",
+    "earlier_period",
+    "relationships_lasting_6m",
+    "new_contacts_earlier",
+    "ratio",
+]
+
+
+def _labels(ds: Dataset, initiative_id: str) -> dict[str, tuple[str, str]]:
+    cat = load_catalogue()
+    out = {i.code: (i.label("nl"), i.label("en")) for i in cat.indicators}
+    own = ds.own_indicators[ds.own_indicators["initiative_id"] == initiative_id]
+    for code, label in zip(own["indicator"], own["label"], strict=True):
+        out[code] = (str(label), str(label))
+    return out
+
+
+def _joined(values: pd.Series) -> str | None:
+    items = [str(v).strip() for v in values if not blank(v) and str(v).strip()]
+    return "\n".join(dict.fromkeys(items)) or None
+
+
+def _sum_or_none(values: pd.Series) -> float | None:
+    vals = pd.to_numeric(values, errors="coerce").dropna()
+    return float(vals.sum()) if len(vals) else None
+
+
+def trajectories(ds: Dataset, initiative_id: str, viewer: Principal) -> pd.DataFrame:
+    """Per indicator and period: the value on the initiative's own scale, with its context.
+
+    Activities are summed across activity types (and phases) per period. Shares sum their
+    numerators and denominators. ``stories`` lists the titles of the period's stories that
+    ``viewer`` may read; ``reflections`` the period's reflection answers (question: answer).
+    Counts of people are protected for every viewer but the initiative itself.
+    Order: indicator in catalogue order (own indicators after, by code), then period.
+    """
+    obs = ds.observations[ds.observations["initiative_id"] == initiative_id]
+    labels = _labels(ds, initiative_id)
+    periods = sorted_periods(ds)
+    st = visible_stories(ds, viewer)
+    st = st[st["initiative_id"] == initiative_id]
+    refl = ds.reflections[ds.reflections["initiative_id"] == initiative_id]
+    rows = []
+    for (code, period), sub in obs.groupby(["indicator", "period"], sort=False):
+        unit = sub["unit"].iloc[0]
+        value = None if unit == "text" else _sum_or_none(sub["value"])
+        num, den = _sum_or_none(sub["numerator"]), _sum_or_none(sub["denominator"])
+        if unit == "share" and num is not None and den:
+            value = num / den
+        if unit == "rubric" and value is not None:
+            value = float(pd.to_numeric(sub["value"], errors="coerce").dropna().iloc[-1])
+        ps = st[st["period"] == period]
+        pr = refl[(refl["period"] == period) & refl["answer"].notna()]
+        rows.append(
+            {
+                "initiative_id": initiative_id,
+                "indicator": code,
+                "label_nl": labels.get(code, (code, code))[0],
+                "label_en": labels.get(code, (code, code))[1],
+                "dimension": sub["dimension"].iloc[0],
+                "unit": unit,
+                "own": bool(sub["own"].iloc[0]),
+                "period": period,
+                "value": value,
+                "numerator": num,
+                "denominator": den,
+                "text_value": _joined(sub["text_value"]),
+                "notes": _joined(sub["note"]),
+                "stories": list(ps.sort_values("story_no")["title"]),
+                "reflections": [
+                    f"{q}: {a}" for q, a in zip(pr["question"], pr["answer"], strict=True)
+                ],
+            }
+        )
+    frame = pd.DataFrame(rows, columns=TRAJECTORY_COLUMNS)
+    order = list(load_catalogue().indicator_codes)
+    own_codes = sorted(set(frame["indicator"]) - set(order))
+    frame = neutral_sort(
+        frame,
+        period=["period"],
+        choice={"indicator": tuple(order + own_codes)},
+        periods=periods,
+        order=["indicator", "period"],
+    )
+    person = (
+        frame.apply(lambda r: is_person_count(r["indicator"], r["unit"]), axis=1)
+        if len(frame)
+        else []
+    )
+    frame["_person_value"] = frame["value"].where(pd.Series(person, index=frame.index, dtype=bool))
+    frame["_share"] = frame["unit"] == "share"
+    frame["_num"] = frame["numerator"].where(frame["_share"])
+    frame["_den"] = frame["denominator"].where(frame["_share"])
+    prot = suppress(
+        frame,
+        viewer,
+        ["_person_value", "_num", "_den"],
+        group_columns=[["indicator", "period"]],
+    )
+    hide_value = (
+        prot["_person_value_suppressed"] | prot["_num_suppressed"] | prot["_den_suppressed"]
+    )
+    frame = frame.drop(columns=["_person_value", "_share", "_num", "_den"])
+    frame["value"] = frame["value"].astype(object).where(~hide_value, None)
+    frame["value_suppressed"] = hide_value.to_numpy()
+    for col in ("numerator", "denominator"):
+        hidden = prot[f"_{col[:3]}_suppressed"].to_numpy()
+        frame[col] = frame[col].astype(object).where(~hidden, None)
+        frame[f"{col}_suppressed"] = hidden
+    frame.attrs["small_number_threshold"] = prot.attrs["small_number_threshold"]
+    return frame
+
+
+def _two_quarters_before(start: dt.date) -> dt.date:
+    month = start.month - 6
+    year = start.year + (month - 1) // 12
+    month = (month - 1) % 12 + 1
+    return dt.date(year, month, start.day)
+
+
+def _indicator_totals(ds: Dataset, code: str) -> dict[tuple[str, str], float]:
+    obs = ds.observations[ds.observations["indicator"] == code]
+    vals = obs.assign(v=pd.to_numeric(obs["value"], errors="coerce")).dropna(subset=["v"])
+    return {
+        (str(i), p): float(v)
+        for (i, p), v in vals.groupby(["initiative_id", "period"])["v"].sum().items()
+    }
+
+
+def durability(ds: Dataset, viewer: Principal, initiative_id: str | None = None) -> pd.DataFrame:
+    """Relationships lasting six months (period t) against new contacts of period t-2.
+
+    The earlier period is the one starting six months before t (two quarters). ``ratio`` is
+    None when that period is missing, has no new contacts recorded, or when the viewer may not
+    see a small numerator or denominator (a ratio would give it away). Numerator and
+    denominator are kept beside the ratio. Order: initiative name, then period.
+    """
+    lasting = _indicator_totals(ds, "relationships_lasting_6m")
+    contacts = _indicator_totals(ds, "new_contacts")
+    starts = period_starts(ds)
+    by_start = {(str(s)): p for p, s in starts.items() if not blank(s)}
+    nm = names(ds)
+    ids = [initiative_id] if initiative_id is not None else initiative_ids(ds)
+    rows = []
+    for (i, period), num in lasting.items():
+        if i not in ids:
+            continue
+        start = starts.get(period)
+        earlier = None if blank(start) else by_start.get(str(_two_quarters_before(start)))
+        den = contacts.get((i, earlier)) if earlier is not None else None
+        rows.append(
+            {
+                "initiative_id": i,
+                "name": nm.get(i, i),
+                "period": period,
+                "earlier_period": earlier,
+                "relationships_lasting_6m": num,
+                "new_contacts_earlier": den,
+                "ratio": None,
+            }
+        )
+    frame = pd.DataFrame(rows, columns=DURABILITY_COLUMNS)
+    frame = neutral_sort(
+        frame,
+        text=["name", "initiative_id"],
+        period=["period"],
+        periods=sorted_periods(ds),
+        order=["name", "initiative_id", "period"],
+    )
+    frame = suppress(
+        frame,
+        viewer,
+        ["relationships_lasting_6m", "new_contacts_earlier"],
+        group_columns=[["initiative_id", "period"]],
+    )
+    ratios = []
+    for _, r in frame.iterrows():
+        num, den = r["relationships_lasting_6m"], r["new_contacts_earlier"]
+        ok = not (r["relationships_lasting_6m_suppressed"] or r["new_contacts_earlier_suppressed"])
+        ratios.append(num / den if ok and not blank(num) and not blank(den) and den else None)
+    frame["ratio"] = pd.Series(ratios, index=frame.index, dtype=object)
+    return frame
