@@ -40,6 +40,10 @@ class Choice:
     def label(self, lang: str) -> str:
         return self.labels[lang]
 
+    def text(self, name: str, lang: str) -> str:
+        """A per-language extra text such as a concept's ``meaning_nl``; "" when absent."""
+        return str(self.extra.get(f"{name}_{lang}", ""))
+
 
 @dataclass(frozen=True)
 class ChoiceList:

@@ -65,7 +65,7 @@ def test_concept_has_labels_meaning_and_passage(code: str) -> None:
     for lang in LANGS:
         assert _filled(concept.labels.get(lang)), f"{code}: no {lang} label"
         assert _filled(raw.get(f"meaning_{lang}")), f"{code}: no {lang} meaning"
-    assert concept.extra["meaning_nl"] == raw["meaning_nl"]  # the loader keeps the meaning
+        assert concept.text("meaning", lang) == raw[f"meaning_{lang}"]  # the loader keeps it
     assert _filled(raw.get("passage")), f"{code}: no passage"
 
 
