@@ -17,6 +17,7 @@ from python_calamine import CalamineWorkbook
 
 from evaluation.catalogue import LANGS, load_catalogue
 from evaluation.cli import main
+from evaluation.errors import UserError
 from evaluation.i18n import t
 from evaluation.model import Report
 from evaluation.template import (
@@ -615,3 +616,34 @@ def test_write_report_puts_values_in_the_right_cells(tmp_path, lang):
         value = stories_ws.cell(row=FIRST_DATA_ROW, column=col).value
         if value is not None:
             assert value in list_values(wb, dv.formula1)
+
+
+def test_profile_from_the_stores_tidy_form_gives_one_role_per_phase():
+    from evaluation.commands.template import profile_for
+
+    initiatives = pd.DataFrame(
+        [
+            {
+                "initiative_id": "huis-noord",
+                "name": "Huis Noord",
+                "city": "Zwolle",
+                "founded_year": 2015,
+                "organisation_form": "association",
+                "primary_phase": "arrival",
+                "secondary_phases": "landing;future",
+                "mission": "Een thuis.",
+                "intentions": "Meer gasten.",
+                "written_with": "coordinator",
+            }
+        ]
+    )
+    profile = profile_for("huis-noord", initiatives)
+    assert profile["phase_arrival"] == "primary"
+    assert (profile["phase_landing"], profile["phase_future"]) == ("secondary", "secondary")
+    assert profile["name"] == "Huis Noord"
+    # the period-bound fields are left for the volunteer
+    assert "intentions" not in profile and "written_with" not in profile
+    initiatives.loc[0, "secondary_phases"] = ""
+    assert profile_for("huis-noord", initiatives)["phase_future"] == "none"
+    with pytest.raises(UserError):
+        profile_for("onbekend", initiatives)

@@ -15,6 +15,7 @@ from typing import Any
 from evaluation.catalogue import LANGS
 from evaluation.errors import UserError
 from evaluation.i18n import t
+from evaluation.model import PHASE_ORDER
 from evaluation.template import build_committed_templates, write_template
 
 # profile fields that describe the initiative itself; the period, the intentions for the
@@ -43,12 +44,32 @@ def _reports(source: Any) -> Iterable[Any]:
             yield item
 
 
-def profile_for(initiative_id: str) -> dict[str, Any]:
+def profile_from_initiative(row: Mapping[str, Any]) -> dict[str, Any]:
+    """The stable profile fields (canonical column codes) from a tidy ``initiatives`` row.
+
+    The store keeps profiles in that tidy form (``TIDY_COLUMNS['initiatives']``: a primary
+    phase and ``;``-joined secondary phases); the template wants one role per phase.
+    """
+    secondary = {p for p in str(row.get("secondary_phases") or "").split(";") if p}
+    out: dict[str, Any] = {k: row.get(k) for k in STABLE_PROFILE_FIELDS if k in row}
+    for phase in PHASE_ORDER:
+        role = "secondary" if phase in secondary else "none"
+        out[f"phase_{phase}"] = "primary" if row.get("primary_phase") == phase else role
+    return out
+
+
+def profile_for(initiative_id: str, initiatives: Any = None) -> dict[str, Any]:
     """The stable profile fields of ``initiative_id`` from its latest known report.
 
-    For now the known reports are the sample reports (``evaluation.sample.sample_reports``);
-    this is the one place to switch to the store. An unknown id is a ``UserError``.
+    ``initiatives`` is a tidy ``initiatives`` frame (e.g. ``Dataset.initiatives`` from the
+    store); without it, the known reports are the sample reports
+    (``evaluation.sample.sample_reports``). An unknown id is a ``UserError``.
     """
+    if initiatives is not None:
+        rows = initiatives[initiatives["initiative_id"] == initiative_id]
+        if len(rows) == 0:
+            raise UserError("template.cli.unknown_initiative", initiative=initiative_id)
+        return profile_from_initiative(rows.iloc[-1].to_dict())
     latest = None
     try:
         sample = importlib.import_module("evaluation.sample")
