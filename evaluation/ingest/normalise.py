@@ -1,0 +1,465 @@
+"""Normalising one sheet of an uploaded workbook: from typed cells to canonical values.
+
+The reader hands over a *grid*: every cell of a sheet as the text calamine gives for it
+(numbers as ``1234.5``, date cells as ``2025-02-03 00:00:00``, booleans as ``true``), indexed
+by 0-based worksheet row and column. This module finds the header row, maps headers (Dutch or
+English, any case, accents, spacing, a trailing ``*``) to column codes, drops blank rows and
+the template's example row, and turns each column into canonical values, one column at a
+time with pandas string operations so that 100,000 rows stay fast.
+
+A value that cannot be read stays in the frame *as typed* (a string): the pandera schema then
+reports it at its cell (``not_a_number``, ``not_a_date``, ``unknown_choice``), so every
+problem comes from one place. Unknown indicators are reported by ``validate``.
+
+Decisions where the brief is silent (also in the README of ``evaluation/ingest``):
+
+- Numbers. A number cell, and text like ``1234.5`` or ``12``, is read with a decimal point.
+  Text with a comma is read the Dutch way first: ``12,5`` = 12.5 and ``1.234,5`` = 1234.5;
+  a lone comma is always a decimal comma, so ``1,234`` = 1.234. Text with several commas or a
+  comma before a point is English: ``1,234,567`` and ``1,234.5``. Several points are Dutch
+  thousands: ``1.234.567``. Spaces inside a number are ignored. Text ``1.234`` is read as
+  1.234 because a number cell looks the same and cannot be told apart; a count column then
+  reports it as not a whole number, so a mistake does not pass unnoticed.
+- Percentages. Text ``45%`` is read as 0.45 and gives the warning ``percentage_read``
+  (a share is better given as numerator and denominator). A cell formatted as a percentage
+  already holds 0.45 and is read as such, without a warning.
+- Dates are day-first, always (the Dutch and British order): ``3-2-2025``, ``3/2/2025``,
+  ``3.2.2025`` and ``03-02-25`` are all 3 February 2025; a two-digit year is 20YY. ISO dates
+  (``2025-02-03``), date cells (a time of day is dropped), month names in Dutch or English
+  (``3 februari 2025``, ``3 Feb 2025``) and Excel serial numbers between 1970 and 2100 in a
+  date column are read too. Anything else is ``not_a_date``.
+- Yes/no: ``ja nee yes no j n y x waar onwaar true false 1 0`` (``x`` = yes).
+- Codes (initiative code, own indicator codes) are stripped and lower-cased.
+- Boolean cells in a number column are not numbers (``not_a_number``).
+- Merged cells: the reader fills a merged range from its top-left cell before this module
+  sees it (xlsx only; an ods file's merges are not expanded, its other cells stay blank).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from dataclasses import dataclass, field
+from functools import cache
+
+import numpy as np
+import pandas as pd
+
+from evaluation.catalogue import Catalogue, Column, Section, fold, load_catalogue
+from evaluation.problems import Problem
+
+HEADER_SEARCH_ROWS = 10  # the header is row 1 in the template; look a little further down
+
+# --- cell references ---------------------------------------------------------------------
+
+
+def column_letter(index: int) -> str:
+    """The letter(s) of a 0-based column index: 0 -> A, 27 -> AB."""
+    letters = ""
+    n = index + 1
+    while n:
+        n, rem = divmod(n - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def sheet_ref(sheet: str) -> str:
+    """A sheet name as it appears in an A1 reference; quoted when it holds spaces or symbols."""
+    if re.fullmatch(r"[A-Za-z0-9_À-ÿ]+", sheet):
+        return sheet
+    return "'" + sheet.replace("'", "''") + "'"
+
+
+def cell_ref(sheet: str, letter: str, row: int) -> str:
+    """``Indicatoren!C14``, ``'Eigen indicatoren'!A3``."""
+    return f"{sheet_ref(sheet)}!{letter}{row}"
+
+
+# --- parsing single values -----------------------------------------------------------------
+
+_SPACES = re.compile(r"[\s\u00a0\u202f']+")
+_DUTCH_THOUSANDS = re.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?")
+_DUTCH_DECIMAL = re.compile(r"\d*,\d+")
+_ENGLISH_THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+_PLAIN = re.compile(r"\d+(?:\.\d*)?|\.\d+")
+
+
+def parse_number(text: str) -> tuple[float | None, bool]:
+    """A number typed as text, and whether it was a percentage; (None, False) if not a number."""
+    s = _SPACES.sub("", text.strip())
+    percent = s.endswith("%")
+    if percent:
+        s = s[:-1]
+    sign = 1.0
+    if s[:1] in "+-" and s:
+        sign = -1.0 if s[0] == "-" else 1.0
+        s = s[1:]
+    if not s:
+        return None, False
+    if _PLAIN.fullmatch(s):
+        number = float(s)
+    elif _DUTCH_THOUSANDS.fullmatch(s):
+        number = float(s.replace(".", "").replace(",", "."))
+    elif _ENGLISH_THOUSANDS.fullmatch(s) and (s.count(",") > 1 or "." in s):
+        number = float(s.replace(",", ""))
+    elif _DUTCH_DECIMAL.fullmatch(s):
+        number = float(s.replace(",", "."))
+    else:
+        return None, False
+    number *= sign
+    if percent:
+        number /= 100.0
+    return (number, percent) if math.isfinite(number) else (None, False)
+
+
+_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?")
+_YMD = re.compile(r"(\d{4})[/.](\d{1,2})[/.](\d{1,2})")
+_DMY = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4}|\d{2})")
+_NAMED = re.compile(r"(\d{1,2})[\s.-]+([^\W\d_]+)\.?[\s.-]+(\d{4}|\d{2})")
+_SERIAL = re.compile(r"\d{5}(?:\.\d+)?")
+_MONTHS = {
+    "jan": 1,
+    "feb": 2,
+    "mrt": 3,
+    "maa": 3,
+    "mar": 3,
+    "apr": 4,
+    "mei": 5,
+    "may": 5,
+    "jun": 6,
+    "jul": 7,
+    "aug": 8,
+    "sep": 9,
+    "okt": 10,
+    "oct": 10,
+    "nov": 11,
+    "dec": 12,
+}
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+_SERIAL_RANGE = (25569, 73051)  # 1970-01-01 .. 2100-01-01
+
+
+def _year(text: str) -> int:
+    year = int(text)
+    return 2000 + year if len(text) == 2 else year
+
+
+def _date(y: int, m: int, d: int) -> dt.date | None:
+    try:
+        return dt.date(y, m, d)
+    except ValueError:
+        return None
+
+
+def parse_date(text: str) -> dt.date | None:
+    """A date typed as text or given by a date cell; None when it is not a date."""
+    s = " ".join(text.split())
+    if m := _ISO.fullmatch(s):
+        return _date(int(m[1]), int(m[2]), int(m[3]))
+    if m := _YMD.fullmatch(s):
+        return _date(int(m[1]), int(m[2]), int(m[3]))
+    if m := _DMY.fullmatch(s):
+        return _date(_year(m[3]), int(m[2]), int(m[1]))
+    if m := _NAMED.fullmatch(s):
+        month = _MONTHS.get(fold(m[2])[:3])
+        return _date(_year(m[3]), month, int(m[1])) if month else None
+    if _SERIAL.fullmatch(s):
+        serial = float(s)
+        if _SERIAL_RANGE[0] <= serial <= _SERIAL_RANGE[1]:
+            return _EXCEL_EPOCH + dt.timedelta(days=int(serial))
+    return None
+
+
+YES = ("ja", "j", "yes", "y", "x", "waar", "true", "1", "1.0")
+NO = ("nee", "n", "no", "onwaar", "false", "0", "0.0")
+
+
+@cache
+def choice_map(list_name: str) -> dict[str, str]:
+    """Folded code or nl/en label -> code, for one choice list (plus yes/no variants)."""
+    cat = load_catalogue()
+    out: dict[str, str] = {}
+    for c in cat.choices(list_name).choices:
+        for key in (c.code, *c.labels.values()):
+            out.setdefault(fold(key), c.code)
+        if list_name == "rubric_steps":
+            out.setdefault(fold(c.code) + ".0", c.code)
+    if list_name == "yes_no":
+        for key in YES:
+            out.setdefault(key, "yes")
+        for key in NO:
+            out.setdefault(key, "no")
+    return out
+
+
+@cache
+def catalogue_indicator_map() -> dict[str, str]:
+    """Folded indicator code or nl/en label -> catalogue code."""
+    out: dict[str, str] = {}
+    for ind in load_catalogue().indicators:
+        for key in (ind.code, *ind.labels.values()):
+            out.setdefault(fold(key), ind.code)
+    return out
+
+
+@cache
+def header_map(section_code: str) -> dict[str, str]:
+    """Folded Dutch or English header -> column code, for one section."""
+    out: dict[str, str] = {}
+    for col in load_catalogue().section(section_code).columns:
+        for text in col.headers.values():
+            out.setdefault(fold(text), col.code)
+        out.setdefault(fold(col.code), col.code)
+    return out
+
+
+# --- a normalised sheet ------------------------------------------------------------------
+
+
+@dataclass
+class SheetData:
+    """One sheet after normalising: canonical values, the text as typed, and where each is."""
+
+    section: Section
+    name: str  # the sheet name as in the workbook
+    frame: pd.DataFrame  # canonical column codes + ``_row``; unreadable values stay as typed
+    typed: pd.DataFrame  # the same cells as typed (str or None), for messages
+    letters: dict[str, str]  # column code -> column letter
+    headers: dict[str, str]  # column code -> header as in the workbook
+    header_row: int  # 1-based
+    missing: list[str] = field(default_factory=list)  # column codes not found
+    percent: dict[str, pd.Series] = field(default_factory=dict)  # code -> mask of "45%" cells
+
+    def cell(self, code: str, row: int) -> str | None:
+        letter = self.letters.get(code)
+        return cell_ref(self.name, letter, row) if letter else None
+
+    def problem(self, code: str, column: str, idx: int, severity: str = "error", **params):
+        """A problem at the cell of column ``column`` in frame row ``idx``."""
+        row = int(self.frame.at[idx, "_row"])
+        value = self.typed.at[idx, column] if column in self.typed.columns else None
+        return Problem(
+            code=code,
+            severity=severity,  # type: ignore[arg-type]
+            sheet=self.name,
+            cell=self.cell(column, row),
+            column=self.headers.get(column, column),
+            value=value,
+            params=params,
+        )
+
+
+def _blank_mask(grid: pd.DataFrame) -> pd.DataFrame:
+    return grid.isna() | grid.apply(lambda s: s.str.strip() == "")
+
+
+def find_header(grid: pd.DataFrame, section: Section) -> tuple[int | None, dict[int, str]]:
+    """The 0-based header row and ``{column index: header text}`` of the best-matching row."""
+    known = header_map(section.code)
+    best_row, best_hits = None, 0
+    for row in list(grid.index[:HEADER_SEARCH_ROWS]):
+        cells = grid.loc[row]
+        hits = sum(1 for v in cells if isinstance(v, str) and fold(v) in known)
+        if hits > best_hits:
+            best_row, best_hits = row, hits
+    if best_row is None:
+        return None, {}
+    cells = grid.loc[best_row]
+    return int(best_row), {
+        int(c): str(v).strip() for c, v in cells.items() if isinstance(v, str) and v.strip()
+    }
+
+
+def _example_values(col: Column, cat: Catalogue) -> set[str]:
+    """The folded texts a template's example cell can show for ``col``."""
+    ex = col.example
+    if ex is None or ex == "":
+        return set()
+    out = {fold(ex)}
+    if col.type == "choice" and col.choices:
+        for choice in cat.choices(col.choices).choices:
+            if choice.code == str(ex):
+                out |= {fold(lbl) for lbl in choice.labels.values()}
+    if col.type == "indicator" and str(ex) in cat.indicator_codes:
+        out |= {fold(lbl) for lbl in cat.indicator(str(ex)).labels.values()}
+    if col.type == "date":
+        d = parse_date(str(ex))
+        if d:
+            out |= {fold(d.isoformat()), fold(f"{d.isoformat()} 00:00:00")}
+    if isinstance(ex, (int, float)) and not isinstance(ex, bool):
+        out |= {fold(str(ex)), fold(str(float(ex)))}
+    return out
+
+
+def _is_example(values: dict[str, object], section: Section) -> bool:
+    """True for the template's example row: the marker, or every cell equal to the example."""
+    from evaluation.template import is_example_row
+
+    if any(is_example_row(v) for v in values.values()):
+        return True
+    cat = load_catalogue()
+    filled = {k: v for k, v in values.items() if isinstance(v, str) and v.strip()}
+    if len(filled) < 2:
+        return False
+    return all(fold(v) in _example_values(section.column(k), cat) for k, v in filled.items())
+
+
+def normalise_sheet(
+    grid: pd.DataFrame,
+    section: Section,
+    name: str,
+    own_indicators: dict[str, str] | None = None,
+) -> tuple[SheetData, list[Problem]]:
+    """Normalise one section's grid. ``own_indicators`` maps folded own codes/names -> code."""
+    problems: list[Problem] = []
+    header_idx, header_cells = find_header(grid, section)
+    known = header_map(section.code)
+    col_of: dict[str, int] = {}
+    headers: dict[str, str] = {}
+    header_row = (header_idx if header_idx is not None else 0) + 1
+    for c, text in sorted(header_cells.items()):
+        code = known.get(fold(text))
+        ref = cell_ref(name, column_letter(c), header_row)
+        if code is None:
+            problems.append(
+                Problem("unknown_column", "warning", name, ref, column=text, value=text)
+            )
+        elif code in col_of:
+            problems.append(
+                Problem("duplicate_column", "warning", name, ref, column=text, value=text)
+            )
+        else:
+            col_of[code] = c
+            headers[code] = text
+    missing = [col.code for col in section.columns if col.code not in col_of]
+    for code in missing:
+        col = section.column(code)
+        if col.required:
+            problems.append(
+                Problem(
+                    "missing_column",
+                    "error",
+                    name,
+                    None,
+                    column=col.header(_lang_of(header_cells)),
+                    params={"header": col.headers[_lang_of(header_cells)]},
+                )
+            )
+        headers[code] = col.headers[_lang_of(header_cells)]
+
+    start = header_idx + 1 if header_idx is not None else len(grid)
+    body = grid.loc[grid.index >= start, [col_of[c] for c in col_of]] if col_of else None
+    if body is None or body.empty:
+        rows_index = pd.Index([], dtype="int64")
+        typed = pd.DataFrame({c: pd.Series(dtype="object") for c in section.column_codes})
+    else:
+        body = body.set_axis(list(col_of), axis=1)
+        body = body.apply(lambda s: s.str.strip())
+        blank = body.isna() | (body == "")
+        body = body.mask(blank)
+        keep = ~blank.all(axis=1)
+        body = body[keep]
+        if len(body):
+            first = body.index[0]
+            if _is_example(body.loc[first].dropna().to_dict(), section):
+                body = body.drop(index=first)
+        rows_index = pd.Index(body.index + 1, dtype="int64")
+        typed = body.reset_index(drop=True)
+        for code in section.column_codes:
+            if code not in typed.columns:
+                typed[code] = pd.Series([np.nan] * len(typed), dtype="object")
+        typed = typed[list(section.column_codes)]
+
+    frame = pd.DataFrame(index=typed.index)
+    percent: dict[str, pd.Series] = {}
+    for col in section.columns:
+        values, pct = _normalise_column(typed[col.code], col, own_indicators or {})
+        frame[col.code] = values
+        if pct is not None and pct.any():
+            percent[col.code] = pct
+    frame["_row"] = rows_index.to_numpy() if len(rows_index) else np.array([], dtype="int64")
+    typed_obj = typed.astype(object).where(typed.notna(), None)
+    data = SheetData(
+        section=section,
+        name=name,
+        frame=frame,
+        typed=typed_obj,
+        letters={code: column_letter(c) for code, c in col_of.items()},
+        headers=headers,
+        header_row=header_row,
+        missing=missing,
+        percent=percent,
+    )
+    for code, mask in percent.items():
+        for idx in mask[mask].index:
+            problems.append(data.problem("percentage_read", code, idx, "warning"))
+    return data, problems
+
+
+def _lang_of(header_cells: dict[int, str]) -> str:
+    """The language the headers are written in (Dutch unless they match English better)."""
+    cat = load_catalogue()
+    folded = {fold(v) for v in header_cells.values()}
+    score = {
+        lang: sum(1 for s in cat.sections for c in s.columns if fold(c.headers[lang]) in folded)
+        for lang in ("nl", "en")
+    }
+    return "en" if score["en"] > score["nl"] else "nl"
+
+
+def _as_object(s: pd.Series) -> pd.Series:
+    return s.astype(object).where(s.notna(), None)
+
+
+def _map_unique(s: pd.Series, fn) -> pd.Series:
+    """Apply ``fn`` once per distinct non-blank text; blanks -> None."""
+    present = s.dropna()
+    if present.empty:
+        return pd.Series([None] * len(s), index=s.index, dtype="object")
+    uniques = pd.unique(present)
+    mapping = {u: fn(u) for u in uniques}
+    out = present.map(mapping).astype(object)
+    return out.reindex(s.index).astype(object).where(s.notna(), None)
+
+
+def _normalise_column(
+    s: pd.Series, col: Column, own: dict[str, str]
+) -> tuple[pd.Series, pd.Series | None]:
+    t = col.type
+    if t in ("integer", "number", "year"):
+        return _numbers(s)
+    if t == "date":
+        return _map_unique(s, lambda v: parse_date(v) or v), None
+    if t == "choice" and col.choices:
+        mapping = choice_map(col.choices)
+        return _map_unique(s, lambda v: mapping.get(fold(v), v)), None
+    if t == "indicator":
+        mapping = catalogue_indicator_map()
+        return _map_unique(s, lambda v: mapping.get(fold(v)) or own.get(fold(v)) or v), None
+    if t == "id":
+        return _map_unique(s, lambda v: v.strip().lower()), None
+    return _as_object(s), None
+
+
+def _numbers(s: pd.Series) -> tuple[pd.Series, pd.Series | None]:
+    """Numbers, vectorised: ``to_numeric`` for the usual case, the rules above for the rest."""
+    if s.isna().all():
+        return pd.Series(np.nan, index=s.index, dtype="float64"), None
+    fast = pd.to_numeric(s, errors="coerce")
+    fast = fast.astype("float64")
+    fast[~np.isfinite(fast.to_numpy(dtype="float64", na_value=np.nan))] = np.nan
+    rest = s.notna() & fast.isna()
+    if not rest.any():
+        return fast, None
+    out = fast.astype(object).where(fast.notna(), None)
+    pct = pd.Series(False, index=s.index)
+    for idx, text in s[rest].items():
+        is_bool = str(text).lower() in ("true", "false")
+        number, is_pct = (None, False) if is_bool else parse_number(str(text))
+        if number is None:
+            out.at[idx] = text  # stays as typed: pandera reports not_a_number here
+        else:
+            out.at[idx] = number
+            pct.at[idx] = is_pct
+    return out, pct

@@ -1,0 +1,316 @@
+"""Reading an uploaded workbook: safety first, then calamine, then normalise and validate.
+
+``read_workbook`` is the one entry point (the CLI, the upload page and the store call it). It
+never raises: a file that is not a workbook comes back with ``report=None`` and the reason;
+anything unexpected becomes the problem ``internal_error`` and is logged.
+
+Why ``fastexcel``: it reads xlsx and ods through calamine straight into Arrow, the fastest
+reader measured (0.44 s for 100,000 x 12 cells against 1.3 s for pandas' calamine engine and
+7 s for openpyxl). Every sheet is read once, every cell as text (``dtypes="string"``) and
+without a header (``header_row=None, skip_rows=0``), so that row *i* of the grid is worksheet
+row *i + 1* and this package, not the reader, decides what a cell means. Calamine gives the
+cached value of a formula cell (a file saved by Excel or LibreOffice has one; a formula that
+was never calculated reads as blank). Merged ranges are read from the xlsx XML and filled
+from their top-left cell.
+
+Which sheets must be there: Profile, Activities and Indicators (``missing_sheet``, an error);
+a missing Stories, Network or Reflection sheet is a warning (read as empty); a missing
+Own indicators sheet is not reported (it is optional). Other sheets (the reading guide, the
+data dictionary, the hidden lists) are ignored.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import os
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Literal
+
+import pandas as pd
+
+from evaluation.catalogue import fold, load_catalogue
+from evaluation.model import SECTION_CODES, Report
+from evaluation.problems import Problem, has_errors
+
+log = logging.getLogger(__name__)
+
+REQUIRED_SHEETS = ("profile", "activities", "indicators")
+OPTIONAL_REPORTED = ("stories", "network", "reflection")
+# own indicators come first: the Indicators sheet accepts their codes
+READ_ORDER = ("profile", "own_indicators", "activities", "indicators", "stories", "network",
+              "reflection")  # fmt: skip
+
+
+@dataclass
+class IngestResult:
+    """What reading one workbook gave: the report (when readable), every problem, the language."""
+
+    report: Report | None
+    problems: list[Problem] = field(default_factory=list)
+    lang: Literal["nl", "en"] | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.report is not None and not has_errors(self.problems)
+
+    @property
+    def unreadable(self) -> bool:
+        return self.report is None
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+
+def read_workbook(
+    source: str | os.PathLike | bytes,
+    file_name: str | None = None,
+    *,
+    limits=None,
+) -> IngestResult:
+    """Read, normalise and validate one uploaded workbook. Never raises."""
+    try:
+        return _read(source, file_name, limits)
+    except Exception:  # the last safety net: a calm message, the traceback in the log only
+        log.exception("reading workbook %r failed unexpectedly", file_name)
+        return IngestResult(None, [Problem("internal_error", "error")], None)
+
+
+def _read(source, file_name, limits) -> IngestResult:
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        data = bytes(source)
+    else:
+        path = Path(source)
+        file_name = file_name or path.name
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return IngestResult(None, [Problem("file_not_found", params={"file": str(path)})])
+
+    kind, problems = _check_file(data, file_name, limits)
+    if kind is None or has_errors(problems):
+        return IngestResult(None, problems or [Problem("not_a_spreadsheet")], None)
+
+    import fastexcel
+
+    try:
+        reader = fastexcel.read_excel(data)
+        names = list(reader.sheet_names)
+    except Exception:
+        log.info("calamine could not open %r", file_name, exc_info=True)
+        return IngestResult(None, problems + [Problem("unreadable_workbook")], None)
+
+    cat = load_catalogue()
+    found, lang = match_sheets(names)
+    merges = _xlsx_merges(data, [found[c] for c in found]) if kind == "xlsx" else {}
+
+    grids: dict[str, pd.DataFrame] = {}
+    for code, name in found.items():
+        try:
+            grids[code] = load_grid(reader, name, merges.get(name, ()))
+        except Exception:
+            log.info("sheet %r of %r could not be read", name, file_name, exc_info=True)
+            problems.append(Problem("unreadable_sheet", sheet=name, params={"sheet_name": name}))
+            grids[code] = pd.DataFrame()
+
+    shown_lang = lang or "nl"
+    if not any(len(g) for g in grids.values()) and not _any_content(reader, names, found):
+        problems.append(Problem("empty_workbook"))
+        return IngestResult(_empty_report(), problems, lang)
+
+    for code in REQUIRED_SHEETS + OPTIONAL_REPORTED:
+        if code not in found:
+            problems.append(
+                Problem(
+                    "missing_sheet",
+                    "error" if code in REQUIRED_SHEETS else "warning",
+                    params={"sheet_name": cat.section(code).name(shown_lang)},
+                )
+            )
+
+    from evaluation.ingest.normalise import normalise_sheet
+    from evaluation.ingest.validate import own_indicator_lookup, validate_report
+
+    sheets = {}
+    own: dict[str, str] = {}
+    for code in READ_ORDER:
+        if code not in grids:
+            continue
+        data_sheet, sheet_problems = normalise_sheet(
+            grids[code], cat.section(code), found[code], own
+        )
+        sheets[code] = data_sheet
+        problems.extend(sheet_problems)
+        if code == "own_indicators":
+            own = own_indicator_lookup(data_sheet)
+
+    if not any(len(s.frame) for s in sheets.values()):
+        problems.append(Problem("empty_workbook"))
+        return IngestResult(_report_from(sheets), problems, lang)
+
+    problems.extend(validate_report(sheets))
+    return IngestResult(_report_from(sheets), _ordered(problems, sheets), lang)
+
+
+def _check_file(data: bytes, file_name: str | None, limits) -> tuple[str | None, list[Problem]]:
+    """The safety checks (``evaluation.ingest.safety``) before any parser sees the bytes."""
+    from evaluation.ingest import safety
+
+    if limits is None:
+        return safety.check_file(data, file_name)
+    return safety.check_file(data, file_name, limits)
+
+
+def match_sheets(names: list[str]) -> tuple[dict[str, str], Literal["nl", "en"] | None]:
+    """Section code -> sheet name as in the workbook, and the template language they show."""
+    cat = load_catalogue()
+    by_fold: dict[str, tuple[str, str]] = {}
+    for section in cat.sections:
+        for lang in ("nl", "en"):
+            by_fold.setdefault(fold(section.name(lang)), (section.code, lang))
+    found: dict[str, str] = {}
+    votes = {"nl": 0, "en": 0}
+    for name in names:
+        hit = by_fold.get(fold(name))
+        if hit and hit[0] not in found:
+            found[hit[0]] = name
+            votes[hit[1]] += 1
+    lang: Literal["nl", "en"] | None = None
+    if votes["nl"] or votes["en"]:
+        lang = "en" if votes["en"] > votes["nl"] else "nl"
+    return found, lang
+
+
+def load_grid(reader, name: str, merges=()) -> pd.DataFrame:
+    """Every cell of a sheet as text, indexed by 0-based worksheet row and column."""
+    sheet = reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="string")
+    table = sheet.to_arrow()
+    if table.num_rows == 0:
+        return pd.DataFrame()
+    columns = [info.absolute_index for info in sheet.selected_columns]
+    grid = table.to_pandas()
+    grid.columns = columns
+    if merges:
+        grid = fill_merges(grid, merges)
+    return grid
+
+
+def fill_merges(grid: pd.DataFrame, merges) -> pd.DataFrame:
+    """Copy each merged range's top-left value into the range's other cells."""
+    grid = grid.astype(object)
+    for r1, c1, r2, c2 in merges:
+        if r1 not in grid.index or c1 not in grid.columns:
+            continue
+        value = grid.at[r1, c1]
+        if pd.isna(value):
+            continue
+        for c in range(c1, c2 + 1):
+            if c not in grid.columns:
+                grid[c] = pd.Series([None] * len(grid), index=grid.index, dtype="object")
+            rows = [r for r in range(r1, r2 + 1) if r in grid.index]
+            grid.loc[rows, c] = value
+    return grid[sorted(grid.columns)]
+
+
+def _any_content(reader, names: list[str], found: dict[str, str]) -> bool:
+    """Whether any sheet other than the section sheets holds a cell (guide and lists aside)."""
+    for name in names:
+        if name in found.values():
+            continue
+        try:
+            if reader.load_sheet(name, header_row=None, n_rows=1).height:
+                return True
+        except Exception:
+            continue
+    return False
+
+
+_MERGE = re.compile(rb"<(?:\w+:)?mergeCell\s[^>]*?ref=\"([A-Za-z]+)(\d+)(?::([A-Za-z]+)(\d+))?\"")
+
+
+def _col_index(letters: bytes) -> int:
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + (ch - 64)
+    return n - 1
+
+
+def _xlsx_merges(data: bytes, names: list[str]) -> dict[str, list[tuple[int, int, int, int]]]:
+    """Merged ranges (0-based r1, c1, r2, c2) of the named xlsx sheets; empty on any doubt."""
+    try:
+        import defusedxml.ElementTree as SafeET
+
+        out: dict[str, list[tuple[int, int, int, int]]] = {}
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            wb = SafeET.fromstring(zf.read("xl/workbook.xml"))
+            rels = SafeET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+            targets = {r.get("Id"): r.get("Target", "") for r in rels}
+            for sheet in wb.iter():
+                if not sheet.tag.endswith("}sheet") or sheet.get("name") not in names:
+                    continue
+                rid = next((v for k, v in sheet.attrib.items() if k.endswith("}id")), None)
+                target = targets.get(rid, "")
+                part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+                part = str(PurePosixPath(part))
+                xml = zf.read(part)
+                if b"mergeCell" not in xml:
+                    continue
+                ranges = []
+                for m in _MERGE.finditer(xml):
+                    r1, c1 = int(m[2]) - 1, _col_index(m[1])
+                    r2 = int(m[4]) - 1 if m[4] else r1
+                    c2 = _col_index(m[3]) if m[3] else c1
+                    ranges.append((r1, c1, r2, c2))
+                out[sheet.get("name")] = ranges
+        return out
+    except Exception:
+        log.info("could not read merged cells", exc_info=True)
+        return {}
+
+
+def _empty_report() -> Report:
+    return _report_from({})
+
+
+def _report_from(sheets: dict) -> Report:
+    cat = load_catalogue()
+    frames = {}
+    for code in SECTION_CODES:
+        if code in sheets:
+            frames[code] = sheets[code].frame
+        else:
+            cols = list(cat.section(code).column_codes) + ["_row"]
+            frames[code] = pd.DataFrame({c: pd.Series(dtype="object") for c in cols})
+    return Report(**frames)
+
+
+def _ordered(problems: list[Problem], sheets: dict) -> list[Problem]:
+    """File-level problems first, then by sheet in workbook order, row and column."""
+    order = {s.name: i for i, s in enumerate(sheets.values())}
+    cell_re = re.compile(r"!([A-Z]+)(\d+)$")
+
+    def key(p: Problem):
+        if p.sheet is None:
+            return (-1, 0, 0, "")
+        m = cell_re.search(p.cell or "")
+        row = int(m[2]) if m else 0
+        col = (len(m[1]), m[1]) if m else (0, "")
+        return (order.get(p.sheet, 99), row, col, p.code)
+
+    seen = set()
+    unique = []
+    for p in problems:
+        k = (p.code, p.sheet, p.cell, p.column)
+        if k in seen:
+            continue
+        seen.add(k)
+        unique.append(p)
+    return sorted(unique, key=key)
