@@ -278,6 +278,9 @@ def _section_sheet(
             cell.number_format = DATE_FORMATS[lang]
         if column.type == "long_text":
             cell.alignment = _WRAP_TOP
+    ws.row_dimensions[EXAMPLE_ROW].height = _row_height(
+        (str(c.example), c.width) for c in section.columns if c.type == "long_text" and c.example
+    )
 
     # data rows
     if section.single_row:
@@ -376,11 +379,16 @@ def _dictionary_sheet(ws: Worksheet, lang: str, cat: Catalogue) -> None:
             cell = ws.cell(row=row, column=idx, value=t(f"template.dictionary.{key}", lang))
             cell.font, cell.fill, cell.alignment = _HEADER_FONT, _HEADER_FILL, _HEADER_ALIGN
 
+    widths = (30, 30, 50, 22, 22, 30, 28, 50)
+
     def write(row: int, values: list[object]) -> None:
         for idx, value in enumerate(values, start=1):
             ws.cell(row=row, column=idx, value=value).alignment = _WRAP_TOP
+        ws.row_dimensions[row].height = _row_height(
+            (str(v), w) for v, w in zip(values, widths, strict=False) if v
+        )
 
-    for letter, width in zip("ABCDEFGH", (30, 30, 50, 22, 22, 30, 28, 50), strict=True):
+    for letter, width in zip("ABCDEFGH", widths, strict=True):
         ws.column_dimensions[letter].width = width
 
     row = 1

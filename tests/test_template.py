@@ -246,6 +246,7 @@ def signature(path: Path) -> dict:
             "state": ws.sheet_state,
             "freeze": ws.freeze_panes,
             "widths": {k: d.width for k, d in sorted(ws.column_dimensions.items())},
+            "heights": {k: d.height for k, d in sorted(ws.row_dimensions.items()) if d.height},
             "cells": [
                 (c.coordinate, c.value, c.number_format, c.font.i, c.font.b)
                 for row in ws.iter_rows()
@@ -270,7 +271,7 @@ def test_dropdowns_comments_and_panes_survive_an_openpyxl_round_trip(tmp_path, b
     wb.save(resaved)
     before, after = signature(built["nl"]), signature(resaved)
     for sheet in expected_sheets("nl"):
-        for key in ("state", "freeze", "widths", "cells", "comments", "validations"):
+        for key in ("state", "freeze", "widths", "heights", "cells", "comments", "validations"):
             assert after[sheet][key] == before[sheet][key], (sheet, key)
     assert any(before[s]["validations"] for s in before if s != "properties")
 
