@@ -28,6 +28,7 @@ NON_PERSON_COUNTS = frozenset(
         "reflection_moments",
         "system_change_contributions",
         "collaborations_with_initiatives",
+        "organisations_adapted",
     }
 )
 

@@ -212,6 +212,7 @@ def durability(ds: Dataset, viewer: Principal, initiative_id: str | None = None)
             }
         )
     frame = pd.DataFrame(rows, columns=DURABILITY_COLUMNS)
+    frame["earlier_period"] = pd.Series([r["earlier_period"] for r in rows], dtype=object)
     frame = neutral_sort(
         frame,
         text=["name", "initiative_id"],

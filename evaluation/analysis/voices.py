@@ -44,15 +44,15 @@ def voice_balance(ds: Dataset, viewer: Principal, initiative_id: str | None = No
     frame = pd.DataFrame(rows)
     if initiative_id is not None:
         frame = suppress(frame, viewer, ["n_stories"])
-        frame["share"] = [
+        shares = [
             None if s or not total else n / total
             for n, s in zip(frame["n_stories"], frame["n_stories_suppressed"], strict=True)
         ]
         cols = [*VOICE_COLUMNS, "n_stories_suppressed"]
     else:
-        frame["share"] = [n / total if total else None for n in frame["n_stories"]]
+        shares = [n / total if total else None for n in frame["n_stories"]]
         cols = VOICE_COLUMNS
-    frame["share"] = frame["share"].astype(object)
+    frame["share"] = pd.Series(shares, index=frame.index, dtype=object)
     return frame[cols]
 
 

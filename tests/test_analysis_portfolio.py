@@ -1,0 +1,55 @@
+"""Output totals never come alone: they arrive with the relational and process context."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from test_analysis_builders import DatasetBuilder
+
+from evaluation.access import Principal
+from evaluation.analysis import PortfolioContext, output_totals
+
+FUNDER = Principal("funder")
+
+
+def _portfolio():
+    b = DatasetBuilder().initiative("anker", "Anker Welkom", "arrival")
+    b.initiative("buurt", "Buurtkamer", "landing")
+    b.obs("anker", "2025-Q1", "newcomers_participating", 12, activity_type="meal", phase="arrival")
+    b.obs("buurt", "2025-Q1", "newcomers_participating", 8, activity_type="cafe", phase="landing")
+    b.obs("buurt", "2025-Q1", "starts_paid_work", 2, activity_type="jobs", phase="future")
+    b.obs("anker", "2025-Q1", "new_contacts", 9)
+    b.obs("buurt", "2025-Q1", "new_contacts", 6)
+    b.obs("buurt", "2025-Q1", "friendships_reported", None, numerator=6, denominator=10)
+    b.obs("anker", "2025-Q1", "friendships_reported", None, numerator=4, denominator=10)
+    b.obs("anker", "2025-Q1", "open_encounter_hours", 20)
+    return b.dataset()
+
+
+def test_outputs_arrive_with_relational_process_and_phase_context():
+    ctx = output_totals(_portfolio(), FUNDER)
+    assert isinstance(ctx, PortfolioContext)
+    assert {f.name for f in dataclasses.fields(ctx)} == {
+        "outputs",
+        "relational",
+        "process",
+        "phase_coverage",
+    }
+    out = ctx.outputs.set_index("indicator")
+    assert out.loc["newcomers_participating", "total"] == 20
+    assert out.loc["newcomers_participating", "n_initiatives_reporting"] == 2
+    rel = ctx.relational.set_index("indicator")
+    assert rel.loc["new_contacts", "total"] == 15
+    assert (
+        rel.loc["friendships_reported", "numerator"],
+        rel.loc["friendships_reported", "denominator"],
+    ) == (10, 20)
+    assert ctx.process.set_index("indicator").loc["open_encounter_hours", "total"] == 20
+    assert list(ctx.phase_coverage["phase"]) == ["arrival", "landing", "future"]
+
+
+def test_a_small_portfolio_total_of_people_is_withheld_from_everyone():
+    for viewer in (FUNDER, Principal("initiative", "buurt")):
+        out = output_totals(_portfolio(), viewer).outputs.set_index("indicator")
+        assert out.loc["starts_paid_work", "total"] is None
+        assert out.loc["starts_paid_work", "total_suppressed"]
