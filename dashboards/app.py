@@ -1,0 +1,68 @@
+"""The dashboard's one entry script: ``streamlit run dashboards/app.py``.
+
+It sets up the page, the sidebar (language, the demo role chooser and its banner) and
+declares every page with ``st.Page`` / ``st.navigation``. The pages read the choices through
+``dashboards.state.context()``; the library enforces access for the principal chosen here.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import streamlit as st
+
+# `streamlit run dashboards/app.py` puts dashboards/ on the path; the pages import
+# `dashboards.*`, so the repository root must be importable too (also without `pip install`).
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from dashboards import state  # noqa: E402
+from evaluation.errors import UserError  # noqa: E402
+from evaluation.i18n import t  # noqa: E402
+
+lang = state.lang()
+st.set_page_config(page_title=t("ui.app.title", lang), page_icon="🧩", layout="wide")
+
+with st.sidebar:
+    lang = st.radio(
+        t("ui.app.language", lang),
+        options=list(state.LANGS),
+        format_func=lambda code: t(f"ui.app.lang_{code}", "nl"),
+        key=state.LANG_KEY,
+        horizontal=True,
+    )
+    try:
+        names = state.initiative_names(state.principal_from_choice("funder"))
+    except UserError as exc:
+        st.error(t("ui.app.store_unavailable", lang, reason=exc.render(lang)))
+        st.stop()
+    choices = ["funder", "evaluator"] + [f"initiative:{i}" for i in names]
+    if st.session_state.get(state.ROLE_KEY) not in choices:
+        st.session_state[state.ROLE_KEY] = "funder"
+    st.selectbox(
+        t("ui.app.role", lang),
+        options=choices,
+        format_func=lambda c: state.principal_label(state.principal_from_choice(c), lang, names),
+        key=state.ROLE_KEY,
+        help=t("ui.app.role_help", lang),
+    )
+
+who = state.principal()
+st.info(t("ui.app.demo_banner", lang, who=state.principal_label(who, lang, names)), icon="🧪")
+
+PAGES = Path(__file__).parent / "pages"
+pages = {
+    t("ui.nav.section_story", lang): [
+        st.Page(PAGES / "story.py", title=t("ui.nav.story", lang), url_path="story", default=True),
+        st.Page(PAGES / "profile.py", title=t("ui.nav.profile", lang), url_path="profile"),
+        st.Page(PAGES / "voices.py", title=t("ui.nav.voices", lang), url_path="voices"),
+    ],
+    t("ui.nav.section_work", lang): [
+        st.Page(PAGES / "submit.py", title=t("ui.nav.submit", lang), url_path="submit"),
+        st.Page(PAGES / "export.py", title=t("ui.nav.export", lang), url_path="export"),
+        st.Page(PAGES / "about.py", title=t("ui.nav.about", lang), url_path="about"),
+    ],
+}
+st.navigation(pages).run()

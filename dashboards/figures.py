@@ -1,0 +1,550 @@
+"""Plotly figures for the dashboard: pure functions from tidy frames (and a language) to Figures.
+
+Why pure: a figure can then be tested without Streamlit, reused in a report, and cached by
+the page. None of these functions calls Streamlit, reads the store or decides access; they
+draw what they are given.
+
+House rules every builder keeps (DESIGN.md section 5):
+- initiatives appear by name (case-folded), phases in the path's order, periods in time;
+  never sorted by a value, so no chart reads as a league table;
+- no colour carries a judgement (no red/amber/green) and no meaning rests on colour alone:
+  shapes, dash patterns, text labels and legends carry it too;
+- every figure has a title and labelled axes in the reader's language, and numbers use the
+  language's separators (``layout.separators``).
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from evaluation.catalogue import fold, load_catalogue
+from evaluation.formatting import format_count, format_period, plotly_separators
+from evaluation.i18n import t
+from evaluation.model import PHASE_ORDER
+
+# a calm, colour-blind-safe qualitative palette (Okabe-Ito) without red-amber-green meaning
+PALETTE = ("#0072B2", "#E69F00", "#56B4E9", "#009E73", "#CC79A7", "#999999", "#D55E00", "#000000")
+# marker symbols per partner type: the shape names the kind, the colour only repeats it
+PARTNER_SYMBOLS = {
+    "initiative": "circle",
+    "municipality": "square",
+    "coa": "diamond",
+    "employer": "triangle-up",
+    "school": "pentagon",
+    "housing_corporation": "hexagon",
+    "fund": "star",
+    "other": "cross",
+}
+# line dash per relation type, so relations differ without colour
+RELATION_DASH = {
+    "referral_in": "solid",
+    "referral_out": "solid",
+    "collaboration": "dash",
+    "learning_exchange": "dot",
+    "advisory_role": "dashdot",
+    "co_funding": "longdash",
+}
+NEUTRAL_LINE = "#7f7f7f"
+
+
+def _label(list_name: str, code: object, lang: str) -> str:
+    if code is None or (isinstance(code, float) and math.isnan(code)):
+        return ""
+    return load_catalogue().choices(list_name).label(str(code), lang)
+
+
+def phase_label(code: object, lang: str) -> str:
+    return _label("phases", code, lang)
+
+
+def _base_layout(fig: go.Figure, title: str, lang: str, height: int | None = None) -> go.Figure:
+    fig.update_layout(
+        title={"text": title, "x": 0, "xanchor": "left"},
+        separators=plotly_separators(lang),
+        template="plotly_white",
+        font={"size": 14},
+        margin={"l": 10, "r": 10, "t": 60, "b": 10},
+        legend={"orientation": "h", "yanchor": "bottom", "y": -0.25, "x": 0},
+    )
+    if height:
+        fig.update_layout(height=height)
+    return fig
+
+
+def _by_name(names: pd.Series) -> list[str]:
+    """Distinct names in neutral order: case-folded, accents ignored."""
+    return sorted({str(n) for n in names.dropna()}, key=lambda n: (fold(n), n))
+
+
+def empty_figure(message: str, title: str, lang: str) -> go.Figure:
+    """A figure that says there is nothing to show, rather than an empty frame."""
+    fig = go.Figure()
+    fig.add_annotation(text=message, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return _base_layout(fig, title, lang, height=240)
+
+
+# --- the collective story ------------------------------------------------------------------
+
+
+def phase_puzzle(puzzle: pd.DataFrame, lang: str) -> go.Figure:
+    """Initiatives (rows, by name) against the three phases (columns).
+
+    ``puzzle``: one row per initiative and phase it is active in, columns ``name``, ``phase``,
+    ``role`` (``primary`` or ``secondary``). A filled square marks the main accent, an open
+    square a phase the initiative is active in too: shape, not colour, tells them apart.
+    """
+    title = t("ui.figures.puzzle_title", lang)
+    if puzzle is None or not len(puzzle):
+        return empty_figure(t("ui.app.no_data", lang), title, lang)
+    names = _by_name(puzzle["name"])
+    phases = [phase_label(p, lang) for p in PHASE_ORDER]
+    fig = go.Figure()
+    styles = {
+        "primary": ("square", PALETTE[0], 22),
+        "secondary": ("square-open", PALETTE[0], 18),
+    }
+    for role, (symbol, colour, size) in styles.items():
+        part = puzzle[puzzle["role"] == role]
+        fig.add_trace(
+            go.Scatter(
+                x=[phase_label(p, lang) for p in part["phase"]],
+                y=[str(n) for n in part["name"]],
+                mode="markers",
+                name=t(f"ui.figures.puzzle_{role}", lang),
+                marker={"symbol": symbol, "size": size, "color": colour, "line": {"width": 2}},
+                hovertemplate="%{y}<br>%{x}<extra>"
+                + t(f"ui.figures.puzzle_{role}", lang)
+                + "</extra>",
+            )
+        )
+    fig.update_xaxes(
+        title=t("ui.common.phase", lang),
+        categoryorder="array",
+        categoryarray=phases,
+        side="top",
+        range=[-0.5, len(phases) - 0.5],
+    )
+    # the first name on top: plotly draws the first category at the bottom, so reverse
+    fig.update_yaxes(
+        title=t("ui.common.initiative", lang),
+        categoryorder="array",
+        categoryarray=list(reversed(names)),
+        type="category",
+    )
+    return _base_layout(fig, title, lang, height=max(260, 80 + 34 * len(names)))
+
+
+def network(
+    nodes: pd.DataFrame, edges: pd.DataFrame, lang: str, title: str | None = None
+) -> go.Figure:
+    """An interactive network: initiatives and their partners, linked by what they do together.
+
+    ``nodes``: ``node``, ``label``, ``kind`` (a partner type; ``initiative`` for programme
+    initiatives), ``x``, ``y``, optional ``degree``. ``edges``: ``source``, ``target``,
+    ``relation``, ``count``. Each kind of partner has its own marker shape and a legend
+    entry; each kind of relation its own dash pattern; labels sit next to the markers.
+    """
+    title = title or t("ui.figures.network_title", lang)
+    if nodes is None or not len(nodes):
+        return empty_figure(t("ui.figures.network_empty", lang), title, lang)
+    pos = {r.node: (float(r.x), float(r.y)) for r in nodes.itertuples()}
+    fig = go.Figure()
+    relations = load_catalogue().choices("relation_types").codes
+    if edges is not None and len(edges):
+        for rel in relations:
+            part = edges[edges["relation"] == rel]
+            xs: list[float | None] = []
+            ys: list[float | None] = []
+            for e in part.itertuples():
+                if e.source in pos and e.target in pos:
+                    (x0, y0), (x1, y1) = pos[e.source], pos[e.target]
+                    xs += [x0, x1, None]
+                    ys += [y0, y1, None]
+            if not xs:
+                continue
+            fig.add_trace(
+                go.Scatter(
+                    x=xs,
+                    y=ys,
+                    mode="lines",
+                    hoverinfo="skip",
+                    name=_label("relation_types", rel, lang),
+                    line={"color": NEUTRAL_LINE, "width": 1.5, "dash": RELATION_DASH.get(rel)},
+                    legendgroup="relations",
+                )
+            )
+    kinds = load_catalogue().choices("partner_types").codes
+    for i, kind in enumerate(kinds):
+        part = nodes[nodes["kind"] == kind]
+        if not len(part):
+            continue
+        part = part.assign(_key=part["label"].map(lambda s: fold(s)))
+        part = part.sort_values("_key", kind="stable")
+        degree = part["degree"] if "degree" in part else pd.Series(0, index=part.index)
+        kind_label = _label("partner_types", kind, lang)
+        hover = [
+            t("ui.figures.network_hover", lang, name=lbl, type=kind_label, n=int(d))
+            for lbl, d in zip(part["label"], degree.fillna(0), strict=True)
+        ]
+        is_ini = kind == "initiative"
+        fig.add_trace(
+            go.Scatter(
+                x=part["x"],
+                y=part["y"],
+                mode="markers+text" if is_ini else "markers",
+                text=[str(s) for s in part["label"]],
+                textposition="top center",
+                hovertext=hover,
+                hoverinfo="text",
+                name=kind_label,
+                legendgroup="kinds",
+                marker={
+                    "symbol": PARTNER_SYMBOLS.get(kind, "circle"),
+                    "size": 20 if is_ini else 14,
+                    "color": PALETTE[i % len(PALETTE)],
+                    "line": {"width": 1, "color": "#333333"},
+                },
+            )
+        )
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False, scaleanchor="x")
+    fig = _base_layout(fig, title, lang, height=560)
+    fig.update_layout(dragmode="pan", hovermode="closest")
+    return fig
+
+
+def phase_flows(flows: pd.DataFrame, lang: str) -> go.Figure:
+    """Continuity as a Sankey: people handed on from one phase to another.
+
+    ``flows``: ``source_phase``, ``target_phase``, ``value`` (already protected for the viewer).
+    Phases on the left are where people came from, on the right where they went; link width
+    is the number handed on, and each link's hover text says it in words.
+    """
+    title = t("ui.figures.sankey_title", lang)
+    if flows is None or not len(flows) or float(flows["value"].fillna(0).sum()) <= 0:
+        return empty_figure(t("ui.story.flows_empty", lang), title, lang)
+    labels = [t("ui.figures.sankey_from", lang, phase=phase_label(p, lang)) for p in PHASE_ORDER]
+    labels += [t("ui.figures.sankey_to", lang, phase=phase_label(p, lang)) for p in PHASE_ORDER]
+    colours = [PALETTE[i] for i in range(3)] * 2
+    src, tgt, val = [], [], []
+    for r in flows.itertuples():
+        if r.source_phase in PHASE_ORDER and r.target_phase in PHASE_ORDER and r.value > 0:
+            src.append(PHASE_ORDER.index(r.source_phase))
+            tgt.append(3 + PHASE_ORDER.index(r.target_phase))
+            val.append(float(r.value))
+    fig = go.Figure(
+        go.Sankey(
+            arrangement="fixed",
+            node={
+                "label": labels,
+                "color": colours,
+                "pad": 24,
+                "thickness": 18,
+                "x": [0.01] * 3 + [0.99] * 3,
+                "y": [0.1, 0.5, 0.9] * 2,
+            },
+            link={"source": src, "target": tgt, "value": val, "color": "rgba(127,127,127,0.35)"},
+            valueformat=",d",
+        )
+    )
+    return _base_layout(fig, title, lang, height=420)
+
+
+def output_totals(totals: pd.DataFrame, lang: str) -> go.Figure:
+    """The conventional outputs, added up, as context: bars in catalogue order, values written.
+
+    ``totals``: ``indicator`` (catalogue code), ``value``, optional ``value_suppressed``. The
+    order is the catalogue's, never the size of the value; each bar carries its number as text.
+    """
+    title = t("ui.figures.totals_title", lang)
+    if totals is None or not len(totals):
+        return empty_figure(t("ui.app.no_data", lang), title, lang)
+    cat = load_catalogue()
+    labels = [
+        cat.indicator(c).label(lang) if c in cat.indicator_codes else str(c)
+        for c in totals["indicator"]
+    ]
+    sup = _flags(totals, "value")
+    values = [
+        0.0 if s or v is None else float(v) for v, s in zip(totals["value"], sup, strict=True)
+    ]
+    text = [format_count(v, s, lang) for v, s in zip(totals["value"], sup, strict=True)]
+    fig = go.Figure(
+        go.Bar(
+            x=values,
+            y=labels,
+            orientation="h",
+            text=text,
+            textposition="outside",
+            marker={"color": PALETTE[2]},
+            cliponaxis=False,
+            name=t("ui.common.value", lang),
+        )
+    )
+    fig.update_yaxes(
+        categoryorder="array",
+        categoryarray=list(reversed(labels)),
+        title=t("ui.figures.indicator", lang),
+    )
+    fig.update_xaxes(title=t("ui.common.value", lang))
+    return _base_layout(fig, title, lang, height=max(240, 80 + 34 * len(labels)))
+
+
+def _flags(frame: pd.DataFrame, column: str) -> list[bool]:
+    """The ``<column>_suppressed`` flags of an analysis result (all False when absent)."""
+    name = f"{column}_suppressed"
+    if name not in frame:
+        return [False] * len(frame)
+    return [bool(x) for x in frame[name].fillna(False)]
+
+
+# --- one initiative ------------------------------------------------------------------------
+
+
+def indicator_small_multiples(
+    series: pd.DataFrame, lang: str, title: str, columns: int = 3
+) -> go.Figure:
+    """One small chart per indicator, each on its own scale, periods along the bottom.
+
+    ``series``: ``indicator``, ``label``, ``period``, ``value``, optional ``value_suppressed``,
+    with periods already in time order (the order of first appearance is kept). Indicators
+    keep the order they arrive in (catalogue order), never sorted by value.
+    """
+    if series is None or not len(series):
+        return empty_figure(t("ui.app.no_data", lang), title, lang)
+    periods = list(dict.fromkeys(series["period"]))
+    indicators = list(dict.fromkeys(series["indicator"]))
+    labels = {r.indicator: str(r.label) for r in series.itertuples()}
+    cols = min(columns, len(indicators))
+    rows = math.ceil(len(indicators) / cols)
+    fig = make_subplots(
+        rows=rows,
+        cols=cols,
+        subplot_titles=[labels[i] for i in indicators],
+        horizontal_spacing=0.08,
+        vertical_spacing=min(0.5 / max(rows, 1), 0.12),
+    )
+    period_text = [format_period(p, lang) for p in periods]
+    for n, ind in enumerate(indicators):
+        part = series[series["indicator"] == ind]
+        part = part.assign(_sup=_flags(part, "value")).set_index("period")
+        sup = part["_sup"]
+        y = [
+            None if (p not in part.index or bool(sup.get(p, False))) else part.at[p, "value"]
+            for p in periods
+        ]
+        text = [
+            ""
+            if p not in part.index
+            else format_count(part.at[p, "value"], bool(sup.get(p, False)), lang)
+            for p in periods
+        ]
+        fig.add_trace(
+            go.Scatter(
+                x=period_text,
+                y=y,
+                mode="lines+markers",
+                name=labels[ind],
+                showlegend=False,
+                text=text,
+                hovertemplate="%{x}: %{text}<extra>" + labels[ind] + "</extra>",
+                line={"color": PALETTE[0]},
+                marker={"size": 8},
+            ),
+            row=n // cols + 1,
+            col=n % cols + 1,
+        )
+    fig.update_xaxes(categoryorder="array", categoryarray=period_text, tickangle=-30)
+    fig.update_yaxes(rangemode="tozero", title=t("ui.common.value", lang))
+    for ann in fig.layout.annotations:
+        ann.font = {"size": 13}
+    fig = _base_layout(fig, title, lang, height=max(260, 230 * rows))
+    return fig
+
+
+def partner_kinds(kinds: pd.DataFrame, lang: str) -> go.Figure:
+    """An initiative's partners by kind: bars in the choice list's order, counts written.
+
+    ``kinds``: ``partner_type``, ``partners`` (different partners of that kind), every kind
+    present (zeros included: a missing bridge is part of the picture).
+    """
+    title = t("ui.figures.partner_types_title", lang)
+    if kinds is None or not len(kinds):
+        return empty_figure(t("ui.figures.network_empty", lang), title, lang)
+    order = load_catalogue().choices("partner_types").codes
+    counts = dict(zip(kinds["partner_type"], kinds["partners"], strict=True))
+    present = [k for k in order if k in counts]
+    labels = [_label("partner_types", k, lang) for k in present]
+    values = [int(counts[k]) for k in present]
+    fig = go.Figure(
+        go.Bar(
+            x=labels,
+            y=values,
+            text=values,
+            textposition="outside",
+            marker={"color": PALETTE[3]},
+            name=t("ui.profile.partners", lang),
+        )
+    )
+    fig.update_xaxes(
+        title=t("ui.figures.partner_kind", lang), categoryorder="array", categoryarray=labels
+    )
+    fig.update_yaxes(title=t("ui.profile.partners", lang), rangemode="tozero")
+    return _base_layout(fig, title, lang, height=320)
+
+
+def self_views(reflections: pd.DataFrame, lang: str) -> go.Figure:
+    """The initiative's own self-view per process quality over time, on the fixed 1-4 rubric.
+
+    ``reflections``: ``question``, ``period``, ``self_view`` (periods in time order). Each
+    quality is its own line with its own marker shape; never compared with others.
+    """
+    title = t("ui.figures.reflections_title", lang)
+    rows = reflections.dropna(subset=["self_view"]) if reflections is not None else None
+    if rows is None or not len(rows):
+        return empty_figure(t("ui.common.none_yet", lang), title, lang)
+    questions = load_catalogue().choices("reflection_questions")
+    periods = list(dict.fromkeys(rows["period"]))
+    period_text = [format_period(p, lang) for p in periods]
+    symbols = ("circle", "square", "diamond", "triangle-up", "x", "star")
+    fig = go.Figure()
+    present = [q for q in questions.codes if q in set(rows["question"])]
+    for i, q in enumerate(present):
+        part = rows[rows["question"] == q]
+        fig.add_trace(
+            go.Scatter(
+                x=[format_period(p, lang) for p in part["period"]],
+                y=part["self_view"].astype(float),
+                mode="lines+markers",
+                name=questions.label(q, lang),
+                marker={"symbol": symbols[i % len(symbols)], "size": 10},
+                line={"color": PALETTE[i % len(PALETTE)]},
+            )
+        )
+    fig.update_xaxes(
+        title=t("ui.common.period", lang), categoryorder="array", categoryarray=period_text
+    )
+    steps = load_catalogue().choices("rubric_steps")
+    fig.update_yaxes(
+        title=t("ui.figures.rubric_step", lang),
+        range=[0.5, 4.5],
+        tickvals=[1, 2, 3, 4],
+        ticktext=[steps.label(str(s), lang).split(" - ")[-1].split(":")[0] for s in (1, 2, 3, 4)],
+    )
+    return _base_layout(fig, title, lang, height=420)
+
+
+# --- voices ---------------------------------------------------------------------------------
+
+
+def voice_balance(balance: pd.DataFrame, lang: str) -> go.Figure:
+    """How many stories each voice tells: bars in the voice list's order, counts written.
+
+    ``balance``: ``voice``, ``n_stories`` (optional ``n_stories_suppressed``). Every voice is
+    drawn, zeros included (an absent voice is part of the story). Order is the choice list's
+    (newcomer first), never by count: the balance is read across the bars, not as a ranking.
+    """
+    title = t("ui.figures.voices_title", lang)
+    if balance is None or not len(balance):
+        return empty_figure(t("ui.voices.none", lang), title, lang)
+    codes = load_catalogue().choices("voices").codes
+    sup = dict(zip(balance["voice"], _flags(balance, "n_stories"), strict=True))
+    counts = dict(zip(balance["voice"], balance["n_stories"], strict=True))
+    present = [c for c in codes if c in counts]
+    labels = [_label("voices", c, lang) for c in present]
+    values = [0 if sup[c] else int(counts[c] or 0) for c in present]
+    text = [format_count(counts[c], sup[c], lang) for c in present]
+    fig = go.Figure(
+        go.Bar(
+            x=labels,
+            y=values,
+            text=text,
+            textposition="outside",
+            marker={"color": PALETTE[4]},
+            name=t("ui.figures.stories", lang),
+        )
+    )
+    fig.update_xaxes(
+        title=t("ui.voices.filter_voice", lang), categoryorder="array", categoryarray=labels
+    )
+    fig.update_yaxes(title=t("ui.figures.stories", lang), rangemode="tozero")
+    return _base_layout(fig, title, lang, height=340)
+
+
+def themes_over_time(themes: pd.DataFrame, lang: str) -> go.Figure:
+    """Themes (rows, list order) by period (columns): a grid with the count written in each cell.
+
+    ``themes``: ``theme``, ``period``, ``n_stories`` (periods in time order). The number is
+    printed in every cell, so the shade only repeats what the text says.
+    """
+    title = t("ui.figures.themes_title", lang)
+    if themes is None or not len(themes):
+        return empty_figure(t("ui.voices.none", lang), title, lang)
+    codes = [c for c in load_catalogue().choices("themes").codes if c in set(themes["theme"])]
+    periods = list(dict.fromkeys(themes["period"]))
+    grid = themes.pivot_table(index="theme", columns="period", values="n_stories", aggfunc="sum")
+    grid = grid.reindex(index=codes, columns=periods).fillna(0)
+    fig = go.Figure(
+        go.Heatmap(
+            z=grid.values,
+            x=[format_period(p, lang) for p in periods],
+            y=[_label("themes", c, lang) for c in codes],
+            text=grid.values.astype(int),
+            texttemplate="%{text}",
+            colorscale=[[0, "#f7fbff"], [1, "#6baed6"]],
+            showscale=False,
+            hovertemplate="%{y}<br>%{x}: %{text}<extra></extra>",
+        )
+    )
+    fig.update_yaxes(title=t("ui.voices.filter_theme", lang), autorange="reversed")
+    fig.update_xaxes(title=t("ui.common.period", lang), side="bottom")
+    return _base_layout(fig, title, lang, height=max(280, 80 + 30 * len(codes)))
+
+
+def formal_bridges(formal: pd.DataFrame, lang: str) -> go.Figure:
+    """Per kind of formal organisation: how many initiatives have a tie with at least one.
+
+    ``formal``: the analyses' ``formal_links`` (one row per initiative and formal partner
+    type, zeros included). Bars follow the partner-type list; each bar has a pattern of its
+    own besides its label, and the count written on it.
+    """
+    title = t("ui.figures.formal_title", lang)
+    if formal is None or not len(formal):
+        return empty_figure(t("ui.figures.network_empty", lang), title, lang)
+    order = [
+        c
+        for c in load_catalogue().choices("partner_types").codes
+        if c in set(formal["partner_type"])
+    ]
+    with_tie = formal[formal["n_partners"] > 0].groupby("partner_type")["initiative_id"].nunique()
+    labels = [_label("partner_types", c, lang) for c in order]
+    values = [int(with_tie.get(c, 0)) for c in order]
+    shapes = ("/", "\\", "x", "-", "|", "+", ".")
+    fig = go.Figure(
+        go.Bar(
+            x=values,
+            y=labels,
+            orientation="h",
+            text=values,
+            textposition="outside",
+            marker={
+                "color": PALETTE[0],
+                "pattern": {"shape": [shapes[i % len(shapes)] for i in range(len(order))]},
+            },
+            cliponaxis=False,
+            name=t("ui.figures.initiatives_with_bridge", lang),
+        )
+    )
+    fig.update_yaxes(
+        categoryorder="array",
+        categoryarray=list(reversed(labels)),
+        title=t("ui.figures.partner_kind", lang),
+    )
+    fig.update_xaxes(title=t("ui.figures.initiatives_with_bridge", lang), rangemode="tozero")
+    return _base_layout(fig, title, lang, height=320)

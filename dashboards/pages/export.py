@@ -1,0 +1,47 @@
+"""Export (evaluators): choose initiatives and periods, download tidy data and the dictionary."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboards import state
+from evaluation.i18n import t
+
+lang, who = state.context()
+st.title(t("ui.export.title", lang))
+st.write(t("ui.export.intro", lang))
+
+if not who.can_export():
+    st.info(t("ui.export.only_evaluators", lang))
+    st.stop()
+
+names = state.initiative_names(who)
+chosen = st.multiselect(
+    t("ui.export.choose_initiatives", lang),
+    options=list(names),
+    format_func=lambda i: names.get(i, i),
+    key="export_initiatives",
+)
+filters = state.period_filter(who, lang, key="export_periods", initiative_ids=tuple(chosen) or None)
+
+st.subheader(t("ui.export.tidy_title", lang))
+counts = state.row_counts(who, filters)
+st.caption(
+    " · ".join(
+        t("ui.export.rows", lang, table=t(f"ui.tables.{k}", lang), n=n) for k, n in counts.items()
+    )
+)
+st.download_button(
+    t("ui.export.tidy_button", lang),
+    data=state.tidy_zip(who, filters, lang),
+    file_name="evaluation-data.zip" if lang == "en" else "evaluatie-gegevens.zip",
+    mime="application/zip",
+    key="download_tidy",
+)
+
+# --- Excel report (issue 7) ----------------------------------------------------------------
+# The report engineer adds the Excel report download here: build the report for `who`,
+# `filters` and `lang` through a cached loader in dashboards/state.py and offer it with
+# st.download_button(t("ui.export.report_button", lang), ...).
+st.subheader(t("ui.export.report_title", lang))
+st.caption(t("ui.export.report_pending", lang))

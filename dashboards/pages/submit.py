@@ -1,0 +1,85 @@
+"""Submit (initiatives): template, upload, located problems, preview, confirm, history.
+
+Thin: reading and checking is ``evaluation.ingest``, storing is ``Store.import_workbook``
+(which checks access and stores nothing partial). This page only shows their results.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboards import state, uploads
+from evaluation.formatting import format_period
+from evaluation.i18n import t
+
+lang, who = state.context()
+st.title(t("ui.submit.title", lang))
+st.write(t("ui.submit.intro", lang))
+
+if who.role != "initiative":
+    st.info(t("ui.submit.only_initiatives", lang))
+    st.stop()
+
+names = state.initiative_names(who)
+name = names.get(who.initiative_id, who.initiative_id)
+
+st.subheader(t("ui.submit.step_template", lang))
+try:
+    template = state.template_bytes(who, lang)
+except Exception as exc:  # noqa: BLE001 - a template failure must not hide the upload
+    st.warning(t("ui.submit.template_unavailable", lang, reason=str(exc)))
+else:
+    st.download_button(
+        t("ui.submit.template_button", lang, name=name),
+        data=template,
+        file_name=uploads.template_file_name(who.initiative_id, lang),
+        mime=uploads.XLSX_MIME,
+        key="download_template",
+    )
+
+st.subheader(t("ui.submit.step_upload", lang))
+uploaded = st.file_uploader(
+    t("ui.submit.uploader", lang), type=list(uploads.ACCEPTED_TYPES), key="upload"
+)
+if uploaded is not None:
+    data = uploaded.getvalue()
+    check = uploads.check(data, uploaded.name, lang)
+    if check.unreadable:
+        st.error(t("ui.submit.unreadable", lang))
+    if len(check.errors):
+        st.error(t("ui.submit.problems_title", lang, n=len(check.errors)))
+        st.caption(t("ui.submit.problems_intro", lang))
+        st.dataframe(check.errors, hide_index=True, width="stretch")
+    if len(check.warnings):
+        st.warning(t("ui.submit.warnings_title", lang, n=len(check.warnings)))
+        st.dataframe(check.warnings, hide_index=True, width="stretch")
+    if check.ok:
+        st.subheader(t("ui.submit.step_preview", lang))
+        st.success(
+            t(
+                "ui.submit.preview_ok",
+                lang,
+                initiative=check.initiative_name,
+                period=format_period(check.period, lang),
+            )
+        )
+        tabs = st.tabs([label for label, _ in check.preview])
+        for tab, (_, frame) in zip(tabs, check.preview, strict=True):
+            tab.dataframe(frame, hide_index=True, width="stretch")
+        if st.button(t("ui.submit.confirm", lang), type="primary", key="confirm"):
+            outcome = uploads.store_upload(state.store(), data, uploaded.name, who)
+            for kind, text in uploads.outcome_messages(outcome, lang):
+                getattr(st, kind)(text)
+            if outcome.status == "accepted":
+                state.clear_caches()
+            elif len(outcome.problems):
+                st.dataframe(
+                    uploads.problem_table(outcome.problems, lang), hide_index=True, width="stretch"
+                )
+
+st.subheader(t("ui.submit.step_history", lang))
+history = uploads.history_table(state.submissions(who, who.initiative_id), lang)
+if len(history):
+    st.dataframe(history, hide_index=True, width="stretch")
+else:
+    st.caption(t("ui.submit.history_empty", lang))

@@ -1,0 +1,52 @@
+"""Voices: the stories, filterable by phase, voice, theme and period, and who tells them."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboards import figures, state, texts
+from dashboards.views import StoryFilter
+from evaluation.catalogue import load_catalogue
+from evaluation.i18n import t
+
+lang, who = state.context()
+st.title(t("ui.voices.title", lang))
+st.write(t("ui.voices.intro", lang))
+
+cat = load_catalogue()
+filters = state.period_filter(who, lang, key="voices_periods")
+c1, c2, c3 = st.columns(3)
+phases = c1.multiselect(
+    t("ui.voices.filter_phase", lang),
+    options=list(cat.choices("phases").codes),
+    format_func=lambda c: cat.choices("phases").label(c, lang),
+    key="voices_phase",
+)
+voices = c2.multiselect(
+    t("ui.voices.filter_voice", lang),
+    options=list(cat.choices("voices").codes),
+    format_func=lambda c: cat.choices("voices").label(c, lang),
+    key="voices_voice",
+)
+themes = c3.multiselect(
+    t("ui.voices.filter_theme", lang),
+    options=list(cat.choices("themes").codes),
+    format_func=lambda c: cat.choices("themes").label(c, lang),
+    key="voices_theme",
+)
+view = state.voices_view(who, filters, StoryFilter(tuple(phases), tuple(voices), tuple(themes)))
+
+left, right = st.columns(2, gap="large")
+with left:
+    st.subheader(t("ui.voices.balance_title", lang))
+    st.plotly_chart(figures.voice_balance(view.balance, lang), key="balance")
+with right:
+    st.subheader(t("ui.voices.themes_title", lang))
+    st.plotly_chart(figures.themes_over_time(view.themes, lang), key="themes")
+
+st.subheader(t("ui.voices.stories_count", lang, n=len(view.stories)))
+if not len(view.stories):
+    st.info(t("ui.voices.none", lang))
+for _, story in view.stories.head(texts.STORIES_SHOWN).iterrows():
+    with st.expander(str(story["title"])):
+        st.markdown(texts.story_markdown(story, str(story["initiative"]), lang))

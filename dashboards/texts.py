@@ -1,0 +1,157 @@
+"""Words beside the numbers: the profile's facts, notes, stories and reflections as Markdown.
+
+The report asks that numbers travel with their context; these helpers turn the analyses'
+frames into short texts in the reader's language. Pure functions (no Streamlit) so they
+can be tested and reused.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from evaluation.analysis._common import blank
+from evaluation.catalogue import load_catalogue
+from evaluation.formatting import format_date, format_period
+from evaluation.i18n import t
+from evaluation.model import PHASE_ORDER
+
+DIMENSIONS = ("output", "relational", "process")
+
+
+def _choice(list_name: str, code: object, lang: str) -> str:
+    return "" if blank(code) else load_catalogue().choices(list_name).label(str(code), lang)
+
+
+def _md(text: object) -> str:
+    """Free text shown as Markdown: keep line breaks, stop a leading '#' becoming a heading."""
+    return "" if blank(text) else str(text).replace("\n", "  \n").replace("#", "\\#")
+
+
+def profile_facts(info: dict, lang: str) -> str:
+    year = info.get("founded_year")
+    return t(
+        "ui.profile.facts",
+        lang,
+        city=info.get("city") or "–",
+        year="–" if blank(year) else int(year),
+        form=_choice("organisation_forms", info.get("organisation_form"), lang) or "–",
+    ) + (
+        ""
+        if blank(info.get("written_with"))
+        else " · "
+        + t(
+            "ui.profile.written_with",
+            lang,
+            how=_choice("authorship", info.get("written_with"), lang),
+        )
+    )
+
+
+def phase_roles_text(info: dict, lang: str) -> str:
+    """Each phase with the initiative's role in it, in the path's order (shape marks, no colour)."""
+    secondary = set(str(info.get("secondary_phases") or "").split(";"))
+    lines = []
+    for p in PHASE_ORDER:
+        role = (
+            "primary"
+            if info.get("primary_phase") == p
+            else "secondary"
+            if p in secondary
+            else "none"
+        )
+        mark = {"primary": "■", "secondary": "□", "none": "·"}[role]
+        lines.append(
+            f"- {mark} **{_choice('phases', p, lang)}**: {_choice('phase_roles', role, lang)}"
+        )
+    return "\n".join(lines)
+
+
+def dimensions(trajectories: pd.DataFrame, lang: str) -> list[tuple[str, str]]:
+    """The dimensions that have numbers, in the catalogue's order, with their titles."""
+    if trajectories is None or not len(trajectories):
+        return []
+    numeric = trajectories[trajectories["unit"] != "text"]
+    present = set(numeric["dimension"])
+    return [(d, _choice("dimensions", d, lang)) for d in DIMENSIONS if d in present]
+
+
+def trajectory_series(trajectories: pd.DataFrame, dimension: str, lang: str) -> pd.DataFrame:
+    """The numeric trajectories of one dimension, labelled in ``lang``, for small multiples."""
+    part = trajectories[(trajectories["dimension"] == dimension) & (trajectories["unit"] != "text")]
+    cols = ["indicator", "period", "value", "value_suppressed"]
+    out = part[[c for c in cols if c in part.columns]].copy()
+    out["label"] = part[f"label_{lang}"].astype(str)
+    return out.reset_index(drop=True)
+
+
+def period_notes_markdown(trajectories: pd.DataFrame, dimension: str, lang: str) -> str:
+    """Per period (newest first): the notes written with this dimension's values, the text
+    values, and the titles of the stories of that period."""
+    part = trajectories[trajectories["dimension"] == dimension]
+    if not len(part):
+        return t("ui.common.none_yet", lang)
+    blocks = []
+    periods = list(dict.fromkeys(part["period"]))
+    for period in reversed(periods):
+        rows = part[part["period"] == period]
+        lines = []
+        for r in rows.itertuples():
+            label = getattr(r, f"label_{lang}")
+            if not blank(r.text_value):
+                lines.append(f"- *{label}*: {_md(r.text_value)}")
+            if not blank(r.notes):
+                lines.append(f"- *{label}*: {_md(r.notes)}")
+        stories = next((s for s in part[part["period"] == period]["stories"] if len(s)), [])
+        lines += [f"- 📖 {_md(title)}" for title in stories]
+        if lines:
+            blocks.append(f"**{format_period(period, lang)}**\n" + "\n".join(lines))
+    return "\n\n".join(blocks) or t("ui.common.none_yet", lang)
+
+
+def own_indicators_markdown(own: pd.DataFrame, lang: str) -> str:
+    return "\n".join(
+        f"- **{_md(r.label)}** ({_choice('dimensions', r.dimension, lang)}, "
+        f"{_choice('units', r.unit, lang)}): {_md(r.definition)}"
+        for r in own.itertuples()
+    )
+
+
+def reflections_markdown(reflections: pd.DataFrame, lang: str) -> str:
+    """The open reflection answers per period (newest first), in the initiative's words."""
+    if reflections is None or not len(reflections):
+        return t("ui.common.none_yet", lang)
+    open_ = reflections[reflections["answer"].notna()]
+    blocks = []
+    for period in reversed(list(dict.fromkeys(open_["period"]))):
+        rows = open_[open_["period"] == period]
+        lines = [
+            f"- *{_choice('reflection_questions', r.question, lang)}*  \n  {_md(r.answer)}"
+            for r in rows.itertuples()
+        ]
+        blocks.append(f"**{format_period(period, lang)}**\n" + "\n".join(lines))
+    return "\n\n".join(blocks) or t("ui.common.none_yet", lang)
+
+
+def story_markdown(story: pd.Series, initiative: str, lang: str) -> str:
+    """One story for the Voices page: meta line, text, why it matters, themes."""
+    meta = t(
+        "ui.voices.story_meta",
+        lang,
+        initiative=initiative,
+        date=format_date(story["date"], lang),
+        voice=_choice("voices", story["voice"], lang),
+        phase=_choice("phases", story["phase"], lang),
+    )
+    themes = ", ".join(
+        _choice("themes", c, lang) for c in str(story["themes"] or "").split(";") if c
+    )
+    parts = [f"*{meta}*", _md(story["text"])]
+    if not blank(story["why_it_matters"]):
+        parts.append(f"**{t('ui.voices.why', lang)}:** {_md(story['why_it_matters'])}")
+    if themes:
+        parts.append(f"**{t('ui.voices.themes', lang)}:** {themes}")
+    return "\n\n".join(parts)
+
+
+# the Voices page lists at most this many stories at once (newest first); filters narrow it
+STORIES_SHOWN = 60

@@ -1,0 +1,161 @@
+"""The submission desk's plumbing: turn ingest and store results into what the Submit page shows.
+
+Kept out of the page so it can be tested without Streamlit, and so the page stays a list of
+``st.*`` calls. Nothing here parses a workbook itself: ``evaluation.ingest.read_workbook``
+reads and checks, ``Store.import_workbook`` stores; this module only shapes their results
+into tables and messages in the reader's language.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from evaluation.access import Principal
+from evaluation.commands.template import profile_for
+from evaluation.errors import UserError
+from evaluation.formatting import format_period
+from evaluation.i18n import t
+from evaluation.ingest import read_workbook
+from evaluation.problems import Problem
+from evaluation.template import write_template
+
+ACCEPTED_TYPES = ("xlsx", "xlsm", "ods", "xls")
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PROBLEM_COLUMNS = ("severity", "sheet", "cell", "message", "hint")
+TABLE_ORDER = ("initiatives", "observations", "own_indicators", "stories", "network", "reflections")
+
+
+def template_file_name(initiative_id: str | None, lang: str) -> str:
+    stem = "verslag" if lang == "nl" else "report"
+    return f"{stem}-{initiative_id}.xlsx" if initiative_id else f"{stem}.xlsx"
+
+
+def problem_table(problems: list[Problem], lang: str) -> pd.DataFrame:
+    """One row per problem: kind, sheet, cell, what is wrong, how to fix it (headers localised)."""
+    rows = []
+    for p in problems:
+        d = p.to_dict(lang)
+        d["severity"] = t(f"ui.submit.severity_{d['severity']}", lang)
+        rows.append({c: d.get(c) or "" for c in PROBLEM_COLUMNS})
+    frame = pd.DataFrame(rows, columns=list(PROBLEM_COLUMNS))
+    return frame.rename(columns={c: t(f"ui.submit.col_{c}", lang) for c in PROBLEM_COLUMNS})
+
+
+@dataclass
+class UploadCheck:
+    """What the page shows after an upload, before anything is stored."""
+
+    ok: bool
+    unreadable: bool
+    errors: pd.DataFrame
+    warnings: pd.DataFrame
+    initiative_id: str | None = None
+    initiative_name: str | None = None
+    period: str | None = None
+    preview: list[tuple[str, pd.DataFrame]] = field(default_factory=list)
+
+
+def check(data: bytes, file_name: str, lang: str) -> UploadCheck:
+    """Read and check an uploaded workbook; nothing is stored."""
+    result = read_workbook(data, file_name)
+    errors = [p for p in result.problems if p.severity == "error"]
+    warnings = [p for p in result.problems if p.severity != "error"]
+    out = UploadCheck(
+        ok=bool(result.ok),
+        unreadable=bool(result.unreadable),
+        errors=problem_table(errors, lang),
+        warnings=problem_table(warnings, lang),
+    )
+    if result.ok and result.report is not None:
+        report = result.report
+        out.initiative_id = report.initiative_id
+        out.initiative_name = str(report.profile.iloc[0].get("name") or report.initiative_id)
+        out.period = report.period
+        frames = report.to_tidy().frames()
+        out.preview = [
+            (
+                t(f"ui.tables.{name}", lang),
+                frames[name].drop(columns=["submission_id"], errors="ignore"),
+            )
+            for name in TABLE_ORDER
+            if len(frames[name])
+        ]
+    return out
+
+
+@dataclass
+class Refusal:
+    """An import the store refused with a user error (e.g. access): shown as a message."""
+
+    error: UserError
+    status: str = "refused"
+    problems: list[Problem] = field(default_factory=list)
+
+
+def store_upload(store, data: bytes, file_name: str, who: Principal):  # -> ImportOutcome | Refusal
+    """Store the upload for ``who``; a refusal the user can act on comes back as ``Refusal``."""
+    try:
+        return store.import_workbook(data, file_name, who)
+    except UserError as exc:
+        return Refusal(error=exc)
+
+
+def outcome_messages(outcome, lang: str) -> list[tuple[str, str]]:
+    """(st function, text) pairs that tell the user what happened to the upload."""
+    if isinstance(outcome, Refusal):
+        return [("error", outcome.error.render(lang))]
+    period = format_period(outcome.period, lang) if outcome.period else ""
+    if outcome.status == "accepted":
+        msgs = [("success", t("ui.submit.accepted", lang, id=outcome.submission_id, period=period))]
+        superseded = list(outcome.superseded or [])
+        if superseded:
+            ids = ", ".join(str(s) for s in superseded)
+            msgs.append(("info", t("ui.submit.superseded", lang, ids=ids)))
+        return msgs
+    if outcome.status == "duplicate":
+        return [("info", t("ui.submit.duplicate", lang, id=outcome.submission_id))]
+    return [("error", t("ui.submit.rejected", lang))]
+
+
+def history_table(submissions: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Earlier submissions, newest first (time order, not a ranking), status in words."""
+    if submissions is None or not len(submissions):
+        return pd.DataFrame()
+    frame = submissions.copy()
+    if "status" in frame:
+        frame["status"] = frame["status"].map(
+            lambda s: t(f"ui.submit.status.{s}", lang) if _known_status(s) else s
+        )
+    if "period" in frame:
+        frame["period"] = frame["period"].map(lambda p: format_period(p, lang))
+    keep = [c for c in HISTORY_COLUMNS if c in frame.columns]
+    frame = frame[keep] if keep else frame
+    return frame.rename(columns={c: t(f"ui.submit.history.{c}", lang) for c in keep})
+
+
+HISTORY_COLUMNS = ("submission_id", "period", "file_name", "received_at", "status", "superseded_by")
+
+
+def _known_status(s: object) -> bool:
+    return s in ("accepted", "rejected", "duplicate", "superseded", "current")
+
+
+def template_bytes(ds, initiative_id: str | None, lang: str) -> bytes:  # ds: Dataset
+    """The Excel template with the profile row prefilled from the initiative's latest profile.
+
+    Only the stable profile is prefilled (who they are, their phases and words); the period
+    and the numbers are the initiative's to fill in. The template command's ``profile_for``
+    decides which fields those are, so the CLI and the dashboard prefill alike.
+    """
+    profile = None
+    if initiative_id and len(ds.initiatives):
+        profile = profile_for(initiative_id, ds.initiatives)
+    elif initiative_id:
+        profile = {"initiative_id": initiative_id}
+    with tempfile.TemporaryDirectory() as tmp:
+        path = write_template(Path(tmp) / "template.xlsx", lang, profile=profile)
+        return path.read_bytes()
