@@ -18,6 +18,8 @@ from evaluation.i18n import t
 # one module per command group, in the order `evaluation --help` lists them
 COMMAND_MODULES = [
     "template",
+    "validate",
+    "store",
     "sample",
 ]
 

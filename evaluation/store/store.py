@@ -325,11 +325,12 @@ class Store:
             count += outcome.status == "accepted"
         return count
 
-    def ensure_initialised(self, with_sample_data: bool = True) -> None:
+    def ensure_initialised(self, with_sample_data: bool = True) -> int | None:
         """What the dashboard calls on start: the schema exists (``open``) and a fresh database
-        is filled with the sample data (or marked initialised without it)."""
+        is filled with the sample data (or marked initialised without it, so that it is never
+        filled later). The number of sample submissions loaded, or None if not fresh."""
         if not self.is_empty():
-            return
+            return None
         loaded = self.load_sample_data() if with_sample_data else 0
         self._write(
             lambda conn: self._audit(
@@ -339,6 +340,7 @@ class Store:
                 detail=f"sample submissions: {loaded}",
             )
         )
+        return loaded
 
     # --- imports -----------------------------------------------------------------------
 
