@@ -326,9 +326,12 @@ def normalise_sheet(
                 Problem("unknown_column", "warning", name, ref, column=text, value=text)
             )
         elif code in col_of:
-            problems.append(
-                Problem("duplicate_column", "warning", name, ref, column=text, value=text)
-            )
+            # an empty repeat (a header merged across columns) is harmless: say nothing
+            below = grid.loc[grid.index > (header_idx or 0), c]
+            if below.notna().any() and (below.astype(str).str.strip() != "").any():
+                problems.append(
+                    Problem("duplicate_column", "warning", name, ref, column=text, value=text)
+                )
         else:
             col_of[code] = c
             headers[code] = text
@@ -380,6 +383,10 @@ def normalise_sheet(
             percent[col.code] = pct
     frame["_row"] = rows_index.to_numpy() if len(rows_index) else np.array([], dtype="int64")
     typed_obj = typed.astype(object).where(typed.notna(), None)
+    for col in section.columns:
+        if col.type == "date" and len(typed_obj):
+            # a date cell reads as "2025-02-03 00:00:00"; show it the way it was typed
+            typed_obj[col.code] = typed_obj[col.code].map(_shown_date)
     data = SheetData(
         section=section,
         name=name,
@@ -395,6 +402,12 @@ def normalise_sheet(
         for idx in mask[mask].index:
             problems.append(data.problem("percentage_read", code, idx, "warning"))
     return data, problems
+
+
+def _shown_date(v: object) -> object:
+    if isinstance(v, str) and v.endswith(" 00:00:00") and _ISO.fullmatch(v):
+        return v[: -len(" 00:00:00")]
+    return v
 
 
 def _lang_of(header_cells: dict[int, str]) -> str:
