@@ -20,12 +20,14 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 from evaluation.catalogue import load_catalogue
+from evaluation.errors import UserError
 from evaluation.model import Report
 
 SEED = 2024
@@ -2588,13 +2590,24 @@ def known_initiatives() -> dict[str, str]:
     return out
 
 
-def write_sample_data(out_dir: str | Path) -> list[Path]:
-    """Write every sample workbook under ``out_dir``; the paths written, in order."""
+def write_sample_data(out_dir: str | Path, initiatives: Iterable[str] | None = None) -> list[Path]:
+    """Write every sample workbook under ``out_dir`` (or only those of ``initiatives``); the
+    paths written, in order. An unknown initiative id is a ``UserError``."""
     from evaluation.template import write_report
 
+    wanted = set(initiatives or ())
+    unknown = sorted(wanted - {s.initiative_id for s in SPECS})
+    if unknown:
+        raise UserError(
+            "sample.unknown_initiative",
+            initiative=", ".join(unknown),
+            known=", ".join(sorted(s.initiative_id for s in SPECS)),
+        )
     out = Path(out_dir)
     paths = []
     for report in sample_reports():
+        if wanted and report.initiative_id not in wanted:
+            continue
         path = workbook_path(out, report)
         path.parent.mkdir(parents=True, exist_ok=True)
         write_report(report, path, workbook_language(report.initiative_id))

@@ -1,6 +1,7 @@
 """``evaluation sample``: write the fictional sample workbooks again.
 
 evaluation sample --out sample_data
+evaluation sample --out /tmp/voorbeeld --initiative groeiplek
 
 Thin: the reports and the workbooks come from ``evaluation.sample``; this only parses the
 arguments and says how many workbooks were written.
@@ -16,7 +17,7 @@ from evaluation.sample import write_sample_data
 
 
 def run(args: argparse.Namespace) -> int:
-    paths = write_sample_data(args.out)
+    paths = write_sample_data(args.out, args.initiative)
     print(t("sample.written", args.lang, n=len(paths), folder=args.out))
     return 0
 
@@ -27,6 +28,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument(
         "--out", metavar="DIR", default="sample_data", help=t("sample.out_help", "en")
+    )
+    parser.add_argument(
+        "--initiative",
+        metavar="ID",
+        action="append",
+        default=None,
+        help=t("sample.initiative_help", "en"),
     )
     parser.add_argument("--lang", choices=LANGS, default="nl", help=t("sample.lang_help", "en"))
     parser.set_defaults(func=run)
