@@ -250,10 +250,6 @@ class SheetData:
         )
 
 
-def _blank_mask(grid: pd.DataFrame) -> pd.DataFrame:
-    return grid.isna() | grid.apply(lambda s: s.str.strip() == "")
-
-
 def find_header(grid: pd.DataFrame, section: Section) -> tuple[int | None, dict[int, str]]:
     """The 0-based header row and ``{column index: header text}`` of the best-matching row."""
     known = header_map(section.code)
@@ -421,19 +417,30 @@ def _lang_of(header_cells: dict[int, str]) -> str:
     return "en" if score["en"] > score["nl"] else "nl"
 
 
+def _is_missing(v: object) -> bool:
+    return v is None or (isinstance(v, float) and v != v)
+
+
 def _as_object(s: pd.Series) -> pd.Series:
-    return s.astype(object).where(s.notna(), None)
+    return pd.Series(
+        [None if _is_missing(v) else v for v in s.tolist()], index=s.index, dtype="object"
+    )
 
 
 def _map_unique(s: pd.Series, fn) -> pd.Series:
-    """Apply ``fn`` once per distinct non-blank text; blanks -> None."""
-    present = s.dropna()
-    if present.empty:
-        return pd.Series([None] * len(s), index=s.index, dtype="object")
-    uniques = pd.unique(present)
-    mapping = {u: fn(u) for u in uniques}
-    out = present.map(mapping).astype(object)
-    return out.reindex(s.index).astype(object).where(s.notna(), None)
+    """Apply ``fn`` once per distinct non-blank text; blanks -> None. Plain lists: fast at any
+    size, and much lighter than a chain of pandas calls on a sheet of a few rows."""
+    cache: dict[object, object] = {}
+    out = []
+    for v in s.tolist():
+        if _is_missing(v):
+            out.append(None)
+            continue
+        hit = cache.get(v, cache)
+        if hit is cache:
+            hit = cache[v] = fn(v)
+        out.append(hit)
+    return pd.Series(out, index=s.index, dtype="object")
 
 
 def _normalise_column(

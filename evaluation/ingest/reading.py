@@ -38,6 +38,7 @@ from evaluation.problems import Problem, has_errors
 
 log = logging.getLogger(__name__)
 
+SMALL_SHEET_ROWS = 2_000
 REQUIRED_SHEETS = ("profile", "activities", "indicators")
 OPTIONAL_REPORTED = ("stories", "network", "reflection")
 # own indicators come first: the Indicators sheet accepts their codes
@@ -196,8 +197,14 @@ def load_grid(reader, name: str, merges=()) -> pd.DataFrame:
     if table.num_rows == 0:
         return pd.DataFrame()
     columns = [info.absolute_index for info in sheet.selected_columns]
-    grid = table.to_pandas()
-    grid.columns = columns
+    if table.num_rows <= SMALL_SHEET_ROWS:
+        # a few hundred rows: plain lists beat Arrow's pandas conversion several times over
+        grid = pd.DataFrame(
+            {c: table.column(i).to_pylist() for i, c in enumerate(columns)}, dtype="object"
+        )
+    else:
+        grid = table.to_pandas()
+        grid.columns = columns
     if merges:
         grid = fill_merges(grid, merges)
     return grid
