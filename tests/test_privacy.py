@@ -302,3 +302,17 @@ def test_report_numbers_are_never_flagged(tokens, data):
     for token in tokens[1:]:
         text += data.draw(joiners) + token
     assert scan_text(text) == [], text
+
+
+def test_digits_of_other_scripts_are_read_as_digits():
+    """A phone number typed in Arabic-Indic or Persian digits is still a phone number."""
+    assert scan_text("بل ٠٦١٢٣٤٥٦٧٨ of ۱۲۳۴۵۶۷۸۲") == [
+        Finding("phone", "٠٦١٢٣٤٥٦٧٨"),
+        Finding("bsn", "۱۲۳۴۵۶۷۸۲"),
+    ]
+
+
+def test_long_texts_without_digits_or_at_sign_are_quiet():
+    story = "Een avond in het buurthuis, met koffie en verhalen; niemand werd geholpen. " * 200
+    assert scan_text(story) == []
+    assert scan_text(story + " Mail fatima@example.nl") == [Finding("email", "fatima@example.nl")]

@@ -174,19 +174,41 @@ def _find_bsns(text: str) -> list[tuple[int, int]]:
 
 # --- the scanner ------------------------------------------------------------------------------
 
+_DIGIT_RUNS = re.compile(r"\d+")
+_TO_ASCII_DIGITS = {
+    zero + i: ord("0") + i for zero in (0x0660, 0x06F0, 0x07C0, 0x0966, 0xFF10) for i in range(10)
+}
+
+
+def _digit_count(text: str) -> int:
+    """How many digits ``text`` holds; ``str.count`` is far faster than a regex on ASCII.
+
+    Other scripts' digits (Arabic-Indic, for one) count too: ``\\d`` in the finders matches them.
+    """
+    if text.isascii():
+        return sum(text.count(d) for d in "0123456789")
+    return sum(map(len, _DIGIT_RUNS.findall(text)))
+
 
 def scan_text(text: str) -> list[Finding]:
     """Every e-mail address, phone number, IBAN and BSN in ``text``, in reading order."""
     if not isinstance(text, str) or not text:
         return []
+    # Cheap gates first: most notes have no "@" and fewer than eight digits, and then no
+    # finder can match (every phone number, IBAN and BSN has at least eight digits).
+    has_at = "@" in text
+    has_digits = _digit_count(text) >= 8
+    if not (has_at or has_digits):
+        return []
     found: list[tuple[int, Finding]] = []
-    work = text
-    finders = (
-        ("email", lambda s: [m.span() for m in _EMAIL.finditer(s)]),
-        ("iban", _find_ibans),
-        ("phone", _find_phones),
-        ("bsn", _find_bsns),
-    )
+    # digits of other scripts (Arabic-Indic, Persian, full-width) read as 0-9, one character
+    # for one, so positions in ``work`` are positions in ``text``
+    work = text if text.isascii() else text.translate(_TO_ASCII_DIGITS)
+    finders = []
+    if has_at:
+        finders.append(("email", lambda s: [m.span() for m in _EMAIL.finditer(s)]))
+    if has_digits:
+        finders += [("iban", _find_ibans), ("phone", _find_phones), ("bsn", _find_bsns)]
     for kind, finder in finders:
         spans = finder(work)
         for start, end in spans:
