@@ -73,12 +73,12 @@ def _groupings(
     return [[g] if isinstance(g, str) else list(g) for g in items]
 
 
-def _total_mask(frame: pd.DataFrame, total_rows: object) -> pd.Series:
+def _total_levels(frame: pd.DataFrame, total_rows: object) -> np.ndarray:
+    """0 for a cell, 1 for a total, 2 for a total of totals, ... (``True`` counts as 1)."""
     if total_rows is None:
-        return pd.Series(False, index=frame.index)
-    if isinstance(total_rows, str):
-        return frame[total_rows].fillna(False).astype(bool)
-    return pd.Series(total_rows, index=frame.index).fillna(False).astype(bool)
+        return np.zeros(len(frame), dtype=int)
+    raw = frame[total_rows] if isinstance(total_rows, str) else pd.Series(total_rows)
+    return pd.to_numeric(pd.Series(list(raw)), errors="coerce").fillna(0).astype(int).to_numpy()
 
 
 def _group_members(frame: pd.DataFrame, groupings: list[list[str]], usable: pd.Series):
@@ -96,6 +96,18 @@ def _group_members(frame: pd.DataFrame, groupings: list[list[str]], usable: pd.S
     return [g for g in groups if len(g)]
 
 
+def _signs(group: np.ndarray, levels: np.ndarray) -> np.ndarray:
+    """The group's equation: its parts (+1) add up to its total (-1), the highest level in it.
+
+    A group without a total of its own gets +1 throughout: its sum is assumed to be known
+    (a reader may find it published elsewhere).
+    """
+    lv = levels[group]
+    if lv.min() == lv.max():
+        return np.ones(len(group))
+    return np.where(lv == lv.max(), -1.0, 1.0)
+
+
 def _pick_complement(cands: np.ndarray, values: np.ndarray) -> int | None:
     if not len(cands):
         return None
@@ -103,18 +115,20 @@ def _pick_complement(cands: np.ndarray, values: np.ndarray) -> int | None:
     return int(order[0])
 
 
-def _pinned(groups: list[np.ndarray], hidden: np.ndarray) -> list[int]:
-    """Hidden positions whose value follows from the group sums and the visible cells."""
+def _pinned(groups: list[np.ndarray], levels: np.ndarray, hidden: np.ndarray) -> list[int]:
+    """Hidden positions whose value follows from the group equations and the visible cells."""
     hid = np.flatnonzero(hidden)
     if not len(hid) or len(hid) > _LINEAR_CHECK_LIMIT:
         return []
-    col = {p: j for j, p in enumerate(hid)}
+    col = {int(p): j for j, p in enumerate(hid)}
     rows = []
     for g in groups:
-        members = [col[p] for p in g if p in col]
-        if members:
-            r = np.zeros(len(hid))
-            r[members] = 1.0
+        signs = _signs(g, levels)
+        r = np.zeros(len(hid))
+        for p, sign in zip(g, signs, strict=True):
+            if int(p) in col:
+                r[col[int(p)]] = sign
+        if r.any():
             rows.append(r)
     if not rows:
         return []
@@ -133,44 +147,42 @@ def _suppress_column(
     suppressible: np.ndarray,
     threshold: int,
     groups: list[np.ndarray],
+    levels: np.ndarray,
 ) -> np.ndarray:
     has = ~np.isnan(values)
     hidden = suppressible & has & (values > 0) & (values < threshold)
+    member_of: dict[int, list[np.ndarray]] = {}
+    for g in groups:
+        for p in g:
+            member_of.setdefault(int(p), []).append(g)
     changed = True
     while changed:
         changed = False
+        # a group with exactly one hidden cell gives it away through the group's total
         for g in groups:
             if int(hidden[g].sum()) == 1:
-                cands = g[suppressible[g] & ~hidden[g]]
-                pick = _pick_complement(cands, values)
+                pick = _pick_complement(g[suppressible[g] & ~hidden[g]], values)
                 if pick is not None:
                     hidden[pick] = True
                     changed = True
         if changed:
             continue
-        stuck: set[int] = set()
-        for p in _pinned(groups, hidden):
-            if p in stuck:
-                continue
+        # a hidden cell that still follows from the equations: widen the hidden set
+        for p in _pinned(groups, levels, hidden):
+            near = {int(q) for g in member_of.get(p, []) for q in g}
             cands = np.array(
-                sorted(
-                    {
-                        int(q)
-                        for g in groups
-                        if p in g
-                        for q in g
-                        if suppressible[q] and not hidden[q]
-                    }
-                ),
-                dtype=int,
+                sorted(q for q in near if suppressible[q] and not hidden[q]), dtype=int
             )
+            if not len(cands):
+                wider = {int(q) for g in groups if hidden[g].any() for q in g}
+                cands = np.array(
+                    sorted(q for q in wider if suppressible[q] and not hidden[q]), dtype=int
+                )
             pick = _pick_complement(cands, values)
-            if pick is None:
-                stuck.add(p)
-                continue
-            hidden[pick] = True
-            changed = True
-            break
+            if pick is not None:
+                hidden[pick] = True
+                changed = True
+                break
     return hidden
 
 
@@ -187,14 +199,17 @@ def suppress(
 
     ``group_columns``: one list of columns, or several lists, each defining groups of rows
     whose counts add up to a (shown or computable) total; ``None`` makes the whole column one
-    group. ``total_rows``: a boolean column name or mask of rows that are totals (they are
-    members of the groups they share keys with). Each count column becomes an object column
-    (``None`` where withheld) with a ``<col>_suppressed`` flag beside it.
+    group. ``total_rows``: a column name or a mask marking rows that are totals, True or a
+    level (1 = total, 2 = total of totals); a total is a member of the groups it shares keys
+    with, and in each group the highest level present is that group's total. Each count
+    column becomes an object column (``None`` where withheld) with a ``<col>_suppressed``
+    flag beside it.
     """
     limit = small_number_threshold(threshold)
     out = frame.copy()
     out.attrs["small_number_threshold"] = limit
-    totals = _total_mask(out, total_rows).to_numpy()
+    levels = _total_levels(out, total_rows)
+    totals = levels > 0
     owners = [c for c in owner_columns if c in out.columns]
     exact = np.array(
         [
@@ -211,7 +226,7 @@ def suppress(
         values = pd.to_numeric(out[col], errors="coerce").astype(float).to_numpy()
         usable = pd.Series(~np.isnan(values), index=out.index)
         groups = _group_members(out, groupings, usable)
-        hidden = _suppress_column(values, ~exact, limit, groups)
+        hidden = _suppress_column(values, ~exact, limit, groups, levels)
         shown = [
             None if (h or np.isnan(v)) else (int(v) if float(v).is_integer() else float(v))
             for v, h in zip(values, hidden, strict=True)
