@@ -255,3 +255,9 @@ def sqlite3_connect(path: Path):
     import sqlite3
 
     return sqlite3.connect(path)
+
+
+def test_the_code_knows_the_newest_migration():
+    from evaluation.store import migrate
+
+    assert migrate.head_revision() == migrate.HEAD

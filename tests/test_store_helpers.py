@@ -160,14 +160,11 @@ def make_report(
     )
     reflection = pd.DataFrame(
         [
-            {
-                "question": "roles_shifted",
-                "answer": "Nieuwkomers leiden nu de avond.",
-                "self_view": "3",
-                "_row": 3,
-            },
+            {"question": "roles_shifted", "answer": "Nieuwkomers leiden nu de avond.",
+             "self_view": None, "_row": 3},
+            {"question": "quality_role_fluidity", "answer": None, "self_view": "3", "_row": 4},
         ]
-    )
+    )  # fmt: skip
     return Report(profile, own, activities, indicators, stories, network, reflection)
 
 
@@ -211,3 +208,36 @@ def env_without_database() -> dict[str, str]:
     env = dict(os.environ)
     env.pop("EVALUATION_DATABASE_URL", None)
     return env
+
+
+def write_workbooks(folder: Path, specs: list[tuple[str, str, int, int]]) -> list[Path]:
+    """Real .xlsx files, one per (initiative id, name, quarter, variant), via write_report."""
+    from evaluation.template import write_report
+
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for ini, name, quarter, variant in specs:
+        path = folder / f"{ini}_2025-Q{quarter}_v{variant}.xlsx"
+        write_report(make_report(ini, name, quarter=quarter, variant=variant), path)
+        paths.append(path)
+    return paths
+
+
+def import_in_child(url, path, initiative_id, barrier, queue, pause_file=None) -> None:  # type: ignore[no-untyped-def]
+    """Run in a spawned process: open the store, wait for the others, import one workbook.
+
+    With ``pause_file`` the import stops inside its transaction after inserting rows (the
+    store's test hook) so that the parent can kill this process there."""
+    from evaluation.store.store import PAUSE_ENV, Store
+
+    if pause_file:
+        os.environ[PAUSE_ENV] = str(pause_file)
+    try:
+        store = Store.open(url)
+        if barrier is not None:
+            barrier.wait(timeout=300)
+        data = Path(path).read_bytes()
+        out = store.import_workbook(data, Path(path).name, initiative(initiative_id))
+        queue.put((initiative_id, out.status, out.submission_id, ""))
+    except BaseException as exc:  # report everything: the test asserts nothing went wrong
+        queue.put((initiative_id, "error", None, f"{type(exc).__name__}: {exc}"))
