@@ -58,6 +58,7 @@ class Activity:
     phase: str
     # column code -> base level per quarter (before growth, season and dip)
     base: dict[str, float]
+    first: int = 0  # the quarter index it starts in
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,7 @@ class Story:
     theme: str
     theme_2: str | None
     why: str
+    quarter: int | None = None  # told in this quarter index (it refers to an event then)
 
 
 @dataclass(frozen=True)
@@ -95,8 +97,8 @@ class Spec:
     formal: tuple[tuple, ...] = field(default_factory=tuple)  # ties to formal organisations
 
 
-def _s(title, text, voice, phase, theme, theme_2, why) -> Story:
-    return Story(title, text, voice, phase, theme, theme_2, why)
+def _s(title, text, voice, phase, theme, theme_2, why, quarter=None) -> Story:
+    return Story(title, text, voice, phase, theme, theme_2, why, quarter)
 
 
 SPECS: tuple[Spec, ...] = (
@@ -196,6 +198,7 @@ SPECS: tuple[Spec, ...] = (
                 "role_shift",
                 "more_than_a_refugee",
                 "Zo ziet de coördinator het liefst dat rollen omdraaien.",
+                3,
             ),
             _s(
                 "Het contact bleef",
@@ -379,6 +382,7 @@ SPECS: tuple[Spec, ...] = (
                 "role_shift",
                 None,
                 "Het laat zien dat het huis van de bewoners is.",
+                3,
             ),
             _s(
                 "Een eigen huis, en toch terug",
@@ -675,6 +679,7 @@ SPECS: tuple[Spec, ...] = (
                     "residents_participating": 3,
                     "volunteer_hours": 24,
                 },
+                first=1,
             ),
             Activity(
                 "Open tafel",
@@ -749,6 +754,7 @@ SPECS: tuple[Spec, ...] = (
                 "continuity",
                 "work_and_learning",
                 "Het laat zien hoe vroeg een pad kan beginnen.",
+                2,
             ),
         ),
         reflections={
@@ -953,6 +959,7 @@ SPECS: tuple[Spec, ...] = (
                 "continuity",
                 "role_shift",
                 "Het taalcafé groeit mee met de mensen.",
+                3,
             ),
             _s(
                 "Naaien voor de buurt",
@@ -1103,6 +1110,7 @@ SPECS: tuple[Spec, ...] = (
                 "role_shift",
                 "hidden_talents",
                 "Zij wil laten zien dat nieuwkomers ook de vragen stellen.",
+                4,
             ),
             _s(
                 "Het buurtcafé was dicht",
@@ -1114,6 +1122,7 @@ SPECS: tuple[Spec, ...] = (
                 "slowed_down_space",
                 "home_and_belonging",
                 "De plek hoort bij het verhaal.",
+                3,
             ),
             _s(
                 "Ik kwam voor de muziek",
@@ -1287,6 +1296,7 @@ SPECS: tuple[Spec, ...] = (
                 "role_shift",
                 "continuity",
                 "Ze geeft door wat ze zelf kreeg.",
+                5,
             ),
             _s(
                 "Begeleiden is ook leren",
@@ -1625,6 +1635,7 @@ SPECS: tuple[Spec, ...] = (
                 "continuity",
                 "work_and_learning",
                 "It shows that matching is a relationship, not a transaction.",
+                6,
             ),
             _s(
                 "Beyond the headlines",
@@ -1776,6 +1787,7 @@ SPECS: tuple[Spec, ...] = (
                 "system_change",
                 "continuity",
                 "Initiatieven staan sterker als ze samen leren.",
+                5,
             ),
             _s(
                 "Stilte in de kring",
@@ -1802,6 +1814,8 @@ SPECS: tuple[Spec, ...] = (
                 "vaak langer dan een subsidieperiode.",
             ),
             "continuity_handovers": (
+                "Met de digitale buurtkring delen we wat we leren. Initiatieven buiten "
+                "Amsterdam kennen ons nog nauwelijks.",
                 "Met de digitale buurtkring delen we wat we leren; sinds dit jaar doen ook de "
                 "buurtkamer in Utrecht en de koffieochtenden in Rotterdam mee.",
             ),
@@ -2188,6 +2202,36 @@ GENERIC_STORIES: tuple[Story, ...] = (
         "warm_relationships",
         "Gemist worden betekent erbij horen.",
     ),
+    _s(
+        "Ernaast zitten",
+        "We gingen samen naar het loket van de gemeente. Ik hoefde niets te zeggen; ik zat er "
+        "alleen naast. Achteraf zei hij dat dat genoeg was.",
+        "volunteer",
+        "arrival",
+        "warm_relationships",
+        "slowed_down_space",
+        "Ze leerde dat aanwezig zijn soms de hele hulp is.",
+    ),
+    _s(
+        "Wij waren de gasten",
+        "Voor het suikerfeest nodigden de nieuwe bewoners de hele straat uit. Voor één keer "
+        "waren wij de gasten, en zij de gastheren.",
+        "neighbour",
+        "landing",
+        "role_shift",
+        "reciprocity",
+        "Het draaide zijn beeld van wie hier wie verwelkomt om.",
+    ),
+    _s(
+        "Mijn eerste Nederlandse grap",
+        "Ik maakte een grap in het Nederlands en iedereen lachte. Niet om mij, maar om de grap. "
+        "Toen voelde ik dat ik erbij hoorde.",
+        "newcomer",
+        "landing",
+        "language",
+        "home_and_belonging",
+        "Humor in een nieuwe taal voelde als thuiskomen.",
+    ),
 )
 
 # short notes on indicator values, in the initiatives' words
@@ -2337,20 +2381,17 @@ def _frame(section: str, rows: list[dict]) -> pd.DataFrame:
 
 
 def _story_pool(spec: Spec) -> list[Story]:
+    """The stories an initiative tells over time, in order: its own and the shared ones."""
     rng = _rng(spec.initiative_id, "stories")
-    own = list(spec.stories)
-    generic = [
-        s
-        for s in GENERIC_STORIES
-        # an initiative tells stories about the phases it works in
-        if spec.phases[("arrival", "landing", "future").index(s.phase)] != "none"
-        or s.theme == "continuity"
-    ]
+    own = [s for s in spec.stories if s.quarter is None]
+    # initiatives link to every phase; only those without any future work leave out the
+    # shared stories about work and the formal system
+    no_future = spec.phases[2] == "none"
+    generic = [s for s in GENERIC_STORIES if not (no_future and s.phase == "future")]
     rng.shuffle(own)
     rng.shuffle(generic)
-    # interleave: the initiative's own stories first-ish, the shared ones in between
     pool: list[Story] = []
-    while own or generic:
+    while own or generic:  # interleave, so each quarter mixes own and shared stories
         if own:
             pool.append(own.pop())
         if generic:
@@ -2361,12 +2402,15 @@ def _story_pool(spec: Spec) -> list[Story]:
 def _stories(spec: Spec, pool: list[Story], cursor: int, t: int) -> tuple[list[dict], int]:
     rng = _rng(spec.initiative_id, "stories", t)
     start, end = _quarter_dates(*QUARTERS[t])
-    n = rng.choice((1, 2, 2, 3))
+    pinned = [s for s in spec.stories if s.quarter == t]
+    n = max(len(pinned), rng.choice((1, 2, 2, 3)))
+    chosen = list(pinned)
+    while len(chosen) < n:
+        chosen.append(pool[cursor % len(pool)])
+        cursor += 1
     days = sorted(rng.sample(range((end - start).days + 1), n))
     rows = []
-    for d in days:
-        s = pool[cursor % len(pool)]
-        cursor += 1
+    for d, s in zip(days, chosen, strict=True):
         rows.append(
             {
                 "date": start + dt.timedelta(days=d),
@@ -2475,6 +2519,8 @@ def _indicator_rows(
 def _activity_rows(spec: Spec, t: int, levels: dict[int, float]) -> list[dict]:
     rows = []
     for a in spec.activities:
+        if t < a.first:
+            continue
         rng = _rng(spec.initiative_id, "activity", a.name, t)
         row: dict = {"activity_type": a.name, "phase": a.phase}
         for col, base in a.base.items():
@@ -2498,11 +2544,14 @@ def _reflection_rows(spec: Spec, t: int) -> list[dict]:
     rows = []
     chosen = sorted(rng.sample(open_qs, rng.choice((2, 3, 4))), key=open_qs.index)
     for q in chosen:
-        answers = spec.reflections[q]
-        rows.append({"question": q, "answer": answers[(t + len(q)) % len(answers)]})
+        answers = spec.reflections[q]  # in time order: the later answers come later
+        rows.append({"question": q, "answer": answers[t * len(answers) // len(QUARTERS)]})
     if t % 2 == 1 or rng.random() < 0.3:
         for q in sorted(rng.sample(rubric_qs, rng.choice((1, 2, 3))), key=rubric_qs.index):
-            step = min(4, 1 + (rubric_qs.index(q) + t + len(spec.name)) % 3 + t // 6)
+            # a self-view moves slowly: a starting step, and one step up at some point
+            view = _rng(spec.initiative_id, "self_view", q)
+            first, grows_at = view.choice((1, 2, 2, 3)), view.randrange(2, 9)
+            step = min(4, first + (t >= grows_at))
             answer = rng.choice(RUBRIC_ANSWERS[spec.lang]) if rng.random() < 0.6 else None
             rows.append({"question": q, "answer": answer, "self_view": str(step)})
     return rows
