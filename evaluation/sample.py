@@ -1744,7 +1744,6 @@ SPECS: tuple[Spec, ...] = (
                     "newcomers_participating": 7,
                     "residents_participating": 2,
                     "volunteer_hours": 25,
-                    "starts_education": 0.6,
                 },
             ),
         ),
