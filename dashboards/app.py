@@ -23,7 +23,9 @@ from evaluation.errors import UserError  # noqa: E402
 from evaluation.i18n import t  # noqa: E402
 
 lang = state.lang()
-st.set_page_config(page_title=t("ui.app.title", lang), page_icon="🧩", layout="wide")
+st.set_page_config(
+    page_title=t("ui.app.title", lang), page_icon=":material/extension:", layout="wide"
+)
 
 with st.sidebar:
     lang = st.radio(
@@ -50,7 +52,10 @@ with st.sidebar:
     )
 
 who = state.principal()
-st.info(t("ui.app.demo_banner", lang, who=state.principal_label(who, lang, names)), icon="🧪")
+st.info(
+    t("ui.app.demo_banner", lang, who=state.principal_label(who, lang, names)),
+    icon=":material/science:",
+)
 
 PAGES = Path(__file__).parent / "pages"
 pages = {

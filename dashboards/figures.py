@@ -75,6 +75,18 @@ def _base_layout(fig: go.Figure, title: str, lang: str, height: int | None = Non
     return fig
 
 
+def _wrap(text: str, width: int = 18) -> str:
+    """Break a long axis label over lines (plotly does not wrap), so it needs no rotation."""
+    words, lines, line = text.split(), [], ""
+    for w in words:
+        if line and len(line) + 1 + len(w) > width:
+            lines.append(line)
+            line = w
+        else:
+            line = f"{line} {w}".strip()
+    return "<br>".join([*lines, line])
+
+
 def _by_name(names: pd.Series) -> list[str]:
     """Distinct names in neutral order: case-folded, accents ignored."""
     return sorted({str(n) for n in names.dropna()}, key=lambda n: (fold(n), n))
@@ -103,7 +115,7 @@ def phase_puzzle(puzzle: pd.DataFrame, lang: str) -> go.Figure:
     if puzzle is None or not len(puzzle):
         return empty_figure(t("ui.app.no_data", lang), title, lang)
     names = _by_name(puzzle["name"])
-    phases = [phase_label(p, lang) for p in PHASE_ORDER]
+    phases = [_wrap(phase_label(p, lang)) for p in PHASE_ORDER]
     fig = go.Figure()
     styles = {
         "primary": ("square", PALETTE[0], 22),
@@ -113,7 +125,7 @@ def phase_puzzle(puzzle: pd.DataFrame, lang: str) -> go.Figure:
         part = puzzle[puzzle["role"] == role]
         fig.add_trace(
             go.Scatter(
-                x=[phase_label(p, lang) for p in part["phase"]],
+                x=[_wrap(phase_label(p, lang)) for p in part["phase"]],
                 y=[str(n) for n in part["name"]],
                 mode="markers",
                 name=t(f"ui.figures.puzzle_{role}", lang),
@@ -127,7 +139,6 @@ def phase_puzzle(puzzle: pd.DataFrame, lang: str) -> go.Figure:
         title=t("ui.common.phase", lang),
         categoryorder="array",
         categoryarray=phases,
-        side="top",
         range=[-0.5, len(phases) - 0.5],
     )
     # the first name on top: plotly draws the first category at the bottom, so reverse
@@ -292,7 +303,8 @@ def output_totals(totals: pd.DataFrame, lang: str) -> go.Figure:
         categoryarray=list(reversed(labels)),
         title=t("ui.figures.indicator", lang),
     )
-    fig.update_xaxes(title=t("ui.common.value", lang))
+    top = max(values) if values else 0
+    fig.update_xaxes(title=t("ui.common.value", lang), range=[0, top * 1.3 or 1])
     return _base_layout(fig, title, lang, height=max(240, 80 + 34 * len(labels)))
 
 

@@ -61,9 +61,9 @@ def phase_roles_text(info: dict, lang: str) -> str:
         )
         mark = {"primary": "■", "secondary": "□", "none": "·"}[role]
         lines.append(
-            f"- {mark} **{_choice('phases', p, lang)}**: {_choice('phase_roles', role, lang)}"
+            f"{mark} **{_choice('phases', p, lang)}**: {_choice('phase_roles', role, lang)}"
         )
-    return "\n".join(lines)
+    return "  \n".join(lines)
 
 
 def dimensions(trajectories: pd.DataFrame, lang: str) -> list[tuple[str, str]]:

@@ -71,7 +71,11 @@ def network_frames(g: nx.MultiDiGraph, seed: int = 7) -> tuple[pd.DataFrame, pd.
 
 
 def flows_over_periods(flows: pd.DataFrame) -> tuple[pd.DataFrame, int]:
-    """Phase-to-phase flows added up over periods, and how many withheld cells were left out."""
+    """Phase-to-phase flows added up over periods, and how many withheld cells were left out.
+
+    Pass flows of a dataset collapsed with ``over_range`` so that small quarters add up
+    before protection; then this only reshapes and counts what stayed withheld.
+    """
     if flows is None or not len(flows):
         return pd.DataFrame(columns=["source_phase", "target_phase", "value"]), 0
     withheld = int(flows["people_suppressed"].sum()) if "people_suppressed" in flows else 0
@@ -86,10 +90,11 @@ def flows_over_periods(flows: pd.DataFrame) -> tuple[pd.DataFrame, int]:
 
 
 def totals_over_periods(outputs: pd.DataFrame) -> pd.DataFrame:
-    """Output totals added up over periods (catalogue order kept), for the context panel.
+    """Output totals per indicator (catalogue order kept), for the context panel.
 
-    An indicator whose every period was withheld stays withheld; otherwise the shown periods
-    are added up (a withheld period is under the threshold, so the sum is a lower bound).
+    Given totals of a dataset collapsed with ``over_range`` there is one period and this only
+    reshapes. Given several periods, an indicator whose every period was withheld stays
+    withheld; otherwise the shown periods are added up (a lower bound).
     """
     cols = ["indicator", "unit", "value", "value_suppressed", "n_initiatives_reporting"]
     if outputs is None or not len(outputs):
@@ -127,10 +132,25 @@ class StoryView:
     periods: list[str] = field(default_factory=list)
 
 
+RANGE = "range"  # the period label of a dataset collapsed over the chosen periods
+
+
+def over_range(ds: Dataset) -> Dataset:
+    """The dataset with every period relabelled as one, so the analyses add up over the
+    chosen range *before* protecting small numbers (adding up per-period results would
+    leave out every small quarter, and most quarters of a small initiative are small)."""
+    frames = ds.frames()
+    for name, frame in frames.items():
+        if name != "initiatives" and len(frame):
+            frames[name] = frame.assign(period=RANGE)
+    return Dataset(**frames)
+
+
 def story_view(ds: Dataset, viewer: Principal) -> StoryView:
-    context = analysis.output_totals(ds, viewer)
+    whole = over_range(ds)
+    context = analysis.output_totals(whole, viewer)
     nodes, edges = network_frames(analysis.build_graph(ds, viewer=viewer))
-    flows, withheld = flows_over_periods(analysis.phase_flows(ds, viewer))
+    flows, withheld = flows_over_periods(analysis.phase_flows(whole, viewer))
     formal = analysis.formal_links(ds)
     return StoryView(
         puzzle=analysis.phase_puzzle(ds, viewer),
