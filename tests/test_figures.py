@@ -1,0 +1,265 @@
+"""The dashboard's figure builders and the number/date formatting, without Streamlit.
+
+Each builder takes tidy frames and a language and returns a plotly Figure: the tests check
+the trace types, the titles and axis labels in both languages, the neutral order (by name or
+list order, never by value), and that meaning never rests on colour alone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+
+from dashboards import figures
+from evaluation.catalogue import load_catalogue
+from evaluation.formatting import (
+    format_count,
+    format_date,
+    format_number,
+    format_period,
+    plotly_separators,
+)
+from evaluation.i18n import t
+
+
+@pytest.mark.parametrize(
+    ("value", "lang", "text"),
+    [
+        (1234.5, "nl", "1.234,5"),
+        (1234.5, "en", "1,234.5"),
+        (1234567, "nl", "1.234.567"),
+        (2.5, "en", "2.5"),
+        (None, "nl", "–"),
+    ],
+)
+def test_format_number_uses_the_languages_separators(value, lang, text):
+    assert format_number(value, lang) == text
+
+
+def test_format_date_period_and_protected_count():
+    assert format_date(dt.date(2025, 3, 3), "nl") == "3 maart 2025"
+    assert format_date("2025-03-03", "en") == "3 March 2025"
+    assert format_period("2025-Q1", "nl") == "1e kwartaal 2025"
+    assert format_period("2025-Q1", "en") == "Q1 2025"
+    assert format_period("2025-01-15/2025-03-31", "en") == "15 January 2025 – 31 March 2025"
+    assert format_count(3, True, "nl") == "<5"
+    assert format_count(1200, False, "nl") == "1.200"
+    assert plotly_separators("nl") == ",."
+    assert plotly_separators("en") == ".,"
+
+
+def _title(fig: go.Figure) -> str:
+    return fig.layout.title.text
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_phase_puzzle_lists_initiatives_by_name_with_shapes_for_roles(lang):
+    puzzle = pd.DataFrame(
+        [
+            {"name": "zeta huis", "phase": "arrival", "role": "primary"},
+            {"name": "Alfa", "phase": "future", "role": "primary"},
+            {"name": "Alfa", "phase": "landing", "role": "secondary"},
+            {"name": "Éclair", "phase": "landing", "role": "primary"},
+            {"name": "Éclair", "phase": "arrival", "role": "none"},
+        ]
+    )
+    fig = figures.phase_puzzle(puzzle, lang)
+    assert _title(fig) == t("ui.figures.puzzle_title", lang)
+    assert [tr.type for tr in fig.data] == ["scatter", "scatter"]
+    # filled and open squares: the role is told by shape, not only by colour
+    assert [tr.marker.symbol for tr in fig.data] == ["square", "square-open"]
+    assert [tr.name for tr in fig.data] == [
+        t("ui.figures.puzzle_primary", lang),
+        t("ui.figures.puzzle_secondary", lang),
+    ]
+    # first name on top (plotly draws the first category at the bottom): Alfa, Éclair, zeta
+    assert list(fig.layout.yaxis.categoryarray) == ["zeta huis", "Éclair", "Alfa"]
+    assert fig.layout.yaxis.title.text == t("ui.common.initiative", lang)
+    assert fig.layout.xaxis.title.text == t("ui.common.phase", lang)
+    assert fig.layout.separators == plotly_separators(lang)
+    # "none" rows are not drawn
+    assert sum(len(tr.y) for tr in fig.data) == 4
+
+
+def test_network_gives_each_partner_kind_a_shape_and_each_relation_a_dash():
+    nodes = pd.DataFrame(
+        [
+            {"node": "b", "label": "Beta", "kind": "initiative", "x": 0, "y": 0, "degree": 2},
+            {"node": "a", "label": "Alfa", "kind": "initiative", "x": 1, "y": 0, "degree": 1},
+            {"node": "m", "label": "Gemeente", "kind": "municipality", "x": 0, "y": 1, "degree": 1},
+            {"node": "e", "label": "Bakkerij", "kind": "employer", "x": 1, "y": 1, "degree": 1},
+        ]
+    )
+    edges = pd.DataFrame(
+        [
+            {"source": "b", "target": "a", "relation": "referral_out", "count": 6},
+            {"source": "b", "target": "m", "relation": "collaboration", "count": 1},
+            {"source": "a", "target": "e", "relation": "learning_exchange", "count": 2},
+        ]
+    )
+    fig = figures.network(nodes, edges, "en")
+    assert _title(fig) == t("ui.figures.network_title", "en")
+    lines = [tr for tr in fig.data if tr.mode == "lines"]
+    markers = [tr for tr in fig.data if tr.mode != "lines"]
+    assert len({tr.line.dash for tr in lines}) == 3
+    symbols = {tr.name: tr.marker.symbol for tr in markers}
+    assert len(set(symbols.values())) == 3, "each kind of partner has its own shape"
+    partner_types = load_catalogue().choices("partner_types")
+    assert set(symbols) == {
+        partner_types.label(k, "en") for k in ("initiative", "municipality", "employer")
+    }
+    initiatives = next(tr for tr in markers if tr.name == partner_types.label("initiative", "en"))
+    assert list(initiatives.text) == ["Alfa", "Beta"], "labels by name, not by degree"
+
+
+def test_network_without_data_says_so():
+    fig = figures.network(pd.DataFrame(), pd.DataFrame(), "nl")
+    assert fig.layout.annotations[0].text == t("ui.figures.network_empty", "nl")
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_phase_flows_is_a_sankey_from_phases_to_phases(lang):
+    flows = pd.DataFrame(
+        [
+            {"source_phase": "arrival", "target_phase": "landing", "value": 12},
+            {"source_phase": "landing", "target_phase": "future", "value": 7},
+        ]
+    )
+    fig = figures.phase_flows(flows, lang)
+    assert [tr.type for tr in fig.data] == ["sankey"]
+    sankey = fig.data[0]
+    phases = load_catalogue().choices("phases")
+    assert sankey.node.label[0] == t(
+        "ui.figures.sankey_from", lang, phase=phases.label("arrival", lang)
+    )
+    assert sankey.node.label[4] == t(
+        "ui.figures.sankey_to", lang, phase=phases.label("landing", lang)
+    )
+    assert list(sankey.link.source) == [0, 1]
+    assert list(sankey.link.target) == [4, 5]
+    assert list(sankey.link.value) == [12, 7]
+    assert _title(fig) == t("ui.figures.sankey_title", lang)
+
+
+def test_phase_flows_without_flows_is_an_explained_empty_figure():
+    fig = figures.phase_flows(pd.DataFrame(columns=["source_phase", "target_phase", "value"]), "en")
+    assert not [tr for tr in fig.data if tr.type == "sankey"]
+    assert fig.layout.annotations[0].text == t("ui.story.flows_empty", "en")
+
+
+def test_output_totals_keep_catalogue_order_and_write_protected_values():
+    totals = pd.DataFrame(
+        [
+            {"indicator": "newcomers_participating", "value": 3.0, "value_suppressed": False},
+            {"indicator": "volunteer_hours", "value": 1234.5, "value_suppressed": False},
+            {"indicator": "starts_paid_work", "value": None, "value_suppressed": True},
+        ]
+    )
+    fig = figures.output_totals(totals, "nl")
+    bar = fig.data[0]
+    assert bar.type == "bar" and bar.orientation == "h"
+    cat = load_catalogue()
+    labels = [cat.indicator(c).label("nl") for c in totals["indicator"]]
+    # catalogue order top to bottom, not by value
+    assert list(fig.layout.yaxis.categoryarray) == list(reversed(labels))
+    assert list(bar.text) == ["3", "1.234,5", "<5"]
+    assert fig.layout.xaxis.title.text == t("ui.common.value", "nl")
+
+
+def test_small_multiples_one_panel_per_indicator_on_its_own_scale():
+    series = pd.DataFrame(
+        [
+            {"indicator": "new_contacts", "label": "New contacts", "period": "2025-Q1", "value": 8},
+            {
+                "indicator": "new_contacts",
+                "label": "New contacts",
+                "period": "2025-Q2",
+                "value": 11,
+            },
+            {
+                "indicator": "friendships_reported",
+                "label": "Friendships",
+                "period": "2025-Q1",
+                "value": None,
+                "value_suppressed": True,
+            },
+            {
+                "indicator": "friendships_reported",
+                "label": "Friendships",
+                "period": "2025-Q2",
+                "value": 6,
+                "value_suppressed": False,
+            },
+        ]
+    )
+    fig = figures.indicator_small_multiples(series, "en", "Relational")
+    assert _title(fig) == "Relational"
+    assert [tr.type for tr in fig.data] == ["scatter", "scatter"]
+    assert [a.text for a in fig.layout.annotations] == ["New contacts", "Friendships"]
+    # separate y axes: each indicator on its own scale
+    assert fig.data[0].yaxis != fig.data[1].yaxis
+    assert list(fig.data[0].x) == ["Q1 2025", "Q2 2025"]
+    assert list(fig.data[1].y) == [None, 6]
+    assert list(fig.data[1].text) == ["<5", "6"]
+
+
+def test_voice_balance_draws_every_voice_in_list_order():
+    balance = pd.DataFrame(
+        {
+            "voice": ["neighbour", "newcomer", "volunteer", "coordinator", "partner", "employer"],
+            "n_stories": [9, 2, 0, 5, 1, 3],
+        }
+    )
+    fig = figures.voice_balance(balance, "nl")
+    voices = load_catalogue().choices("voices")
+    assert list(fig.data[0].x) == [voices.label(c, "nl") for c in voices.codes]
+    assert list(fig.data[0].y) == [2, 0, 5, 1, 3, 9]
+    assert fig.layout.yaxis.title.text == t("ui.figures.stories", "nl")
+
+
+def test_themes_over_time_writes_the_count_in_every_cell():
+    themes = pd.DataFrame(
+        [
+            {"period": "2025-Q1", "theme": "language", "n_stories": 2},
+            {"period": "2025-Q2", "theme": "language", "n_stories": 0},
+            {"period": "2025-Q1", "theme": "reciprocity", "n_stories": 1},
+            {"period": "2025-Q2", "theme": "reciprocity", "n_stories": 3},
+        ]
+    )
+    fig = figures.themes_over_time(themes, "en")
+    heat = fig.data[0]
+    assert heat.type == "heatmap"
+    assert heat.texttemplate == "%{text}", "numbers are written, the shade only repeats them"
+    assert heat.showscale is False
+    assert list(heat.x) == ["Q1 2025", "Q2 2025"]
+
+
+def test_self_views_stay_on_the_fixed_rubric_scale():
+    refl = pd.DataFrame(
+        [
+            {"question": "quality_role_fluidity", "period": "2025-Q1", "self_view": 2},
+            {"question": "quality_role_fluidity", "period": "2025-Q2", "self_view": 3},
+            {"question": "roles_shifted", "period": "2025-Q2", "self_view": None},
+        ]
+    )
+    fig = figures.self_views(refl, "nl")
+    assert len(fig.data) == 1
+    assert tuple(fig.layout.yaxis.range) == (0.5, 4.5)
+    assert fig.layout.yaxis.title.text == t("ui.figures.rubric_step", "nl")
+
+
+def test_formal_bridges_count_initiatives_per_kind_with_patterns():
+    formal = pd.DataFrame(
+        [
+            {"initiative_id": "a", "partner_type": "municipality", "n_partners": 2},
+            {"initiative_id": "b", "partner_type": "municipality", "n_partners": 1},
+            {"initiative_id": "a", "partner_type": "employer", "n_partners": 0},
+        ]
+    )
+    fig = figures.formal_bridges(formal, "en")
+    bar = fig.data[0]
+    assert list(bar.x) == [2, 0]
+    assert len(set(bar.marker.pattern.shape)) == 2
