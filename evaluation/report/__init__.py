@@ -1,0 +1,99 @@
+"""The evaluator's Excel report.
+
+``build_report(dataset, submissions, lang=..., audience=...)`` is pure over data and returns
+an ``openpyxl.Workbook`` (see ``build.py`` for the sheets); ``write_report_file(store, path)``
+fetches the current dataset and the submissions from the store and saves the file.
+``report_bytes`` gives the same file as bytes, for a download button.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+
+from evaluation.access import Principal
+from evaluation.errors import UserError
+from evaluation.report.build import AUDIENCES, build_report
+
+__all__ = ["AUDIENCES", "build_report", "report_bytes", "write_report_file"]
+
+# the store hands submissions and the full story list only to an administrator; the report
+# then filters everything down to its audience itself
+_OPERATOR = Principal("admin", name="report")
+
+
+def _fetch(
+    store: Any,
+    audience: str,
+    initiative_ids: Sequence[str] | None,
+    period_from: str | None,
+    period_to: str | None,
+) -> tuple[Any, Any, int]:
+    if audience not in AUDIENCES:
+        raise UserError("report.errors.unknown_audience", audience=audience)
+    ids = list(initiative_ids) if initiative_ids else None
+    if ids:
+        known = set(store.initiatives(_OPERATOR)["initiative_id"])
+        for i in ids:
+            if i not in known:
+                raise UserError("report.errors.unknown_initiative", initiative=i)
+    dataset = store.current_dataset(_OPERATOR, ids, period_from, period_to)
+    submissions = store.submissions(_OPERATOR)
+    return dataset, submissions, 0
+
+
+def report_workbook(
+    store: Any,
+    *,
+    lang: str = "nl",
+    audience: str = "funder",
+    initiative_ids: Sequence[str] | None = None,
+    period_from: str | None = None,
+    period_to: str | None = None,
+) -> Workbook:
+    """The report over the store's current data."""
+    dataset, submissions, withheld = _fetch(store, audience, initiative_ids, period_from, period_to)
+    return build_report(
+        dataset,
+        submissions,
+        lang=lang,
+        audience=audience,
+        initiative_ids=initiative_ids,
+        period_from=period_from,
+        period_to=period_to,
+        stories_withheld=withheld,
+    )
+
+
+def report_bytes(store: Any, **options: Any) -> bytes:
+    """The report as ``.xlsx`` bytes (for the dashboard's download button)."""
+    buf = io.BytesIO()
+    report_workbook(store, **options).save(buf)
+    return buf.getvalue()
+
+
+def write_report_file(store: Any, path: str | os.PathLike[str], **options: Any) -> Path:
+    """Write the report to ``path`` (atomically: a half-written file never replaces it)."""
+    target = Path(path)
+    wb = report_workbook(store, **options)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(suffix=".xlsx", dir=target.parent)
+        os.close(fd)
+        try:
+            wb.save(tmp)
+            os.replace(tmp, target)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+    except OSError as exc:
+        raise UserError(
+            "report.errors.cannot_write", path=str(target), reason=exc.strerror
+        ) from None
+    return target
