@@ -16,7 +16,6 @@ from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.pool import NullPool
 
 ENV_VAR = "EVALUATION_DATABASE_URL"
 CONFIG_FILE = "evaluation.toml"
@@ -55,10 +54,13 @@ def make_engine(url: str) -> Engine:
         return create_engine(url, pool_size=5, max_overflow=5, pool_pre_ping=True)
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    # a file connection is cheap to open; NullPool keeps no handle across fork/spawn and
-    # releases the file as soon as a transaction ends
+    # pooled connections: closing the last connection to a WAL database checkpoints and
+    # removes the WAL file, which would cost every transaction an extra disk sync
     engine = create_engine(
-        url, poolclass=NullPool, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000}
+        url,
+        pool_size=5,
+        max_overflow=10,
+        connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
     )
 
     @event.listens_for(engine, "connect")

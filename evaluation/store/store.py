@@ -173,14 +173,25 @@ def _records(frame: pd.DataFrame, columns: list[str]) -> list[dict[str, Any]]:
     """Rows as plain Python values (None for blanks) for an executemany insert."""
     if frame.empty:
         return []
-    out = frame[columns].astype(object)
-    out = out.where(out.notna(), None)
-    rows = out.to_dict("records")
+    rows = frame[columns].to_dict("records")  # boxes numpy scalars to Python ones
     for row in rows:
         for k, v in row.items():
-            if hasattr(v, "item") and not isinstance(v, (str, bytes)):
+            if v is pd.NA or v is pd.NaT or (isinstance(v, float) and v != v):
+                row[k] = None
+            elif hasattr(v, "item") and not isinstance(v, (str, bytes)):
                 row[k] = v.item()
     return rows
+
+
+def _tidy_rows(dataset: Dataset) -> dict[str, list[dict[str, Any]]]:
+    """The rows each tidy table receives (without the period columns, which live on the
+    submission)."""
+    return {
+        name: _records(
+            dataset.frames()[name], [c for c in TIDY_COLUMNS[name] if c not in PERIOD_COLUMNS]
+        )
+        for name in TIDY_TABLES
+    }
 
 
 def _retryable(exc: OperationalError) -> bool:
@@ -447,9 +458,12 @@ class Store:
                     conn, data, sha, file_name, principal, target, report, problems, unreadable
                 )
             )
+        # the tidy rows are built before the write transaction, to hold the lock briefly
+        known = self._read(self._registered_names)
+        rows = _tidy_rows(report.to_tidy(submission_id=None, known_initiatives=known))
         return self._write(
             lambda conn: self._store_accepted(
-                conn, data, sha, file_name, principal, report, problems
+                conn, data, sha, file_name, principal, report, problems, rows
             )
         )
 
@@ -525,6 +539,7 @@ class Store:
         principal: Principal,
         report: Report,
         problems: list[Problem],
+        tidy_rows: dict[str, list[dict[str, Any]]],
     ) -> ImportOutcome:
         ini = report.initiative_id
         name = str(report.profile.iloc[0]["name"])[:200]
@@ -568,17 +583,9 @@ class Store:
         )
         conn.execute(_S.insert().values(id=new_id, **values))
 
-        known = {}
-        for rid, rname in conn.execute(select(_I.c.initiative_id, _I.c.name)):
-            known[fold(rname)] = rid
-            known[fold(rid)] = rid
-        dataset = report.to_tidy(submission_id=new_id, known_initiatives=known)
         for frame_name, table in TIDY_TABLES.items():
-            cols = [c for c in TIDY_COLUMNS[frame_name] if c not in PERIOD_COLUMNS]
-            rows = _records(dataset.frames()[frame_name], cols)
+            rows = [row | {"submission_id": new_id} for row in tidy_rows[frame_name]]
             if rows:
-                for row in rows:
-                    row["submission_id"] = new_id
                 conn.execute(table.insert(), rows)
             if os.environ.get(PAUSE_ENV):
                 Path(os.environ[PAUSE_ENV]).write_text(str(new_id))
@@ -685,6 +692,14 @@ class Store:
         )
         allowed = {k: principal.can_see_story(k[0], k[1], k[2]) for k in set(keys)}
         return pd.Series([allowed[k] for k in keys], index=stories.index, dtype=bool)
+
+    def _registered_names(self, conn: Connection) -> dict[str, str]:
+        """Folded id and registered name -> initiative id (cheap: one row per initiative)."""
+        known: dict[str, str] = {}
+        for rid, rname in conn.execute(select(_I.c.initiative_id, _I.c.name)):
+            known[fold(rname)] = rid
+            known[fold(rid)] = rid
+        return known
 
     def _known_names(self, conn: Connection) -> dict[str, str]:
         """Folded id and name (registered and every profile name) -> initiative id."""
