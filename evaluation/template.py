@@ -486,8 +486,8 @@ def build_workbook(
     return wb
 
 
-def save_workbook(wb: Workbook, path: str | os.PathLike[str]) -> Path:
-    """Save with fixed timestamps (identical bytes on rebuild), atomically (never half a file)."""
+def workbook_bytes(wb: Workbook) -> bytes:
+    """The xlsx file's bytes, with fixed timestamps so that a rebuild gives identical bytes."""
     raw = io.BytesIO()
     archive = zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED)
     ExcelWriter(wb, archive).save()  # closes the archive; unlike openpyxl's save, keeps `modified`
@@ -497,6 +497,12 @@ def save_workbook(wb: Workbook, path: str | os.PathLike[str]) -> Path:
             entry = zipfile.ZipInfo(info.filename, date_time=FIXED_TIMESTAMP.timetuple()[:6])
             entry.compress_type = zipfile.ZIP_DEFLATED
             dst.writestr(entry, src.read(info.filename))
+    return fixed.getvalue()
+
+
+def save_workbook(wb: Workbook, path: str | os.PathLike[str]) -> Path:
+    """Save with fixed timestamps (identical bytes on rebuild), atomically (never half a file)."""
+    data = workbook_bytes(wb)
     target = Path(path)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -504,7 +510,7 @@ def save_workbook(wb: Workbook, path: str | os.PathLike[str]) -> Path:
         tmp = target.with_name(f".{target.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
         try:
             with tmp.open("xb") as fh:
-                fh.write(fixed.getvalue())
+                fh.write(data)
             os.replace(tmp, target)
         except BaseException:
             tmp.unlink(missing_ok=True)
@@ -521,6 +527,11 @@ def write_template(
 ) -> Path:
     """Write a blank template (the profile row prefilled when ``profile`` is given)."""
     return save_workbook(build_workbook(lang, profile=profile), path)
+
+
+def template_bytes(lang: str = "nl", profile: Mapping[str, Any] | None = None) -> bytes:
+    """The blank template as bytes (for a download button), the profile row prefilled."""
+    return workbook_bytes(build_workbook(lang, profile=profile))
 
 
 def _records(frame: Any) -> list[dict[str, Any]]:

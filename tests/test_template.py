@@ -29,6 +29,7 @@ from evaluation.template import (
     TEMPLATE_FILENAMES,
     build_committed_templates,
     is_example_row,
+    template_bytes,
     write_report,
     write_template,
 )
@@ -232,6 +233,7 @@ def test_rebuild_gives_identical_bytes_and_fixed_properties(tmp_path, built):
     assert props.creator == "evaluation"
     assert props.created == props.modified == dt.datetime(2025, 1, 1)
     assert built["nl"].read_bytes() != built["en"].read_bytes()
+    assert template_bytes("en") == built["en"].read_bytes()
 
 
 # --- round trips ---------------------------------------------------------------------------
