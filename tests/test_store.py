@@ -261,3 +261,20 @@ def test_the_code_knows_the_newest_migration():
     from evaluation.store import migrate
 
     assert migrate.head_revision() == migrate.HEAD
+
+
+def test_a_workbook_without_a_valid_code_is_rejected_not_refused(store: Store):
+    report = make_report(OOST)
+    report.profile.loc[0, "initiative_id"] = None
+    report.profile.loc[0, "period_start"] = "ergens in maart"
+    missing = Problem("required_missing", sheet="Profiel", cell="Profiel!A3", column="Code")
+    out = store.store_report(b"no code", "x.xlsx", initiative(OOST), report, [missing])
+    assert out.status == "rejected" and out.initiative_id == OOST and out.period is None
+    assert store.submissions(initiative(OOST))["submission_id"].tolist() == [out.submission_id]
+
+
+def test_plain_postgresql_urls_use_psycopg():
+    from evaluation.store.settings import resolve_url
+
+    assert resolve_url("postgresql://u@h:5432/db") == "postgresql+psycopg://u@h:5432/db"
+    assert resolve_url("sqlite:///x.sqlite") == "sqlite:///x.sqlite"

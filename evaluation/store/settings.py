@@ -29,17 +29,25 @@ BEGIN_MODE = "evaluation_begin_mode"
 def resolve_url(url: str | None = None) -> str:
     """The database URL to use (see the module docstring for the order)."""
     if url:
-        return url
+        return _with_driver(url)
     if os.environ.get(ENV_VAR):
-        return os.environ[ENV_VAR]
+        return _with_driver(os.environ[ENV_VAR])
     config = Path.cwd() / CONFIG_FILE
     if config.is_file():
         with config.open("rb") as fh:
             configured = tomllib.load(fh).get("database", {}).get("url")
         if configured:
-            return str(configured)
+            return _with_driver(str(configured))
     path = (Path.cwd() / DEFAULT_SQLITE).resolve()
     return f"sqlite:///{path}"
+
+
+def _with_driver(url: str) -> str:
+    """``postgresql://`` means psycopg 3 here (the driver this package installs)."""
+    for scheme in ("postgresql://", "postgres://"):
+        if url.startswith(scheme):
+            return "postgresql+psycopg://" + url[len(scheme) :]
+    return url
 
 
 def is_sqlite(url: str) -> bool:

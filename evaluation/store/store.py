@@ -41,7 +41,7 @@ from evaluation import access
 from evaluation.access import Principal
 from evaluation.catalogue import fold
 from evaluation.errors import AccessDenied, UserError
-from evaluation.model import PERIOD_COLUMNS, TIDY_COLUMNS, Dataset, Report
+from evaluation.model import PERIOD_COLUMNS, TIDY_COLUMNS, Dataset, Report, period_label
 from evaluation.problems import Problem, has_errors
 from evaluation.schemas import ID_PATTERN
 from evaluation.store import migrate
@@ -181,6 +181,27 @@ def _records(frame: pd.DataFrame, columns: list[str]) -> list[dict[str, Any]]:
             elif hasattr(v, "item") and not isinstance(v, (str, bytes)):
                 row[k] = v.item()
     return rows
+
+
+def _workbook_id(report: Report | None) -> str | None:
+    """The initiative code on the Profile sheet, when there is a valid one (a rejected
+    workbook may have none: then the upload is filed under the uploader's initiative)."""
+    try:
+        value = report.profile.iloc[0]["initiative_id"] if report is not None else None
+    except (AttributeError, IndexError, KeyError):
+        return None
+    return value if isinstance(value, str) and ID_PATTERN.match(value) else None
+
+
+def _workbook_period(report: Report | None) -> tuple[dt.date | None, dt.date | None, str | None]:
+    """Start, end and label of the workbook's period, when it has valid dates."""
+    try:
+        start, end = report.period_start, report.period_end  # type: ignore[union-attr]
+    except (AttributeError, IndexError, KeyError):
+        return None, None, None
+    if isinstance(start, dt.date) and isinstance(end, dt.date):
+        return start, end, period_label(start, end)
+    return None, None, None
 
 
 def _tidy_rows(dataset: Dataset) -> dict[str, list[dict[str, Any]]]:
@@ -437,7 +458,7 @@ class Store:
         ``problems`` hold no error, else rejected. (The benchmark calls this directly to time
         storage alone.)"""
         problems = list(problems)
-        workbook_id = report.initiative_id if report is not None else None
+        workbook_id = _workbook_id(report)
         if workbook_id:
             self._guard(principal, workbook_id, file_name)
         target = initiative_id or workbook_id or principal.initiative_id
@@ -477,13 +498,7 @@ class Store:
         status: str,
         problems: list[Problem],
     ) -> dict[str, Any]:
-        period = None
-        start = end = None
-        if report is not None:
-            try:
-                start, end, period = report.period_start, report.period_end, report.period
-            except (AttributeError, TypeError, ValueError, KeyError):
-                start = end = period = None
+        start, end, period = _workbook_period(report)
         return {
             "initiative_id": initiative_id,
             "period_start": start,
