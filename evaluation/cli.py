@@ -21,6 +21,7 @@ COMMAND_MODULES = [
     "validate",
     "store",
     "sample",
+    "report",
 ]
 
 

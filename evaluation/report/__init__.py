@@ -34,18 +34,20 @@ def _fetch(
     initiative_ids: Sequence[str] | None,
     period_from: str | None,
     period_to: str | None,
-) -> tuple[Any, Any, int]:
+) -> tuple[Any, Any, dict[str, str]]:
     if audience not in AUDIENCES:
         raise UserError("report.errors.unknown_audience", audience=audience)
     ids = list(initiative_ids) if initiative_ids else None
+    registered = store.initiatives(_OPERATOR)
+    names = dict(zip(registered["initiative_id"], registered["name"], strict=True))
     if ids:
-        known = set(store.initiatives(_OPERATOR)["initiative_id"])
+        known = set(names)
         for i in ids:
             if i not in known:
                 raise UserError("report.errors.unknown_initiative", initiative=i)
     dataset = store.current_dataset(_OPERATOR, ids, period_from, period_to)
     submissions = store.submissions(_OPERATOR)
-    return dataset, submissions, 0
+    return dataset, submissions, names
 
 
 def report_workbook(
@@ -58,7 +60,7 @@ def report_workbook(
     period_to: str | None = None,
 ) -> Workbook:
     """The report over the store's current data."""
-    dataset, submissions, withheld = _fetch(store, audience, initiative_ids, period_from, period_to)
+    dataset, submissions, names = _fetch(store, audience, initiative_ids, period_from, period_to)
     return build_report(
         dataset,
         submissions,
@@ -67,7 +69,7 @@ def report_workbook(
         initiative_ids=initiative_ids,
         period_from=period_from,
         period_to=period_to,
-        stories_withheld=withheld,
+        known_names=names,
     )
 
 

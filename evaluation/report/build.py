@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import pandas as pd
@@ -80,7 +80,13 @@ class Ctx:
     """What every sheet writer needs: the language, the audience, labels and the data."""
 
     def __init__(
-        self, ds: Dataset, submissions: pd.DataFrame, lang: str, audience: str, n_dropped: int
+        self,
+        ds: Dataset,
+        submissions: pd.DataFrame,
+        lang: str,
+        audience: str,
+        n_dropped: int,
+        known_names: dict[str, str],
     ) -> None:
         self.ds = ds
         self.submissions = submissions
@@ -88,7 +94,8 @@ class Ctx:
         self.audience = audience
         self.viewer = AUDIENCES[audience]
         self.cat: Catalogue = load_catalogue()
-        self.names = initiative_names(ds)
+        # names of initiatives outside the selection too: a partner is named, not an id
+        self.names = {**known_names, **initiative_names(ds)}
         self.order = neutral_initiative_ids(ds)
         self.periods = sorted_periods(ds)
         self.numbers: ProtectedNumbers = protect(ds, self.viewer)
@@ -707,8 +714,8 @@ def network_sheet(ws: Worksheet, ctx: Ctx) -> None:
         rel = data["relation"]
         recs.append(
             {
-                "from": g.nodes[u]["label"],
-                "to": g.nodes[v]["label"],
+                "from": _node_label(ctx, g, u),
+                "to": _node_label(ctx, g, v),
                 "relation": rel,
                 "from_type": g.nodes[u]["partner_type"],
                 "to_type": g.nodes[v]["partner_type"],
@@ -743,6 +750,13 @@ def network_sheet(ws: Worksheet, ctx: Ctx) -> None:
     write_table(ws, 1, headers, rows, ctx, formats={6: NUMBER_FORMATS["count"]}, empty_note=False)
     set_widths(ws, {1: 30, 2: 30, 3: 22, 4: 20, 5: 20, 6: 40, 7: 14})
     ws.freeze_panes = "A2"
+
+
+def _node_label(ctx: Ctx, g: Any, node: str) -> str:
+    data = g.nodes[node]
+    if data.get("kind") == "initiative":
+        return ctx.names.get(node, str(data.get("label") or node))
+    return str(data.get("label") or node)
 
 
 # --- 6. data, dictionary, provenance -------------------------------------------------------
@@ -977,20 +991,23 @@ def build_report(
     period_from: str | None = None,
     period_to: str | None = None,
     stories_withheld: int = 0,
+    known_names: Mapping[str, str] | None = None,
 ) -> Workbook:
     """The evaluator's report as a workbook, for ``audience`` ("funder" or "public").
 
     ``submissions`` is the store's submissions frame (only the rows behind ``dataset`` are
     listed; the uploader's name is never written, only the role). ``stories_withheld``
     counts stories the caller already filtered out for this audience (the store filters by
-    principal), so the reading guide can say how many are absent.
+    principal), so the reading guide can say how many are absent. ``known_names`` maps
+    initiative ids to names for partners outside the selection.
     """
     if audience not in AUDIENCES:
         raise UserError("report.errors.unknown_audience", audience=audience)
     if lang not in ("nl", "en"):
         lang = "nl"
+    names = {**dict(known_names or {}), **initiative_names(dataset)}
     ds = _select(dataset, initiative_ids, period_from, period_to)
-    ctx = Ctx(ds, submissions, lang, audience, stories_withheld)
+    ctx = Ctx(ds, submissions, lang, audience, stories_withheld, names)
     wb = Workbook()
     taken: set[str] = set()
     fixed = {
