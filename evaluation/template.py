@@ -33,6 +33,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -90,17 +91,14 @@ def sheet_names(lang: str) -> dict[str, str]:
 
 
 def _blank(value: object) -> bool:
+    """None, NaN, NaT, pd.NA or an empty text: an empty cell."""
     if value is None:
         return True
     if isinstance(value, str):
         return not value.strip()
-    if isinstance(value, float) and math.isnan(value):
-        return True
     try:
-        import pandas as pd
-
-        return bool(pd.isna(value)) if not isinstance(value, (list, tuple, dict)) else False
-    except (TypeError, ValueError):
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):  # list-like values are not blank
         return False
 
 

@@ -683,3 +683,21 @@ def test_write_report_reads_back_through_the_reader(tmp_path, lang):
         for want, got in zip(written.to_dict("records"), read.to_dict("records"), strict=True):
             for code in section.column_codes:
                 assert _canonical(got.get(code)) == _canonical(want.get(code)), (section.code, code)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_written_label_maps_back_to_its_code(lang):
+    from evaluation.template import cell_value
+
+    for section in CAT.sections:
+        for column in section.columns:
+            if column.type == "choice":
+                choices = CAT.choices(column.choices)
+                for code in choices.codes:
+                    written = cell_value(column, code, lang)
+                    assert written == choices.label(code, lang)
+                    assert choices.lookup(written) == code
+            elif column.type == "indicator":
+                for ind in CAT.indicators:
+                    assert CAT.lookup_indicator(cell_value(column, ind.code, lang)) == ind.code
+                assert cell_value(column, "eigen_iets", lang) == "eigen_iets"
