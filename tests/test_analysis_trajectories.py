@@ -84,7 +84,7 @@ def test_durability_sets_lasting_relationships_against_contacts_two_quarters_ear
     b.obs("anker", "2025-Q2", "relationships_lasting_6m", 7)  # against 2024-Q4: 10
     b.obs("anker", "2025-Q3", "relationships_lasting_6m", 8)  # against 2025-Q1: 20
     b.obs("anker", "2025-Q3", "new_contacts", 5)
-    dur = durability(b.dataset(), FUNDER).set_index("period")
+    dur = durability(b.dataset(), viewer=FUNDER).set_index("period")
     assert dur.loc["2025-Q3", "earlier_period"] == "2025-Q1"
     assert (
         dur.loc["2025-Q3", "relationships_lasting_6m"],
@@ -100,7 +100,13 @@ def test_durability_hides_the_ratio_when_a_count_is_small_for_others():
     b = DatasetBuilder().initiative("anker", "Anker Welkom", "landing")
     b.obs("anker", "2025-Q1", "new_contacts", 12)
     b.obs("anker", "2025-Q3", "relationships_lasting_6m", 3)
-    theirs = durability(b.dataset(), FUNDER, "anker").iloc[0]
+    theirs = durability(b.dataset(), "anker", viewer=FUNDER).iloc[0]
     assert theirs["relationships_lasting_6m"] is None and theirs["ratio"] is None
-    mine = durability(b.dataset(), ANKER, "anker").iloc[0]
+    mine = durability(b.dataset(), "anker", viewer=ANKER).iloc[0]
     assert mine["ratio"] == 0.25
+
+
+def test_without_a_viewer_small_counts_and_unshared_stories_stay_hidden():
+    traj = trajectories(_anker().dataset(), "anker")
+    assert _row(traj, "own_buddy_pairs", "2025-Q1")["value"] is None
+    assert _row(traj, "open_encounter_hours", "2025-Q1")["stories"] == []  # no public story

@@ -24,7 +24,7 @@ def _stories() -> DatasetBuilder:
 
 
 def test_all_six_voices_are_listed_with_zeros_and_shares():
-    vb = voice_balance(_stories().dataset(), FUNDER)
+    vb = voice_balance(_stories().dataset(), viewer=FUNDER)
     assert list(vb["voice"]) == list(VOICES) and len(VOICES) == 6
     got = dict(zip(vb["voice"], vb["n_stories"], strict=True))
     assert got == {
@@ -40,19 +40,19 @@ def test_all_six_voices_are_listed_with_zeros_and_shares():
 
 def test_voices_of_one_initiative_are_protected_for_others():
     ds = _stories().dataset()
-    theirs = voice_balance(ds, FUNDER, "anker").set_index("voice")
+    theirs = voice_balance(ds, "anker", viewer=FUNDER).set_index("voice")
     assert theirs.loc["volunteer", "n_stories"] is None
     assert theirs.loc["volunteer", "share"] is None
     # the one small count would follow from the total, so the next smallest is hidden too
     assert theirs.loc["newcomer", "n_stories"] is None
     assert theirs.loc["newcomer", "n_stories_suppressed"]
     assert theirs.loc["employer", "n_stories"] == 0  # a zero points to no one
-    mine = voice_balance(ds, Principal("initiative", "anker"), "anker").set_index("voice")
+    mine = voice_balance(ds, "anker", viewer=Principal("initiative", "anker")).set_index("voice")
     assert mine.loc["volunteer", "n_stories"] == 1 and mine.loc["coordinator", "n_stories"] == 1
 
 
 def test_the_public_sees_only_public_stories():
-    vb = voice_balance(_stories().dataset(), Principal("public"))
+    vb = voice_balance(_stories().dataset(), viewer=Principal("public"))
     assert vb["n_stories"].sum() == 1
 
 
@@ -69,7 +69,7 @@ def test_stories_without_consent_are_never_counted():
     b.story("anker", "2025-Q1", "No consent", voice="neighbour", consent=False)
     ds = b.dataset(validate=False)  # the store refuses these; the analysis must too
     for viewer in (FUNDER, Principal("initiative", "anker"), Principal("admin")):
-        vb = voice_balance(ds, viewer).set_index("voice")
+        vb = voice_balance(ds, viewer=viewer).set_index("voice")
         assert vb.loc["neighbour", "n_stories"] == 0
 
 
@@ -90,3 +90,10 @@ def test_reflection_timeline_keeps_the_initiatives_own_words_in_order():
     ]
     assert tl.iloc[0]["answer"] == "A guest cooked." and tl.iloc[2]["self_view"] == 3
     assert list(tl["kind"]) == ["open", "open", "rubric", "open"]
+
+
+def test_without_a_viewer_only_what_the_public_may_see_is_shown():
+    ds = _stories().dataset()
+    assert voice_balance(ds)["n_stories"].sum() == 1  # the one public story
+    assert voice_balance(ds, "anker")["n_stories"].tolist() == [0] * 6  # none of Anker's is public
+    assert themes_over_time(ds)["n_stories"].sum() == 1

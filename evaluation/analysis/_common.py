@@ -129,8 +129,18 @@ def choice_codes(name: str) -> tuple[str, ...]:
     return load_catalogue().choices(name).codes
 
 
-def visible_stories(ds: Dataset, viewer: Principal) -> pd.DataFrame:
+# without a viewer, an analysis shows what the public may see: public stories only, and every
+# small count of people withheld (the safe default for a caller that forgot to say who looks)
+PUBLIC = Principal("public")
+
+
+def viewer_or_public(viewer: Principal | None) -> Principal:
+    return PUBLIC if viewer is None else viewer
+
+
+def visible_stories(ds: Dataset, viewer: Principal | None) -> pd.DataFrame:
     """The stories ``viewer`` may read: consent recorded and shared with them."""
+    viewer = viewer_or_public(viewer)
     st = ds.stories
     if not len(st):
         return st

@@ -30,6 +30,7 @@ from evaluation.analysis._common import (
     names,
     neutral_sort,
     sorted_periods,
+    viewer_or_public,
 )
 from evaluation.analysis.suppression import suppress
 from evaluation.model import Dataset
@@ -113,7 +114,9 @@ def _flows(ds: Dataset, period: str | None) -> pd.DataFrame:
     return flows[FLOW_COLUMNS]
 
 
-def referral_flows(ds: Dataset, viewer: Principal, period: str | None = None) -> pd.DataFrame:
+def referral_flows(
+    ds: Dataset, viewer: Principal | None = None, period: str | None = None
+) -> pd.DataFrame:
     """People handed on between initiatives, phases and formal organisations.
 
     One row per sender, receiver and period, with ``people`` (protected for ``viewer``:
@@ -130,14 +133,16 @@ def referral_flows(ds: Dataset, viewer: Principal, period: str | None = None) ->
     )
     return suppress(
         flows,
-        viewer,
+        viewer_or_public(viewer),
         ["people"],
         group_columns=[["from_label", "period"], ["to_label", "period"]],
         owner_columns=("from_id", "to_id"),
     )
 
 
-def phase_flows(ds: Dataset, viewer: Principal, period: str | None = None) -> pd.DataFrame:
+def phase_flows(
+    ds: Dataset, viewer: Principal | None = None, period: str | None = None
+) -> pd.DataFrame:
     """People handed on from phase to phase, per period (for a Sankey), protected for viewer.
 
     Flows whose phase on either side is unknown are left out.
@@ -160,7 +165,7 @@ def phase_flows(ds: Dataset, viewer: Principal, period: str | None = None) -> pd
     )
     return suppress(
         agg,
-        viewer,
+        viewer_or_public(viewer),
         ["people"],
         group_columns=[["from_phase", "period"], ["to_phase", "period"]],
         owner_columns=(),

@@ -49,7 +49,7 @@ def _roles(ds: Dataset) -> dict[str, dict[str, str]]:
     return out
 
 
-def phase_puzzle(ds: Dataset, viewer: Principal) -> pd.DataFrame:
+def phase_puzzle(ds: Dataset, viewer: Principal | None = None) -> pd.DataFrame:
     """One row per initiative and phase: the declared role and the work that falls there.
 
     ``n_activity_rows`` counts rows of the Activities sheet (activity type and period) in the
@@ -91,7 +91,9 @@ def phase_puzzle(ds: Dataset, viewer: Principal) -> pd.DataFrame:
     )
 
 
-def phase_coverage(ds: Dataset, viewer: Principal, thin_at_most: int = 1) -> pd.DataFrame:
+def phase_coverage(
+    ds: Dataset, viewer: Principal | None = None, thin_at_most: int = 1
+) -> pd.DataFrame:
     """Per phase: how many initiatives hold it (primary, secondary, activity, stories).
 
     ``coverage`` is "gap" when no initiative declares the phase or has activity in it, "thin"

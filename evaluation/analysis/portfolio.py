@@ -13,7 +13,12 @@ from dataclasses import dataclass
 import pandas as pd
 
 from evaluation.access import Principal
-from evaluation.analysis._common import is_person_count, neutral_sort, sorted_periods
+from evaluation.analysis._common import (
+    is_person_count,
+    neutral_sort,
+    sorted_periods,
+    viewer_or_public,
+)
 from evaluation.analysis.phases import phase_coverage
 from evaluation.analysis.suppression import suppress
 from evaluation.catalogue import load_catalogue
@@ -94,12 +99,13 @@ def _dimension_totals(ds: Dataset, dimension: str, viewer: Principal) -> pd.Data
     return out
 
 
-def output_totals(ds: Dataset, viewer: Principal) -> PortfolioContext:
+def output_totals(ds: Dataset, viewer: Principal | None = None) -> PortfolioContext:
     """The conventional output totals per period, returned with their relational context.
 
     Totals of people under the threshold are withheld from every viewer, initiatives included
     (a total mixes several initiatives' counts).
     """
+    viewer = viewer_or_public(viewer)
     return PortfolioContext(
         outputs=_dimension_totals(ds, "output", viewer),
         relational=_dimension_totals(ds, "relational", viewer),

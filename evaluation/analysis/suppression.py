@@ -33,7 +33,8 @@ from evaluation.i18n import t
 
 DEFAULT_THRESHOLD = 5
 THRESHOLD_ENV = "EVALUATION_SMALL_NUMBER_THRESHOLD"
-# above this many hidden cells the linear check is skipped (the group rule still applies)
+# above this many hidden cells in one linked block the linear check is skipped for that block
+# (the one-hidden-cell-per-group rule still applies)
 _LINEAR_CHECK_LIMIT = 400
 
 
@@ -115,31 +116,64 @@ def _pick_complement(cands: np.ndarray, values: np.ndarray) -> int | None:
     return int(order[0])
 
 
-def _pinned(groups: list[np.ndarray], levels: np.ndarray, hidden: np.ndarray) -> list[int]:
-    """Hidden positions whose value follows from the group equations and the visible cells."""
-    hid = np.flatnonzero(hidden)
-    if not len(hid) or len(hid) > _LINEAR_CHECK_LIMIT:
-        return []
-    col = {int(p): j for j, p in enumerate(hid)}
-    rows = []
+def _blocks(groups: list[np.ndarray], hidden: np.ndarray) -> list[tuple[list[int], list]]:
+    """Hidden cells split into independent blocks (cells linked by sharing a group).
+
+    The equations are block-diagonal over these blocks, so each is solved on its own; this
+    keeps the check cheap on a large portfolio. Returns (cells, groups touching them) pairs.
+    """
+    parent: dict[int, int] = {int(p): int(p) for p in np.flatnonzero(hidden)}
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    touching = []
     for g in groups:
-        signs = _signs(g, levels)
-        r = np.zeros(len(hid))
-        for p, sign in zip(g, signs, strict=True):
-            if int(p) in col:
-                r[col[int(p)]] = sign
-        if r.any():
+        hs = [int(p) for p in g if hidden[p]]
+        if not hs:
+            continue
+        touching.append((g, hs))
+        for other in hs[1:]:
+            parent[find(other)] = find(hs[0])
+    cells: dict[int, list[int]] = {}
+    for p in parent:
+        cells.setdefault(find(p), []).append(p)
+    eqs: dict[int, list] = {root: [] for root in cells}
+    for g, hs in touching:
+        eqs[find(hs[0])].append(g)
+    return [(sorted(cells[root]), eqs[root]) for root in sorted(cells)]
+
+
+def _pinned(groups: list[np.ndarray], levels: np.ndarray, hidden: np.ndarray) -> list[tuple]:
+    """Per block, the hidden cells whose value follows from the group equations (with the
+    block's groups, where a complement can be found)."""
+    out = []
+    for hid, block_groups in _blocks(groups, hidden):
+        if len(hid) > _LINEAR_CHECK_LIMIT:
+            continue
+        col = {p: j for j, p in enumerate(hid)}
+        rows = []
+        for g in block_groups:
+            r = np.zeros(len(hid))
+            for p, sign in zip(g, _signs(g, levels), strict=True):
+                if int(p) in col:
+                    r[col[int(p)]] = sign
             rows.append(r)
-    if not rows:
-        return []
-    a = np.vstack(rows)
-    _, s, vt = np.linalg.svd(a, full_matrices=True)
-    rank = int((s > 1e-9).sum())
-    null = vt[rank:]  # basis of the null space: directions the hidden values can move in
-    if not len(null):
-        return [int(p) for p in hid]
-    free = np.abs(null).max(axis=0) > 1e-9
-    return [int(hid[j]) for j in range(len(hid)) if not free[j]]
+        a = np.vstack(rows)
+        _, s, vt = np.linalg.svd(a, full_matrices=True)
+        rank = int((s > 1e-9).sum())
+        null = vt[rank:]  # basis of the null space: directions the hidden values can move in
+        if not len(null):
+            pinned = list(hid)
+        else:
+            free = np.abs(null).max(axis=0) > 1e-9
+            pinned = [hid[j] for j in range(len(hid)) if not free[j]]
+        if pinned:
+            out.append((pinned, block_groups))
+    return out
 
 
 def _suppress_column(
@@ -168,21 +202,22 @@ def _suppress_column(
         if changed:
             continue
         # a hidden cell that still follows from the equations: widen the hidden set
-        for p in _pinned(groups, levels, hidden):
-            near = {int(q) for g in member_of.get(p, []) for q in g}
-            cands = np.array(
-                sorted(q for q in near if suppressible[q] and not hidden[q]), dtype=int
-            )
-            if not len(cands):
-                wider = {int(q) for g in groups if hidden[g].any() for q in g}
+        for pinned, block_groups in _pinned(groups, levels, hidden):
+            for p in pinned:
+                near = {int(q) for g in member_of.get(p, []) for q in g}
                 cands = np.array(
-                    sorted(q for q in wider if suppressible[q] and not hidden[q]), dtype=int
+                    sorted(q for q in near if suppressible[q] and not hidden[q]), dtype=int
                 )
-            pick = _pick_complement(cands, values)
-            if pick is not None:
-                hidden[pick] = True
-                changed = True
-                break
+                if not len(cands):
+                    wider = {int(q) for g in block_groups for q in g}
+                    cands = np.array(
+                        sorted(q for q in wider if suppressible[q] and not hidden[q]), dtype=int
+                    )
+                pick = _pick_complement(cands, values)
+                if pick is not None:
+                    hidden[pick] = True
+                    changed = True
+                    break
     return hidden
 
 

@@ -24,6 +24,7 @@ from evaluation.analysis._common import (
     neutral_sort,
     period_starts,
     sorted_periods,
+    viewer_or_public,
     visible_stories,
 )
 from evaluation.analysis.suppression import suppress
@@ -77,7 +78,7 @@ def _sum_or_none(values: pd.Series) -> float | None:
     return float(vals.sum()) if len(vals) else None
 
 
-def trajectories(ds: Dataset, initiative_id: str, viewer: Principal) -> pd.DataFrame:
+def trajectories(ds: Dataset, initiative_id: str, viewer: Principal | None = None) -> pd.DataFrame:
     """Per indicator and period: the value on the initiative's own scale, with its context.
 
     Activities are summed across activity types (and phases) per period. Shares sum their
@@ -86,6 +87,7 @@ def trajectories(ds: Dataset, initiative_id: str, viewer: Principal) -> pd.DataF
     Counts of people are protected for every viewer but the initiative itself.
     Order: indicator in catalogue order (own indicators after, by code), then period.
     """
+    viewer = viewer_or_public(viewer)
     obs = ds.observations[ds.observations["initiative_id"] == initiative_id]
     labels = _labels(ds, initiative_id)
     periods = sorted_periods(ds)
@@ -179,7 +181,9 @@ def _indicator_totals(ds: Dataset, code: str) -> dict[tuple[str, str], float]:
     }
 
 
-def durability(ds: Dataset, viewer: Principal, initiative_id: str | None = None) -> pd.DataFrame:
+def durability(
+    ds: Dataset, initiative_id: str | None = None, viewer: Principal | None = None
+) -> pd.DataFrame:
     """Relationships lasting six months (period t) against new contacts of period t-2.
 
     The earlier period is the one starting six months before t (two quarters). ``ratio`` is
@@ -187,6 +191,7 @@ def durability(ds: Dataset, viewer: Principal, initiative_id: str | None = None)
     see a small numerator or denominator (a ratio would give it away). Numerator and
     denominator are kept beside the ratio. Order: initiative name, then period.
     """
+    viewer = viewer_or_public(viewer)
     lasting = _indicator_totals(ds, "relationships_lasting_6m")
     contacts = _indicator_totals(ds, "new_contacts")
     starts = period_starts(ds)

@@ -15,6 +15,7 @@ from evaluation.analysis._common import (
     choice_codes,
     neutral_sort,
     sorted_periods,
+    viewer_or_public,
     visible_stories,
 )
 from evaluation.analysis.suppression import suppress
@@ -26,12 +27,15 @@ THEME_COLUMNS = ["period", "theme", "n_stories"]
 REFLECTION_COLUMNS = ["initiative_id", "period", "question", "kind", "answer", "self_view"]
 
 
-def voice_balance(ds: Dataset, viewer: Principal, initiative_id: str | None = None) -> pd.DataFrame:
+def voice_balance(
+    ds: Dataset, initiative_id: str | None = None, viewer: Principal | None = None
+) -> pd.DataFrame:
     """Stories per voice (all six, in the choice list's order) and each voice's share.
 
     For one initiative the counts are protected for every viewer but the initiative itself;
     a withheld count also withholds its share (the share would give it away).
     """
+    viewer = viewer_or_public(viewer)
     st = visible_stories(ds, viewer)
     if initiative_id is not None:
         st = st[st["initiative_id"] == initiative_id]
@@ -56,7 +60,7 @@ def voice_balance(ds: Dataset, viewer: Principal, initiative_id: str | None = No
     return frame[cols]
 
 
-def themes_over_time(ds: Dataset, viewer: Principal) -> pd.DataFrame:
+def themes_over_time(ds: Dataset, viewer: Principal | None = None) -> pd.DataFrame:
     """Stories per theme and period across the portfolio (a story may carry two themes).
 
     Every theme appears for every period with stories, zeros included. Order: period, theme
