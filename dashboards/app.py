@@ -28,11 +28,17 @@ st.set_page_config(
 )
 
 with st.sidebar:
-    lang = st.radio(
+    # The widgets write to their own keys and copy the choice to the remembered key: a
+    # widget whose label changes with the language is a new widget to Streamlit, and would
+    # otherwise fall back to its default (Dutch, funder) on the very switch it was asked for.
+    st.radio(
         t("ui.app.language", lang),
         options=list(state.LANGS),
+        index=state.LANGS.index(lang),
         format_func=lambda code: t(f"ui.app.lang_{code}", "nl"),
-        key=state.LANG_KEY,
+        key=state.LANG_WIDGET,
+        on_change=state.remember,
+        args=(state.LANG_WIDGET, state.LANG_KEY),
         horizontal=True,
     )
     try:
@@ -46,8 +52,11 @@ with st.sidebar:
     st.selectbox(
         t("ui.app.role", lang),
         options=choices,
+        index=choices.index(st.session_state[state.ROLE_KEY]),
         format_func=lambda c: state.principal_label(state.principal_from_choice(c), lang, names),
-        key=state.ROLE_KEY,
+        key=state.ROLE_WIDGET,
+        on_change=state.remember,
+        args=(state.ROLE_WIDGET, state.ROLE_KEY),
         help=t("ui.app.role_help", lang),
     )
 

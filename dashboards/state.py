@@ -27,8 +27,11 @@ from evaluation.i18n import DEFAULT_LANG, t
 from evaluation.model import Dataset
 from evaluation.store import Store
 
+# remembered choices (read by every page) and the sidebar widgets that set them
 LANG_KEY = "lang"
 ROLE_KEY = "demo_role"
+LANG_WIDGET = "lang_choice"
+ROLE_WIDGET = "demo_role_choice"
 LANGS = ("nl", "en")
 CACHE_TTL = 600  # seconds; see the module docstring
 
@@ -68,6 +71,11 @@ def clear_caches() -> None:
 
 
 # --- who is looking, in which language ----------------------------------------------------
+
+
+def remember(widget_key: str, remembered_key: str) -> None:
+    """``on_change`` of a sidebar widget: keep its choice under the remembered key."""
+    st.session_state[remembered_key] = st.session_state[widget_key]
 
 
 def lang() -> str:

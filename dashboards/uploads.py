@@ -17,7 +17,7 @@ import pandas as pd
 from evaluation.access import Principal
 from evaluation.commands.template import profile_for
 from evaluation.errors import UserError
-from evaluation.formatting import format_period
+from evaluation.formatting import format_date, format_period
 from evaluation.i18n import t
 from evaluation.ingest import read_workbook
 from evaluation.problems import Problem
@@ -132,12 +132,26 @@ def history_table(submissions: pd.DataFrame, lang: str) -> pd.DataFrame:
         )
     if "period" in frame:
         frame["period"] = frame["period"].map(lambda p: format_period(p, lang))
+    if "uploaded_at" in frame:
+        frame["uploaded_at"] = frame["uploaded_at"].map(lambda d: format_date(d, lang))
+    if "superseded_by" in frame:
+        frame["superseded_by"] = frame["superseded_by"].map(
+            lambda v: "" if pd.isna(v) else str(int(v))
+        )
     keep = [c for c in HISTORY_COLUMNS if c in frame.columns]
     frame = frame[keep] if keep else frame
     return frame.rename(columns={c: t(f"ui.submit.history.{c}", lang) for c in keep})
 
 
-HISTORY_COLUMNS = ("submission_id", "period", "file_name", "received_at", "status", "superseded_by")
+HISTORY_COLUMNS = (
+    "submission_id",
+    "period",
+    "file_name",
+    "uploaded_at",
+    "status",
+    "n_errors",
+    "superseded_by",
+)
 
 
 def _known_status(s: object) -> bool:

@@ -116,8 +116,8 @@ def _start(make, lang: str, role: str) -> AppTest:
     at.session_state["demo_role"] = role
     at.run()
     _no_exception(at)
-    assert at.radio(key="lang").value == lang
-    assert at.selectbox(key="demo_role").value == role
+    assert at.radio(key="lang_choice").value == lang
+    assert at.selectbox(key="demo_role_choice").value == role
     return at
 
 
@@ -150,7 +150,7 @@ def test_language_switch_in_the_sidebar(shared_app):
     at = shared_app()
     at.run()
     assert at.title[0].value == t("ui.story.title", "nl")
-    at.radio(key="lang").set_value("en").run()
+    at.radio(key="lang_choice").set_value("en").run()
     _no_exception(at)
     assert at.title[0].value == t("ui.story.title", "en")
 
@@ -188,7 +188,7 @@ def test_upload_broken_then_fixed_workbook(own_app, lang):
 
     at.file_uploader(key="upload").set_value((UPLOAD_FILE.name, _broken_workbook(), XLSX)).run()
     _no_exception(at)
-    problems = at.dataframe[0].value
+    problems = at.table[0].value
     assert "Activiteiten!C3" in set(problems[t("ui.submit.col_cell", lang)])
     row = problems[problems[t("ui.submit.col_cell", lang)] == "Activiteiten!C3"].iloc[0]
     assert row[t("ui.submit.col_sheet", lang)] == "Activiteiten"

@@ -49,10 +49,10 @@ if uploaded is not None:
     if len(check.errors):
         st.error(t("ui.submit.problems_title", lang, n=len(check.errors)))
         st.caption(t("ui.submit.problems_intro", lang))
-        st.dataframe(check.errors, hide_index=True, width="stretch")
+        st.table(check.errors, hide_index=True)
     if len(check.warnings):
         st.warning(t("ui.submit.warnings_title", lang, n=len(check.warnings)))
-        st.dataframe(check.warnings, hide_index=True, width="stretch")
+        st.table(check.warnings, hide_index=True)
     if check.ok:
         st.subheader(t("ui.submit.step_preview", lang))
         st.success(
@@ -73,9 +73,7 @@ if uploaded is not None:
             if outcome.status == "accepted":
                 state.clear_caches()
             elif len(outcome.problems):
-                st.dataframe(
-                    uploads.problem_table(outcome.problems, lang), hide_index=True, width="stretch"
-                )
+                st.table(uploads.problem_table(outcome.problems, lang), hide_index=True)
 
 st.subheader(t("ui.submit.step_history", lang))
 history = uploads.history_table(state.submissions(who, who.initiative_id), lang)

@@ -1,0 +1,208 @@
+"""The dashboard in a real browser: Debian's chromium driven by Playwright against
+`streamlit run dashboards/app.py` on localhost, with a real SQLite database in a tmp folder.
+
+The walk: open the app (the demo banner shows), switch to English, open a profile, act as an
+initiative, upload a workbook with one error and read the located message, upload the fixed
+workbook and confirm, see its quarter on the profile, and download the export as an
+evaluator. Screenshots of each page go to test-artifacts/e2e/.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from evaluation.i18n import t
+
+sys.path.insert(0, str(Path(__file__).parent))
+from test_dashboard_apptest import (  # noqa: E402
+    UPLOAD_FILE,
+    UPLOAD_INITIATIVE,
+    UPLOAD_PERIOD,
+    build_database,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "test-artifacts" / "e2e"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+WAIT_MS = 60_000
+
+pytestmark = [pytest.mark.e2e, pytest.mark.system]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def app_url(tmp_path):
+    """A running `streamlit run dashboards/app.py` on a fresh database; its base URL."""
+    db = tmp_path / "evaluation.sqlite"
+    build_database(db, skip=(UPLOAD_INITIATIVE, UPLOAD_PERIOD))
+    port = _free_port()
+    env = dict(os.environ, EVALUATION_DATABASE_URL=f"sqlite:///{db}")
+    log = (tmp_path / "streamlit.log").open("w")
+    proc = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "streamlit"),
+            "run",
+            "dashboards/app.py",
+            "--server.headless",
+            "true",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.time() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.time() > deadline or proc.poll() is not None:
+                log.flush()
+                pytest.fail("streamlit did not start: " + (tmp_path / "streamlit.log").read_text())
+            time.sleep(0.5)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+def _broken_workbook(path: Path) -> Path:
+    wb = openpyxl.load_workbook(UPLOAD_FILE)
+    wb["Activiteiten"]["C3"] = "veel"
+    wb.save(path)
+    return path
+
+
+def _shot(page, name: str) -> None:
+    page.wait_for_timeout(1500)  # let plotly finish drawing
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def _title(page, text: str) -> None:
+    page.get_by_role("heading", name=text, level=1).wait_for(timeout=WAIT_MS)
+
+
+def _nav(page, text: str) -> None:
+    page.get_by_test_id("stSidebarNav").get_by_text(text, exact=True).click()
+
+
+def _choose_role(page, label: str) -> None:
+    page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").click()
+    page.get_by_role("option", name=label).click()
+
+
+def test_browser_walk(chromium, app_url, tmp_path):
+    from playwright.sync_api import expect, sync_playwright
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    print(f"\nscreenshots: {ARTIFACTS}")
+    broken = _broken_workbook(tmp_path / UPLOAD_FILE.name)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 2400}, accept_downloads=True)
+            page.goto(app_url)
+            _title(page, t("ui.story.title", "nl"))
+            expect(page.get_by_text("Demo:", exact=False).first).to_be_visible()
+            expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=WAIT_MS)
+            _shot(page, "1-story-nl")
+
+            # switch language: the whole page follows
+            page.get_by_test_id("stSidebar").get_by_text("English", exact=True).click()
+            _title(page, t("ui.story.title", "en"))
+            expect(page.locator(".js-plotly-plot .sankey").first).to_be_attached()
+            _shot(page, "2-story-en")
+
+            _nav(page, t("ui.nav.profile", "en"))
+            _title(page, t("ui.profile.title", "en"))
+            expect(page.get_by_text(t("ui.profile.mission", "en"))).to_be_visible()
+            _shot(page, "3-profile-en")
+
+            _nav(page, t("ui.nav.voices", "en"))
+            _title(page, t("ui.voices.title", "en"))
+            _shot(page, "4-voices-en")
+
+            # act as the initiative and submit a report
+            _choose_role(page, t("ui.app.role_initiative", "en", name="Gastvrij Dak"))
+            expect(page.get_by_text("Gastvrij Dak", exact=False).first).to_be_visible()
+            _nav(page, t("ui.nav.submit", "en"))
+            _title(page, t("ui.submit.title", "en"))
+            page.locator('input[type="file"]').set_input_files(str(broken))
+            cell = page.get_by_role("cell", name="Activiteiten!C3", exact=True)
+            cell.wait_for(timeout=WAIT_MS)
+            row = page.get_by_role("row").filter(has=cell)
+            expect(row).to_contain_text("veel")
+            expect(page.get_by_text(t("ui.submit.problems_intro", "en"))).to_be_visible()
+            _shot(page, "5-submit-error-en")
+
+            page.locator('input[type="file"]').set_input_files(str(UPLOAD_FILE))
+            confirm = page.get_by_role("button", name=t("ui.submit.confirm", "en"))
+            confirm.wait_for(timeout=WAIT_MS)
+            expect(page.get_by_role("cell", name="Activiteiten!C3")).to_have_count(0)
+            confirm.click()
+            page.get_by_text(
+                t("ui.submit.accepted", "en", id="X", period="Y").split("X")[0]
+            ).wait_for(timeout=WAIT_MS)
+            _shot(page, "6-submit-stored-en")
+
+            # the new quarter is in the initiative's profile figures
+            _nav(page, t("ui.nav.profile", "en"))
+            _title(page, t("ui.profile.title", "en"))
+            expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=WAIT_MS)
+            expect(page.locator(".js-plotly-plot", has_text="Q4 2025").first).to_be_attached()
+            _shot(page, "7-profile-own-en")
+
+            # an evaluator downloads the tidy export
+            _choose_role(page, t("ui.app.role_evaluator", "en"))
+            _nav(page, t("ui.nav.export", "en"))
+            _title(page, t("ui.export.title", "en"))
+            with page.expect_download(timeout=WAIT_MS) as info:
+                page.get_by_role("button", name=t("ui.export.tidy_button", "en")).click()
+            data = Path(info.value.path()).read_bytes()
+            names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
+            assert {"observations.csv", "stories.csv", "dictionary_indicators.csv"} <= names
+            _shot(page, "8-export-en")
+
+            _nav(page, t("ui.nav.about", "en"))
+            _title(page, t("ui.nav.about", "en"))
+            _shot(page, "9-about-en")
+        finally:
+            browser.close()
