@@ -21,6 +21,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from evaluation.ingest import safety
 from evaluation.ingest.safety import (
     DEFAULT_LIMITS,
     MB,
@@ -350,8 +351,11 @@ def test_too_many_columns(tmp_path):
     assert refused(path) == "sheet_too_large"
 
 
-def test_sheet_without_dimension_is_counted(tmp_path):
-    """Without a <dimension>, rows are counted by streaming the sheet, not by trusting it."""
+@pytest.mark.parametrize("chunk", [7, 13, 4096, MB])
+def test_sheet_without_dimension_is_counted(tmp_path, monkeypatch, chunk):
+    """Without a <dimension>, rows are counted by streaming the sheet, exactly, even when
+    tags are cut between chunks."""
+    monkeypatch.setattr(safety, "CHUNK_BYTES", chunk)
     src = small_xlsx(tmp_path / "heel.xlsx", rows=150)
     with zipfile.ZipFile(src) as zf:
         sheet = zf.read("xl/worksheets/sheet1.xml")
@@ -360,7 +364,7 @@ def test_sheet_without_dimension_is_counted(tmp_path):
     assert start > 0
     stripped = sheet[:start] + sheet[end:]
     path = rewrite_zip(src, tmp_path / "zonder.xlsx", {"xl/worksheets/sheet1.xml": stripped})
-    assert refused(path, Limits(max_rows=100)) == "sheet_too_large"
+    assert refused(path, Limits(max_rows=150)) == "sheet_too_large"  # header and 150 rows
     assert check_file(path.read_bytes(), path.name, Limits(max_rows=151)) == ("xlsx", [])
 
 
@@ -394,3 +398,19 @@ def test_damaged_xlsx_never_raises(flips):
         data[at] = value
     fmt, problems = check_file(bytes(data), "verslag.xlsx")
     assert (fmt == "xlsx" and problems == []) or (fmt is None and len(problems) == 1)
+
+
+def test_sparse_sheet_without_dimension_is_refused(tmp_path):
+    """Two cells, at A1 and L1048576, and no <dimension>: the last row number gives it away."""
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = "Indicator"
+    wb.active["L1048576"] = "x"
+    src = tmp_path / "ijl.xlsx"
+    wb.save(src)
+    with zipfile.ZipFile(src) as zf:
+        sheet = zf.read("xl/worksheets/sheet1.xml")
+    start = sheet.find(b"<dimension")
+    stripped = sheet[:start] + sheet[sheet.find(b"/>", start) + 2 :]
+    path = rewrite_zip(src, tmp_path / "zonder.xlsx", {"xl/worksheets/sheet1.xml": stripped})
+    assert b"<dimension" not in stripped
+    assert refused(path) == "sheet_too_large"

@@ -186,8 +186,24 @@ def _digit_count(text: str) -> int:
     Other scripts' digits (Arabic-Indic, for one) count too: ``\\d`` in the finders matches them.
     """
     if text.isascii():
-        return sum(text.count(d) for d in "0123456789")
+        return len(text) - len(text.encode("ascii").translate(None, b"0123456789"))
     return sum(map(len, _DIGIT_RUNS.findall(text)))
+
+
+# digits held together by the separators numbers are written with: "06-1234 5678",
+# "+31 (0)20 123", "123.456.782", the account part of "NL91 ABNA 0417 1643 00"
+_NUMBER_CLUSTER = re.compile(r"\d(?:(?:[ \t]?[-./][ \t]?|[ \t()]{1,3})?\d)*")
+
+
+def _has_long_number(text: str) -> bool:
+    """Whether some run of digits and separators holds eight digits or more.
+
+    Every phone number, BSN and IBAN has one (an IBAN's account part does), while "3-2-2025,
+    48 mensen, 1.234,50 euro" does not; so a text with many short numbers skips the finders.
+    """
+    if not text.isascii():
+        text = text.translate(_TO_ASCII_DIGITS)
+    return any(len(c) >= 8 and _digit_count(c) >= 8 for c in _NUMBER_CLUSTER.findall(text))
 
 
 def scan_text(text: str) -> list[Finding]:
@@ -197,7 +213,7 @@ def scan_text(text: str) -> list[Finding]:
     # Cheap gates first: most notes have no "@" and fewer than eight digits, and then no
     # finder can match (every phone number, IBAN and BSN has at least eight digits).
     has_at = "@" in text
-    has_digits = _digit_count(text) >= 8
+    has_digits = _digit_count(text) >= 8 and _has_long_number(text)
     if not (has_at or has_digits):
         return []
     found: list[tuple[int, Finding]] = []

@@ -55,7 +55,7 @@ class Limits:
     max_entries: int = 2_000
     max_ratio: float = 100.0  # uncompressed / compressed, per member larger than ratio_floor
     ratio_floor: int = 1 * MB  # tiny members may compress very well without harm
-    max_rows: int = 100_000  # per sheet
+    max_rows: int = 200_000  # per sheet: room above the 100,000 indicator rows we benchmark
     max_columns: int = 500  # per sheet
 
 
@@ -70,12 +70,14 @@ OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_SIGNATURES = (b"PK\x03\x04", b"PK\x05\x06")
 ODS_MIMETYPE = "application/vnd.oasis.opendocument.spreadsheet"
 
+CHUNK_BYTES = 1 * MB  # streaming scans decompress this much at a time
 _HEAD_BYTES = 64 * 1024  # how much of a sheet we decompress to find its <dimension>
 _XML_META_MAX = 4 * MB  # workbook.xml, rels and content types larger than this are hostile
 
 _DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s[^>]*?ref=\"([^\"]*)\"")
 _SHEET_DATA = re.compile(rb"<(?:\w+:)?sheetData[\s/>]")
-_XLSX_ROW = re.compile(rb"<(?:\w+:)?row(?=[\s/>])(?:[^>]{0,2000}?\sr=\"(\d{1,9})\")?")
+_WORKSHEET_ROOT = re.compile(rb"<(\w+:)?worksheet[\s>]")
+_ROW_NUMBER = re.compile(rb"<(?:\w+:)?row(?=[\s/>])(?:[^>]{0,2000}?\sr=\"(\d{1,9})\")?")
 _ODS_TABLE_OR_ROW = re.compile(
     rb"<table:table-row[\s/>]|<table:table\s[^>]{0,4000}?table:name=\"([^\"]{0,1000})\""
 )
@@ -293,7 +295,7 @@ def _stream(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) -> Itera
     budget = limits.max_uncompressed_bytes
     with zf.open(info) as fh:
         while budget > 0:
-            chunk = fh.read(min(1 * MB, budget))
+            chunk = fh.read(min(CHUNK_BYTES, budget))
             if not chunk:
                 return
             budget -= len(chunk)
@@ -327,34 +329,42 @@ def _xlsx_sheet_sizes(zf: zipfile.ZipFile, names: set[str], limits: Limits) -> l
         m = _DIMENSION.search(head, 0, data_at.start() if data_at else len(head))
         extent = _dimension_extent(m.group(1).decode("ascii", "replace")) if m else None
         if extent is None:
-            extent = (_count_xlsx_rows(zf, info, limits), 0)
+            extent = (_count_xlsx_rows(zf, info, limits, head), 0)
         problem = _too_large(sheet, extent[0], extent[1], limits)
         if problem:
             problems.append(problem)
     return problems
 
 
-def _count_xlsx_rows(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) -> int:
-    """The last row of a sheet without a dimension: a bounded streaming count of ``<row>``."""
-    count = last = 0
-    done = 0  # absolute offset up to which matches were counted
-    tail = b""
-    offset = 0  # absolute offset of buffer[0]
+def _count_xlsx_rows(
+    zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits, head: bytes
+) -> int:
+    """The last row of a sheet without a dimension: a bounded streaming count of ``<row``.
+
+    ``bytes.count`` on 1 MB chunks keeps this near the speed of decompression (a regex over
+    the sheet was five times slower). A ``<rowBreaks>`` element counts as one more row, which
+    is harmless at these limits. The last row's ``r`` attribute is read too, since a sparse
+    sheet may jump from row 1 to row 1,048,576; rows out of order are not looked for (no
+    writer produces them).
+    """
+    root = _WORKSHEET_ROOT.search(head)
+    prefix = (root.group(1) or b"") if root else b""
+    needle = b"<" + prefix + b"row"
+    overlap = len(needle) - 1  # shorter than the needle: nothing is counted twice
+    count = 0
+    tail = b""  # the end of the previous chunk, for tags and attributes cut in two
+    region = b""  # the bytes from the last <row seen
     for chunk in _stream(zf, info, limits):
+        count += (tail[-overlap:] + chunk[:overlap]).count(needle) + chunk.count(needle)
         buffer = tail + chunk
-        for m in _XLSX_ROW.finditer(buffer):
-            start = offset + m.start()
-            if start < done:
-                continue  # counted in the previous chunk's pass over the tail
-            done = offset + m.end()
-            count += 1
-            if m.group(1):
-                last = max(last, int(m.group(1)))
-        keep = min(len(buffer), 2100)
-        tail = buffer[-keep:]
-        offset += len(buffer) - keep
-        if max(count, last) > limits.max_rows:
-            break
+        at = buffer.rfind(needle)
+        if at >= 0:
+            region = buffer[at : at + 2100]
+        tail = buffer[-2100:]
+        if count > limits.max_rows:
+            return count
+    m = _ROW_NUMBER.match(region)
+    last = int(m.group(1)) if m and m.group(1) else 0
     return max(count, last)
 
 
