@@ -145,6 +145,24 @@ def test_ods_sheet_over_the_row_limit_is_named(libreoffice_files):
     assert "'Indicatoren'" in problems[0].message("en")
 
 
+@pytest.mark.system
+def test_password_protected_ods(libreoffice_files, tmp_path):
+    """LibreOffice marks an encrypted member in the manifest with <manifest:encryption-data>."""
+    src = libreoffice_files["ods"]
+    with zipfile.ZipFile(src) as zf:
+        manifest = zf.read("META-INF/manifest.xml")
+    end = b"</manifest:manifest>"
+    assert end in manifest
+    locked = manifest.replace(
+        end,
+        b'<manifest:file-entry manifest:full-path="settings.xml" manifest:media-type="text/xml">'
+        b'<manifest:encryption-data manifest:checksum-type="SHA1/1K" manifest:checksum="AA=="/>'
+        b"</manifest:file-entry>" + end,
+    )
+    path = rewrite_zip(src, tmp_path / "geheim.ods", {"META-INF/manifest.xml": locked})
+    assert refused(path) == "encrypted_file"
+
+
 # --- refused --------------------------------------------------------------------------------
 
 

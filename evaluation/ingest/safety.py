@@ -193,6 +193,9 @@ def _check_zip(data: bytes, suffix: str, limits: Limits) -> tuple[str | None, li
             problems = _xlsx_sheet_sizes(zf, names, limits)
             return (None, problems) if problems else ("xlsx", [])
         if _is_ods(zf, names):
+            manifest = _read_small(zf, "META-INF/manifest.xml") or b""
+            if b"encryption-data" in manifest:  # saved with a password in LibreOffice
+                return _refuse("encrypted_file")
             problems = _ods_sheet_sizes(zf, limits)
             return (None, problems) if problems else ("ods", [])
         if suffix == ".xlsm":
