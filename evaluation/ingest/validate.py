@@ -16,8 +16,8 @@ Three layers, each reporting ``Problem`` objects at the cell they are about:
 Decisions: a story with consent left blank or "no" gets ``missing_consent`` (one problem,
 not also ``required_missing``); an indicator row with neither value nor numerator/denominator
 gets the warning ``indicator_without_value``; the personal-data problems do not repeat the
-personal data they found (their ``value`` is empty), so that a stored validation result
-never holds it.
+personal data they found (their ``value`` is the masked form, ``f***@example.nl``), so
+that a stored validation result never holds it.
 """
 
 from __future__ import annotations
@@ -25,14 +25,19 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import math
-from collections.abc import Iterable
 
+import numpy as np
 import pandas as pd
 
-from evaluation.catalogue import fold, load_catalogue
-from evaluation.ingest.normalise import SheetData, catalogue_indicator_map
+from evaluation.catalogue import load_catalogue
+from evaluation.ingest.normalise import (
+    SheetData,
+    catalogue_indicator_map,
+    fold_series,
+    quick_fold,
+)
 from evaluation.problems import Problem
-from evaluation.schemas import CHECK_CODES, validate_section
+from evaluation.schemas import CHECK_CODES, section_schema, validate_section
 
 log = logging.getLogger(__name__)
 
@@ -57,13 +62,18 @@ def _num(v: object) -> float | None:
 
 def own_indicator_lookup(sheet: SheetData) -> dict[str, str]:
     """Folded own indicator code or name -> its (lower-case) code, from the Own indicators sheet."""
+    frame = sheet.frame
+    if frame.empty:
+        return {}
+    codes = frame["indicator"].astype(object)
+    filled = codes.notna() & (codes.astype(str).str.strip() != "")
+    codes = codes[filled].astype(str)
     out: dict[str, str] = {}
-    for code, label in zip(sheet.frame["indicator"], sheet.frame["label"], strict=True):
-        if _blank(code):
-            continue
-        out.setdefault(fold(code), str(code))
-        if not _blank(label):
-            out.setdefault(fold(label), str(code))
+    for key, code in zip(fold_series(frame["label"][filled]), codes, strict=True):
+        if isinstance(key, str) and key:
+            out.setdefault(key, code)
+    # a code wins over a name that folds to the same text
+    out.update(dict(zip(fold_series(codes), codes, strict=True)))
     return out
 
 
@@ -86,7 +96,7 @@ def validate_report(sheets: dict[str, SheetData]) -> list[Problem]:
     if "own_indicators" in sheets:
         problems.extend(_own_indicators(sheets["own_indicators"]))
     if "indicators" in sheets:
-        problems.extend(_indicators(sheets["indicators"], units))
+        problems.extend(_indicators(sheets["indicators"], units, _default_phases(sheets)))
     if "stories" in sheets:
         problems.extend(_stories(sheets["stories"], period))
     if "reflection" in sheets:
@@ -109,11 +119,20 @@ def _units(sheets: dict[str, SheetData]) -> dict[str, str]:
     return units
 
 
+def _default_phases(sheets: dict[str, SheetData]) -> dict[str, str]:
+    """Indicator code -> the phase a row without one falls in (catalogue, or own sheet)."""
+    phases = {i.code: i.main_phase for i in load_catalogue().indicators}
+    own = sheets.get("own_indicators")
+    if own is not None:
+        for code, phase in zip(own.frame["indicator"], own.frame["phase"], strict=True):
+            if isinstance(code, str) and isinstance(phase, str):
+                phases.setdefault(code, phase)
+    return phases
+
+
 def _text_rows(sheet: SheetData, units: dict[str, str]) -> pd.Series:
     """Rows of the Indicators sheet whose indicator has the unit text (their value is text)."""
-    return sheet.frame["indicator"].map(
-        lambda c: units.get(c) == "text" if isinstance(c, str) else False
-    )
+    return sheet.frame["indicator"].isin([c for c, u in units.items() if u == "text"])
 
 
 def _schema_problems(sheet: SheetData, units: dict[str, str]) -> list[Problem]:
@@ -128,7 +147,8 @@ def _schema_problems(sheet: SheetData, units: dict[str, str]) -> list[Problem]:
             check_frame = check_frame.copy()
             check_frame["value"] = check_frame["value"].astype(object)
             check_frame.loc[text_rows, "value"] = None
-    errors = validate_section(section.code, check_frame)
+    distinct = _distinct_values(section.code, check_frame)
+    errors = validate_section(section.code, distinct[0] if distinct else check_frame)
     if errors is None:
         return []
     skip = set(sheet.missing)
@@ -148,8 +168,67 @@ def _schema_problems(sheet: SheetData, units: dict[str, str]) -> list[Problem]:
         col = section.column(column)
         if code == "unknown_choice" and col.choices:
             params = choice_params(col.choices)
-        out.append(sheet.problem(code, column, int(idx), **params))
+        rows = distinct[1](column, int(idx)) if distinct else [int(idx)]
+        out.extend(sheet.problem(code, column, row, **params) for row in rows)
     return out
+
+
+DISTINCT_FROM_ROWS = 500
+
+
+def _distinct_values(section_code: str, frame: pd.DataFrame):
+    """For a long sheet: a frame of each column's distinct values, and a map back to rows.
+
+    The section checks are per cell (element-wise, or not-null), so checking each distinct
+    value once finds every failing cell: 100,000 indicator rows hold a few hundred distinct
+    numbers. Column ``c`` of the small frame lists ``c``'s distinct values (blank last), padded
+    with its first value; ``rows_of(c, i)`` gives the frame rows holding distinct value ``i``.
+    Returns None (check the whole frame) for short sheets or a schema with checks across rows.
+    """
+    schema = section_schema(section_code)
+    across_rows = (
+        schema.checks
+        or schema.unique
+        or any(getattr(c, "unique", False) for c in schema.columns.values())
+    )
+    if len(frame) < DISTINCT_FROM_ROWS or across_rows:
+        return None
+    codes: dict[str, tuple] = {}
+    columns: dict[str, list] = {}
+    for name in frame.columns:
+        column = schema.columns.get(name)
+        if column is not None and not column.checks:
+            # only "not blank" is checked here: one filled value stands for all filled cells
+            filled = frame[name].notna()
+            col_codes = np.where(filled.to_numpy(), 0, -1)
+            uniques = frame[name][filled].iloc[:1].tolist()
+        else:
+            col_codes, uniques = pd.factorize(frame[name], use_na_sentinel=True)
+        values = list(uniques)
+        if (col_codes == -1).any():
+            values.append(None)
+        codes[name] = (col_codes, len(uniques))
+        columns[name] = values
+    height = max((len(v) for v in columns.values()), default=0)
+    small = pd.DataFrame(
+        {
+            name: (values + [values[0]] * (height - len(values))) if values else [None] * height
+            for name, values in columns.items()
+        },
+        dtype="object",
+    )
+
+    def rows_of(column: str, idx: int) -> list[int]:
+        col_codes, n_unique = codes[column]
+        if idx < n_unique:
+            hit = col_codes == idx
+        elif idx == n_unique:
+            hit = col_codes == -1
+        else:
+            return []  # a padding row: its value is reported at its own position
+        return [int(i) for i in frame.index[hit]]
+
+    return small, rows_of
 
 
 # --- 2. rules across rows and sheets -----------------------------------------------------
@@ -227,74 +306,71 @@ def _period(sheets: dict[str, SheetData]) -> tuple[dt.date, dt.date] | None:
     return None
 
 
-def _duplicates(sheet: SheetData, keys: Iterable[tuple], column: str) -> list[Problem]:
-    seen: dict[tuple, int] = {}
-    out = []
-    for idx, key in zip(sheet.frame.index, keys, strict=True):
-        if any(_blank(k) for k in key):
-            continue
-        if key in seen:
-            first_row = int(sheet.frame.at[seen[key], "_row"])
-            out.append(sheet.problem("duplicate_row", column, idx, first_row=first_row))
-        else:
-            seen[key] = idx
-    return out
+def _duplicates(
+    sheet: SheetData, keys: pd.DataFrame, column: str, valid: pd.Series | None = None
+) -> list[Problem]:
+    """``duplicate_row`` at every row whose key columns repeat an earlier row's (blanks aside)."""
+    ok = keys.notna().all(axis=1)
+    if valid is not None:
+        ok &= valid
+    keyed = keys[ok]
+    repeat = keyed.duplicated(keep="first")
+    if not repeat.any():
+        return []
+    rows = sheet.frame.loc[keyed.index, "_row"]
+    first = rows.groupby([keyed[c] for c in keyed.columns], sort=False).transform("first")
+    return [
+        sheet.problem("duplicate_row", column, idx, first_row=int(first.at[idx]))
+        for idx in repeat[repeat].index
+    ]
 
 
 def _own_indicators(sheet: SheetData) -> list[Problem]:
     catalogue = catalogue_indicator_map()
-    out = []
     codes = sheet.frame["indicator"]
-    for idx, code in codes.items():
-        if isinstance(code, str) and fold(code) in catalogue:
-            out.append(sheet.problem("own_indicator_collides", "indicator", idx))
-    out += _duplicates(sheet, [(c,) for c in codes], "indicator")
-    return out
+    collides = codes.map(lambda c: isinstance(c, str) and quick_fold(c) in catalogue)
+    out = [
+        sheet.problem("own_indicator_collides", "indicator", idx) for idx in codes[collides].index
+    ]
+    return out + _duplicates(sheet, pd.DataFrame({"indicator": codes}), "indicator")
 
 
-def _indicators(sheet: SheetData, units: dict[str, str]) -> list[Problem]:
+def _indicators(
+    sheet: SheetData, units: dict[str, str], default_phase: dict[str, str]
+) -> list[Problem]:
+    """The Indicators sheet's rules, a column at a time (the sheet can hold 100,000 rows)."""
     frame = sheet.frame
     out: list[Problem] = []
-    cat = load_catalogue()
-    default_phase = {i.code: i.main_phase for i in cat.indicators}
-    keys = []
-    for idx, ind, phase, value, num, den in zip(
-        frame.index, frame["indicator"], frame["phase"], frame["value"],
-        frame["numerator"], frame["denominator"], strict=True,
-    ):  # fmt: skip
-        if _blank(ind):
-            keys.append((None,))
-            continue
-        unit = units.get(ind)
-        if unit is None:
-            out.append(sheet.problem("unknown_indicator", "indicator", idx))
-            keys.append((None,))
-            continue
-        keys.append((ind, phase if not _blank(phase) else default_phase.get(ind)))
-        n, d = _num(num), _num(den)
-        if unit == "share":
-            if n is None and d is None and _blank(value):
-                out.append(sheet.problem("indicator_without_value", "value", idx, "warning"))
-            elif n is None and _blank(num):
-                out.append(sheet.problem("share_needs_both", "numerator", idx))
-            elif d is None and _blank(den):
-                out.append(sheet.problem("share_needs_both", "denominator", idx))
-            elif n is not None and d is not None and n > d:
-                out.append(
-                    sheet.problem(
-                        "numerator_above_denominator", "numerator", idx, denominator=_fmt(d)
-                    )
-                )
-            continue
-        if _blank(value):
-            if n is not None or d is not None:
-                continue
-            out.append(sheet.problem("indicator_without_value", "value", idx, "warning"))
-            continue
-        v = _num(value)
-        if unit == "rubric" and v is not None and v not in RUBRIC_STEPS:
-            out.append(sheet.problem("rubric_out_of_range", "value", idx))
-    out += _duplicates(sheet, keys, "indicator")
+    ind = frame["indicator"]
+    unit = ind.map(units)
+    known = unit.notna()
+    for idx in frame.index[ind.notna() & ~known]:
+        out.append(sheet.problem("unknown_indicator", "indicator", idx))
+
+    value_blank = frame["value"].isna()
+    num_blank, den_blank = frame["numerator"].isna(), frame["denominator"].isna()
+    n = pd.to_numeric(frame["numerator"], errors="coerce")
+    d = pd.to_numeric(frame["denominator"], errors="coerce")
+    share = known & (unit == "share")
+    nothing = value_blank & num_blank & den_blank
+
+    def report(mask: pd.Series, code: str, column: str, severity: str = "error", **params):
+        for idx in frame.index[mask]:
+            extra = {k: v(idx) for k, v in params.items()}
+            out.append(sheet.problem(code, column, idx, severity, **extra))
+
+    report(known & nothing, "indicator_without_value", "value", "warning")
+    report(share & ~nothing & num_blank, "share_needs_both", "numerator")
+    report(share & ~nothing & ~num_blank & den_blank, "share_needs_both", "denominator")
+    report(share & (n > d), "numerator_above_denominator", "numerator",
+           denominator=lambda idx: _fmt(float(d.at[idx])))  # fmt: skip
+    v = pd.to_numeric(frame["value"], errors="coerce")
+    report((unit == "rubric") & v.notna() & ~v.isin(RUBRIC_STEPS), "rubric_out_of_range", "value")
+
+    phase = frame["phase"].where(frame["phase"].notna(), ind.map(default_phase))
+    phase = phase.astype(object)
+    keys = pd.DataFrame({"indicator": ind, "phase": phase})
+    out += _duplicates(sheet, keys, "indicator", valid=known)
     return out
 
 
@@ -344,32 +420,34 @@ def privacy_problems(sheets: dict[str, SheetData], units: dict[str, str]) -> lis
     from evaluation.ingest.privacy import scan_text
 
     out: list[Problem] = []
-    cache: dict[str, tuple[str, ...]] = {}
     for sheet in sheets.values():
-        columns = [c.code for c in sheet.section.columns if c.free_text]
-        for code in columns:
-            out += _scan_column(sheet, code, sheet.typed[code], scan_text, cache)
-        if sheet.section.code == "indicators" and len(sheet.frame):
+        if sheet.frame.empty:
+            continue
+        for code in [c.code for c in sheet.section.columns if c.free_text]:
+            out += _scan_column(sheet, code, sheet.typed[code], scan_text)
+        if sheet.section.code == "indicators":
             text_rows = _text_rows(sheet, units)
-            out += _scan_column(sheet, "value", sheet.typed["value"][text_rows], scan_text, cache)
+            if text_rows.any():
+                out += _scan_column(sheet, "value", sheet.typed["value"][text_rows], scan_text)
     return out
 
 
-def _scan_column(sheet: SheetData, code: str, texts: pd.Series, scan_text, cache) -> list[Problem]:
-    present = texts.dropna()
-    if present.empty:
-        return []
-    hits = {}
-    for text in pd.unique(present):
-        if text not in cache:
-            cache[text] = tuple(sorted({f.kind for f in scan_text(str(text))}))
-        if cache[text]:
-            hits[text] = cache[text]
-    out = []
-    if not hits:
+def _scan_column(sheet: SheetData, code: str, texts: pd.Series, scan_text) -> list[Problem]:
+    codes, uniques = pd.factorize(texts, use_na_sentinel=True)
+    found = {i: f for i, text in enumerate(uniques) if (f := scan_text(str(text)))}
+    out: list[Problem] = []
+    if not found:
         return out
-    for idx, text in present[present.isin(list(hits))].items():
-        for kind in hits[text]:
-            p = sheet.problem(f"personal_{kind}", code, idx)
-            out.append(Problem(p.code, "error", p.sheet, p.cell, p.column, None, {"kind": kind}))
+    hit_rows = np.flatnonzero(np.isin(codes, list(found)))
+    for pos in hit_rows:
+        idx = texts.index[pos]
+        p = sheet.problem("personal_email", code, idx)
+        for finding in found[int(codes[pos])]:
+            # the masked form points at what to remove without repeating (or storing) it
+            out.append(
+                Problem(
+                    f"personal_{finding.kind}", "error", p.sheet, p.cell, p.column,
+                    finding.masked, {"kind": finding.kind},
+                )
+            )  # fmt: skip
     return out
