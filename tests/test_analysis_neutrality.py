@@ -222,3 +222,44 @@ def test_portfolio_context_has_no_outputs_only_door():
     assert {"outputs", "relational", "process", "phase_coverage"} <= fields
     sig = inspect.signature(analysis.output_totals)
     assert sig.return_annotation in ("PortfolioContext", analysis.PortfolioContext)
+
+
+def test_graph_attributes_carry_no_ranking_words(sample_ds):
+    g = analysis.build_graph(sample_ds)
+    names = {k for _, d in g.nodes(data=True) for k in d}
+    names |= {k for _, _, d in g.edges(data=True) for k in d}
+    assert names and [n for n in names if _bad_words(n)] == []
+
+
+def test_analyses_read_the_same_from_a_real_store(tmp_path):
+    """Through a real SQLite store the answers are the ones from the reports themselves."""
+    sample = pytest.importorskip("evaluation.sample", reason="the sample data is not written yet")
+    store_mod = pytest.importorskip("evaluation.store.store", reason="the store is not written yet")
+    picked = {"gastvrij-dak", "buurtkamer-lindeboom", "brug-en-bedrijf"}
+    reports = [r for r in sample.sample_reports() if r.initiative_id in picked]
+    admin = Principal("admin")
+    with store_mod.Store.open(f"sqlite:///{tmp_path / 'store.sqlite'}") as store:
+        for i, r in enumerate(reports):
+            store.store_report(f"workbook {i}".encode(), f"r{i}.xlsx", admin, r, [])
+        stored = store.current_dataset(admin)
+    # the store links partners only to initiatives it knows: the three stored here
+    known = {k: v for k, v in sample.known_initiatives().items() if v in picked}
+    direct = Dataset.concat(
+        [r.to_tidy(submission_id=i, known_initiatives=known) for i, r in enumerate(reports, 1)]
+    )
+    for fn in (
+        lambda ds: analysis.phase_puzzle(ds, FUNDER),
+        lambda ds: analysis.referral_flows(ds, FUNDER),
+        lambda ds: analysis.network_positions(ds),
+        lambda ds: analysis.durability(ds, viewer=FUNDER),
+        lambda ds: analysis.voice_balance(ds, viewer=FUNDER),
+        lambda ds: analysis.trajectories(ds, "gastvrij-dak", FUNDER).drop(columns=["stories"]),
+        lambda ds: analysis.output_totals(ds, FUNDER).outputs,
+    ):
+        pd.testing.assert_frame_equal(_plain(fn(stored)), _plain(fn(direct)))
+
+
+def _plain(frame: pd.DataFrame) -> pd.DataFrame:
+    """Values as text, with every kind of missing (None, NaN) written the same way."""
+    obj = frame.astype(object)
+    return obj.where(obj.notna(), "-").map(str).reset_index(drop=True)

@@ -7,6 +7,7 @@ helpers are the one place that order is defined, so no analysis can drift into a
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 
 import pandas as pd
@@ -36,6 +37,13 @@ NON_PERSON_COUNTS = frozenset(
 def is_person_count(indicator: str, unit: str | None) -> bool:
     """Whether a value of this indicator counts people (and so may point to a person)."""
     return unit == "count" and indicator not in NON_PERSON_COUNTS
+
+
+def exact_sum(values: Iterable[object]) -> float:
+    """The sum of the numbers among ``values``, correctly rounded: the same in any row order
+    (a store returns rows in its own order; the figures must not wobble with it)."""
+    nums = pd.to_numeric(pd.Series(list(values), dtype=object), errors="coerce").dropna()
+    return math.fsum(nums)
 
 
 def blank(value: object) -> bool:

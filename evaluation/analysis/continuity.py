@@ -25,6 +25,7 @@ from evaluation.analysis._common import (
     FORMAL_PARTNER_TYPES,
     blank,
     choice_codes,
+    exact_sum,
     in_period,
     initiative_ids,
     names,
@@ -107,7 +108,9 @@ def _flows(ds: Dataset, period: str | None) -> pd.DataFrame:
         return pd.DataFrame(columns=FLOW_COLUMNS)
     keys = [c for c in FLOW_COLUMNS if c != "people"]
     filled = raw.astype({c: object for c in keys}).fillna({c: "" for c in keys})
-    per_side = filled.groupby(["reporter", *keys], sort=False, dropna=False)["people"].sum()
+    per_side = filled.groupby(["reporter", *keys], sort=False, dropna=False)["people"].agg(
+        exact_sum
+    )
     # both sides of a hand-over between programme initiatives: the larger side counts
     flows = per_side.groupby(level=keys, sort=False).max().reset_index()
     flows = flows.replace({c: {"": None} for c in keys})
@@ -151,7 +154,7 @@ def phase_flows(
     flows = flows[flows["from_phase"].notna() & flows["to_phase"].notna()]
     agg = (
         flows.groupby(["period", "from_phase", "to_phase"], sort=False)["people"]
-        .sum()
+        .agg(exact_sum)
         .reset_index()
         if len(flows)
         else pd.DataFrame(columns=PHASE_FLOW_COLUMNS)

@@ -14,6 +14,7 @@ import pandas as pd
 
 from evaluation.access import Principal
 from evaluation.analysis._common import (
+    exact_sum,
     is_person_count,
     neutral_sort,
     sorted_periods,
@@ -67,11 +68,9 @@ def _dimension_totals(ds: Dataset, dimension: str, viewer: Principal) -> pd.Data
                 "indicator": code,
                 "unit": unit,
                 "period": period,
-                "total": float(pd.to_numeric(sub["value"], errors="coerce").sum())
-                if summed
-                else None,
-                "numerator": float(num.sum()) if unit == "share" and num.notna().any() else None,
-                "denominator": float(den.sum()) if unit == "share" and den.notna().any() else None,
+                "total": exact_sum(sub["value"]) if summed else None,
+                "numerator": exact_sum(num) if unit == "share" and num.notna().any() else None,
+                "denominator": exact_sum(den) if unit == "share" and den.notna().any() else None,
                 "n_initiatives_reporting": int(sub["initiative_id"].nunique()),
             }
         )

@@ -164,8 +164,10 @@ def _pinned(groups: list[np.ndarray], levels: np.ndarray, hidden: np.ndarray) ->
             rows.append(r)
         a = np.vstack(rows)
         _, s, vt = np.linalg.svd(a, full_matrices=True)
-        rank = int((s > 1e-9).sum())
-        null = vt[rank:]  # basis of the null space: directions the hidden values can move in
+        n_independent = int((s > 1e-9).sum())
+        null = vt[
+            n_independent:
+        ]  # basis of the null space: directions the hidden values can move in
         if not len(null):
             pinned = list(hid)
         else:

@@ -18,6 +18,7 @@ import pandas as pd
 from evaluation.access import Principal
 from evaluation.analysis._common import (
     blank,
+    exact_sum,
     initiative_ids,
     is_person_count,
     names,
@@ -75,7 +76,7 @@ def _joined(values: pd.Series) -> str | None:
 
 def _sum_or_none(values: pd.Series) -> float | None:
     vals = pd.to_numeric(values, errors="coerce").dropna()
-    return float(vals.sum()) if len(vals) else None
+    return exact_sum(vals) if len(vals) else None
 
 
 def trajectories(ds: Dataset, initiative_id: str, viewer: Principal | None = None) -> pd.DataFrame:
@@ -177,7 +178,7 @@ def _indicator_totals(ds: Dataset, code: str) -> dict[tuple[str, str], float]:
     vals = obs.assign(v=pd.to_numeric(obs["value"], errors="coerce")).dropna(subset=["v"])
     return {
         (str(i), p): float(v)
-        for (i, p), v in vals.groupby(["initiative_id", "period"])["v"].sum().items()
+        for (i, p), v in vals.groupby(["initiative_id", "period"])["v"].agg(exact_sum).items()
     }
 
 
