@@ -241,3 +241,6 @@ TIDY_TABLES = {
     "network": NetworkLink.__table__,
     "reflections": Reflection.__table__,
 }
+
+# the sign-in tables (issue 8) share this metadata, so Alembic's autogenerate sees them too
+from evaluation.store import accounts as _accounts  # noqa: E402, F401
