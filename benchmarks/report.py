@@ -1,0 +1,106 @@
+"""Time the evaluator's Excel report at programme scale: 200 initiatives x 8 quarters.
+
+The ten sample initiatives' tidy datasets are cloned in memory with new initiative ids and
+names (partners inside a clone group renamed with them), then ``build_report`` runs for the
+funder audience and the workbook is saved. Prints the time of each step and the file size.
+
+    .venv/bin/python benchmarks/report.py                     # 200 initiatives
+    .venv/bin/python benchmarks/report.py --initiatives 50    # a quicker run
+    .venv/bin/python benchmarks/report.py --out /tmp/report.xlsx --audience public
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from evaluation.model import Dataset  # noqa: E402
+from evaluation.report import build_report  # noqa: E402
+from evaluation.sample import known_initiatives, sample_reports  # noqa: E402
+
+
+def base_dataset() -> Dataset:
+    reports = sample_reports()
+    known = known_initiatives()
+    return Dataset.concat([r.to_tidy(i + 1, known) for i, r in enumerate(reports)])
+
+
+def clone(ds: Dataset, copies: int) -> Dataset:
+    """``copies`` copies of ``ds`` with new ids, names and submission ids."""
+    n_subs = int(ds.observations["submission_id"].max())
+    parts = []
+    for k in range(copies):
+        suffix = f"-{k:03d}"
+        frames = {}
+        for name, frame in ds.frames().items():
+            f = frame.copy()
+            f["initiative_id"] = f["initiative_id"].astype(str) + suffix
+            if "submission_id" in f.columns:
+                f["submission_id"] = f["submission_id"] + k * n_subs
+            if name == "initiatives":
+                f["name"] = f["name"].astype(str) + f" {k + 1:03d}"
+            if name == "network":
+                linked = f["partner_initiative_id"].notna()
+                f.loc[linked, "partner_initiative_id"] = (
+                    f.loc[linked, "partner_initiative_id"].astype(str) + suffix
+                )
+            frames[name] = f
+        parts.append(Dataset(**frames))
+    return Dataset.concat(parts)
+
+
+def submissions(ds: Dataset) -> pd.DataFrame:
+    ids = sorted({int(s) for s in ds.observations["submission_id"]})
+    return pd.DataFrame(
+        {
+            "submission_id": ids,
+            "initiative_id": None,
+            "period": None,
+            "status": "accepted",
+            "sha256": [f"{i:064x}" for i in ids],
+            "uploaded_role": "initiative",
+            "uploaded_at": pd.Timestamp("2026-01-01 09:00"),
+        }
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--initiatives", type=int, default=200, help="a multiple of 10")
+    parser.add_argument("--audience", choices=["funder", "public"], default="funder")
+    parser.add_argument("--lang", choices=["nl", "en"], default="nl")
+    parser.add_argument("--out", default=None, help="keep the report here")
+    args = parser.parse_args()
+
+    t0 = time.perf_counter()
+    base = base_dataset()
+    ds = clone(base, max(1, args.initiatives // 10))
+    t1 = time.perf_counter()
+    n_ini = len(ds.initiatives)
+    n_periods = ds.observations["period"].nunique()
+    print(
+        f"dataset: {n_ini} initiatives x {n_periods} quarters, "
+        f"{len(ds.observations):,} observations, {len(ds.stories):,} stories, "
+        f"{len(ds.network):,} ties (built in {t1 - t0:.1f} s)"
+    )
+    wb = build_report(ds, submissions(ds), lang=args.lang, audience=args.audience)
+    t2 = time.perf_counter()
+    print(f"build_report: {t2 - t1:.1f} s ({len(wb.sheetnames)} sheets)")
+    out = Path(args.out) if args.out else Path(tempfile.mkdtemp()) / "report.xlsx"
+    wb.save(out)
+    t3 = time.perf_counter()
+    size = out.stat().st_size
+    print(f"save: {t3 - t2:.1f} s")
+    print(f"total (build + save): {t3 - t1:.1f} s; file size {size / 1e6:.1f} MB ({out})")
+
+
+if __name__ == "__main__":
+    main()
