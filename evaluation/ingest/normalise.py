@@ -363,13 +363,14 @@ def normalise_sheet(
         body = body.set_axis(list(col_of), axis=1)
         body = body.apply(lambda s: s.str.strip())
         blank = body.isna() | (body == "")
-        body = body.mask(blank)
-        keep = ~blank.all(axis=1)
-        body = body[keep]
-        if len(body):
-            first = body.index[0]
-            if _is_example(body.loc[first].dropna().to_dict(), section):
-                body = body.drop(index=first)
+        if blank.to_numpy().any():
+            body = body.mask(blank)
+            keep = ~blank.all(axis=1)
+            if not keep.all():
+                body = body[keep]
+        # the first filled row may be the template's example (a slice, not a copy, to drop it)
+        if len(body) and _is_example(body.iloc[0].dropna().to_dict(), section):
+            body = body.iloc[1:]
         rows_index = pd.Index(body.index + 1, dtype="int64")
         typed = body.reset_index(drop=True)
         for code in section.column_codes:
@@ -436,22 +437,28 @@ def _map_unique(s: pd.Series, fn) -> pd.Series:
     """Apply ``fn`` once per distinct non-blank text; blanks -> None (vectorised by factorize)."""
     codes, uniques = pd.factorize(s, use_na_sentinel=True)
     mapped = np.empty(len(uniques) + 1, dtype=object)
-    mapped[: len(uniques)] = [fn(u) for u in uniques]
+    mapped[: len(uniques)] = [fn(u) for u in np.asarray(uniques, dtype=object).tolist()]
     mapped[len(uniques)] = None  # code -1 (blank) picks the last slot
     return pd.Series(mapped[codes], index=s.index, dtype="object")
 
 
+_NON_ASCII = r"[^\x00-\x7f]"
+_WHITESPACE_RUN = r"[\t\n\x0b\x0c\r\x1c-\x1f ]+"  # what str.split() splits on, in ASCII
+
+
 def fold_series(s: pd.Series) -> pd.Series:
     """``quick_fold`` for a whole column of texts at once (blanks stay blank)."""
-    text = s.astype(object).where(s.notna(), None)
-    present = text.dropna().astype(str)
-    ascii_ = present.map(str.isascii).astype(bool)
+    present = s[s.notna()].astype(str).astype("str")
+    if present.empty:
+        return pd.Series([None] * len(s), index=s.index, dtype="object")
     folded = (
-        present[ascii_].str.strip().str.rstrip("*").str.strip().str.lower()
-        .str.split().str.join(" ")
-    )  # fmt: skip
-    other = present[~ascii_].map(fold)
-    return pd.concat([folded, other]).reindex(s.index)
+        present.str.strip().str.rstrip("*").str.strip().str.lower()
+        .str.replace(_WHITESPACE_RUN, " ", regex=True)
+    ).astype(object)  # fmt: skip
+    other = present.str.contains(_NON_ASCII, regex=True).to_numpy(dtype=bool)
+    if other.any():
+        folded[other] = [fold(v) for v in present[other]]
+    return folded.reindex(s.index)
 
 
 def _normalise_column(

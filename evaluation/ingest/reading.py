@@ -11,7 +11,8 @@ without a header (``header_row=None, skip_rows=0``), so that row *i* of the grid
 row *i + 1* and this package, not the reader, decides what a cell means. Calamine gives the
 cached value of a formula cell (a file saved by Excel or LibreOffice has one; a formula that
 was never calculated reads as blank). Merged ranges are read from the xlsx XML and filled
-from their top-left cell.
+from their top-left cell (for sheets up to ``MERGE_SCAN_MAX_BYTES`` of XML; an ods file's
+merges are not expanded: the cells a merge covers read as blank there).
 
 Which sheets must be there: Profile, Activities and Indicators (``missing_sheet``, an error);
 a missing Stories, Network or Reflection sheet is a warning (read as empty); a missing
@@ -39,6 +40,9 @@ from evaluation.problems import Problem, has_errors
 log = logging.getLogger(__name__)
 
 SMALL_SHEET_ROWS = 2_000
+# merged ranges sit at the end of a sheet's XML, so finding them means inflating all of it;
+# above this size (some 30,000 rows) a sheet is machine-made and its merges are not expanded
+MERGE_SCAN_MAX_BYTES = 8 * 1024 * 1024
 REQUIRED_SHEETS = ("profile", "activities", "indicators")
 OPTIONAL_REPORTED = ("stories", "network", "reflection")
 # own indicators come first: the Indicators sheet accepts their codes
@@ -267,6 +271,8 @@ def _xlsx_merges(data: bytes, names: list[str]) -> dict[str, list[tuple[int, int
                 target = targets.get(rid, "")
                 part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
                 part = str(PurePosixPath(part))
+                if zf.getinfo(part).file_size > MERGE_SCAN_MAX_BYTES:
+                    continue  # a machine-sized sheet: its merges are not expanded
                 xml = zf.read(part)
                 if b"mergeCell" not in xml:
                     continue
