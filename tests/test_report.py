@@ -439,3 +439,15 @@ def test_two_initiatives_with_one_name_get_two_sheets(tmp_path: Path) -> None:
     ini.loc[ini["initiative_id"] == "groeiplek", "name"] = "Brug en Bedrijf"
     wb = load_workbook(save(ds, tmp_path, lang="en", audience="public"))
     assert "Brug en Bedrijf" in wb.sheetnames and "Brug en Bedrijf (2)" in wb.sheetnames
+
+
+def test_notes_and_reflections_stay_out_of_a_public_report(tmp_path: Path) -> None:
+    ds = small_dataset()
+    ds.observations.loc[ds.observations.index[0], "note"] = "NOTE-FOR-FUNDERS"
+    answered = ds.reflections.index[ds.reflections["answer"].notna()][0]
+    ds.reflections.loc[answered, "answer"] = "REFLECTION-FOR-FUNDERS"
+    public = all_strings(save(ds, tmp_path, "public.xlsx", lang="en", audience="public"))
+    funder = all_strings(save(ds, tmp_path, "funder.xlsx", lang="en", audience="funder"))
+    assert not any("NOTE-FOR-FUNDERS" in s or "REFLECTION-FOR-FUNDERS" in s for s in public)
+    assert any("NOTE-FOR-FUNDERS" in s for s in funder)
+    assert "REFLECTION-FOR-FUNDERS" in funder
