@@ -102,3 +102,33 @@ def test_flows_of_one_period_only():
     assert set(referral_flows(ds, FUNDER)["period"]) == {"2025-Q1", "2025-Q2"}
     q2 = referral_flows(ds, FUNDER, period="2025-Q2")
     assert len(q2) == 1 and q2.iloc[0]["people"] == 9
+
+
+def test_a_phase_flow_is_withheld_when_it_would_give_away_one_hidden_flow():
+    b = DatasetBuilder()
+    b.initiative("anker", "Anker Welkom", "arrival").initiative("buurt", "Buurtkamer", "landing")
+    b.initiative("dak", "Dak Boven", "arrival").initiative("eet", "Eettafel", "landing")
+    q = "2025-Q1"
+    b.tie("anker", q, "Buurtkamer", "initiative", "referral_out", 3, partner_initiative_id="buurt")
+    b.tie("dak", q, "Eettafel", "initiative", "referral_out", 10, partner_initiative_id="eet")
+    ds = b.dataset()
+    funder = phase_flows(ds, FUNDER).set_index(["from_phase", "to_phase"])
+    # 13 minus the visible 10 would give the withheld 3 away
+    assert funder.loc[("arrival", "landing"), "people"] is None
+    anker = phase_flows(ds, Principal("initiative", "anker")).set_index(["from_phase", "to_phase"])
+    assert anker.loc[("arrival", "landing"), "people"] == 13  # Anker knows its own 3
+    # two withheld flows (3 and 2) in one phase figure: the sum of 5 pins neither
+    b.tie(
+        "dak", "2025-Q2", "Eettafel", "initiative", "referral_out", 2, partner_initiative_id="eet"
+    )
+    b.tie(
+        "anker",
+        "2025-Q2",
+        "Buurtkamer",
+        "initiative",
+        "referral_out",
+        3,
+        partner_initiative_id="buurt",
+    )
+    q2 = phase_flows(b.dataset(), FUNDER, period="2025-Q2")
+    assert q2["people"].tolist() == [5]

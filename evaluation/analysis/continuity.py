@@ -117,30 +117,38 @@ def _flows(ds: Dataset, period: str | None) -> pd.DataFrame:
     return flows[FLOW_COLUMNS]
 
 
+def _protected_flows(
+    ds: Dataset, viewer: Principal, period: str | None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The flows in neutral order, raw and as ``viewer`` may see them (same rows, same order)."""
+    flows = neutral_sort(
+        _flows(ds, period),
+        text=["from_label", "to_label"],
+        period=["period"],
+        periods=sorted_periods(ds),
+        order=["from_label", "to_label", "period"],
+    )
+    shown = suppress(
+        flows,
+        viewer,
+        ["people"],
+        group_columns=[["from_label", "period"], ["to_label", "period"]],
+        owner_columns=("from_id", "to_id"),
+    )
+    return flows, shown
+
+
 def referral_flows(
     ds: Dataset, viewer: Principal | None = None, period: str | None = None
 ) -> pd.DataFrame:
     """People handed on between initiatives, phases and formal organisations.
 
     One row per sender, receiver and period, with ``people`` (protected for ``viewer``:
-    withheld as "<5" with ``people_suppressed`` unless the viewer is one of the two sides).
-    Order: sender name, receiver name, period.
+    withheld as "<5" with ``people_suppressed`` unless the viewer is one of the two sides;
+    a sender's or receiver's flows of a period are complemented so that their sum cannot give
+    a withheld flow away). Order: sender name, receiver name, period.
     """
-    flows = _flows(ds, period)
-    flows = neutral_sort(
-        flows,
-        text=["from_label", "to_label"],
-        period=["period"],
-        periods=sorted_periods(ds),
-        order=["from_label", "to_label", "period"],
-    )
-    return suppress(
-        flows,
-        viewer_or_public(viewer),
-        ["people"],
-        group_columns=[["from_label", "period"], ["to_label", "period"]],
-        owner_columns=("from_id", "to_id"),
-    )
+    return _protected_flows(ds, viewer_or_public(viewer), period)[1]
 
 
 def phase_flows(
@@ -148,31 +156,40 @@ def phase_flows(
 ) -> pd.DataFrame:
     """People handed on from phase to phase, per period (for a Sankey), protected for viewer.
 
-    Flows whose phase on either side is unknown are left out.
+    Flows whose phase on either side is unknown are left out. A phase-to-phase figure is the
+    sum of flows that ``referral_flows`` shows; it is withheld when small, and also when it
+    would give away a flow withheld there (exactly one withheld flow among its parts).
     """
-    flows = _flows(ds, period)
-    flows = flows[flows["from_phase"].notna() & flows["to_phase"].notna()]
-    agg = (
-        flows.groupby(["period", "from_phase", "to_phase"], sort=False)["people"]
-        .agg(exact_sum)
-        .reset_index()
-        if len(flows)
+    viewer = viewer_or_public(viewer)
+    raw, shown = _protected_flows(ds, viewer, period)
+    known = (raw["from_phase"].notna() & raw["to_phase"].notna()).to_numpy()
+    parts = raw[known].assign(_level=0, _withheld=shown["people_suppressed"].to_numpy()[known])
+    keys = ["period", "from_phase", "to_phase"]
+    totals = (
+        parts.groupby(keys, sort=False)["people"].agg(exact_sum).reset_index()
+        if len(parts)
         else pd.DataFrame(columns=PHASE_FLOW_COLUMNS)
     )
-    agg = neutral_sort(
-        agg[PHASE_FLOW_COLUMNS],
+    totals = neutral_sort(
+        totals[PHASE_FLOW_COLUMNS],
         phase=["from_phase", "to_phase"],
         period=["period"],
         periods=sorted_periods(ds),
         order=["from_phase", "to_phase", "period"],
-    )
-    return suppress(
-        agg,
-        viewer_or_public(viewer),
+    ).assign(_level=1, _withheld=False, from_id=None, to_id=None)
+    joint = pd.concat([parts, totals], ignore_index=True)
+    prot = suppress(
+        joint,
+        viewer,
         ["people"],
-        group_columns=[["from_phase", "period"], ["to_phase", "period"]],
-        owner_columns=(),
+        group_columns=[keys],
+        total_rows="_level",
+        owner_columns=("from_id", "to_id"),
+        complement_rows=joint["_level"] > 0,
+        withheld={"people": "_withheld"},
     )
+    out = prot[prot["_level"] > 0][[*PHASE_FLOW_COLUMNS, "people_suppressed"]]
+    return out.reset_index(drop=True)
 
 
 def formal_links(ds: Dataset, period: str | None = None) -> pd.DataFrame:

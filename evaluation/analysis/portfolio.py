@@ -47,30 +47,70 @@ class PortfolioContext:
     phase_coverage: pd.DataFrame
 
 
+def _parts(obs: pd.DataFrame) -> pd.DataFrame:
+    """Per initiative, indicator and period: the figures a trajectory shows (summed the same
+    way), the parts each portfolio total is made of."""
+    rows = []
+    for (iid, code, period), sub in obs.groupby(["initiative_id", "indicator", "period"]):
+        unit = sub["unit"].iloc[0]
+        num = pd.to_numeric(sub["numerator"], errors="coerce")
+        den = pd.to_numeric(sub["denominator"], errors="coerce")
+        rows.append(
+            {
+                "initiative_id": iid,
+                "indicator": code,
+                "unit": unit,
+                "period": period,
+                "total": exact_sum(sub["value"]) if unit in ("count", "hours") else None,
+                "numerator": exact_sum(num) if unit == "share" and num.notna().any() else None,
+                "denominator": exact_sum(den) if unit == "share" and den.notna().any() else None,
+            }
+        )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "initiative_id",
+            "indicator",
+            "unit",
+            "period",
+            "total",
+            "numerator",
+            "denominator",
+        ],
+    )
+
+
 def _dimension_totals(ds: Dataset, dimension: str, viewer: Principal) -> pd.DataFrame:
     """Totals per catalogue indicator and period across initiatives, small counts protected.
 
     Counts and hours are summed; shares sum numerators and denominators; rubric steps and
     texts are not summed (only how many initiatives reported them). Own indicators are the
     initiative's own and are not added up across initiatives.
+
+    A total is the sum of figures that each initiative's trajectory shows. So a total is
+    withheld not only when it is small, but also when exactly one of its parts is withheld
+    from this viewer: otherwise the total minus the visible parts would give that part away.
     """
     obs = ds.observations
     obs = obs[(obs["dimension"] == dimension) & ~obs["own"].astype(bool)]
+    parts = _parts(obs)
     rows = []
-    for (code, period), sub in obs.groupby(["indicator", "period"], sort=False):
+    for (code, period), sub in parts.groupby(["indicator", "period"], sort=False):
         unit = sub["unit"].iloc[0]
         summed = unit in ("count", "hours")
-        num = pd.to_numeric(sub["numerator"], errors="coerce")
-        den = pd.to_numeric(sub["denominator"], errors="coerce")
         rows.append(
             {
                 "dimension": dimension,
                 "indicator": code,
                 "unit": unit,
                 "period": period,
-                "total": exact_sum(sub["value"]) if summed else None,
-                "numerator": exact_sum(num) if unit == "share" and num.notna().any() else None,
-                "denominator": exact_sum(den) if unit == "share" and den.notna().any() else None,
+                "total": exact_sum(sub["total"]) if summed else None,
+                "numerator": exact_sum(sub["numerator"])
+                if sub["numerator"].notna().any()
+                else None,
+                "denominator": (
+                    exact_sum(sub["denominator"]) if sub["denominator"].notna().any() else None
+                ),
                 "n_initiatives_reporting": int(sub["initiative_id"].nunique()),
             }
         )
@@ -82,19 +122,35 @@ def _dimension_totals(ds: Dataset, dimension: str, viewer: Principal) -> pd.Data
         periods=sorted_periods(ds),
         order=["indicator", "period"],
     )
-    person = [is_person_count(i, u) for i, u in zip(frame["indicator"], frame["unit"], strict=True)]
-    frame["_person_total"] = frame["total"].where(pd.Series(person, index=frame.index, dtype=bool))
+    # parts (level 0, owned by their initiative) and totals (level 1) in one table
+    joint = pd.concat(
+        [
+            parts.assign(_level=0),
+            frame.drop(columns=["n_initiatives_reporting", "dimension"]).assign(
+                initiative_id=None, _level=1
+            ),
+        ],
+        ignore_index=True,
+    )
+    person = [is_person_count(i, u) for i, u in zip(joint["indicator"], joint["unit"], strict=True)]
+    joint["_person_total"] = joint["total"].where(pd.Series(person, index=joint.index, dtype=bool))
     prot = suppress(
-        frame,
+        joint,
         viewer,
         ["_person_total", "numerator", "denominator"],
         group_columns=[["indicator", "period"]],
-        owner_columns=(),
+        total_rows="_level",
+        complement_rows=joint["_level"] > 0,
     )
+    prot = prot[prot["_level"] > 0].reset_index(drop=True)
+    out = frame.copy()
+    for col in ("numerator", "denominator"):
+        out[col] = prot[col].to_numpy()
+        out[f"{col}_suppressed"] = prot[f"{col}_suppressed"].to_numpy()
     hidden = prot["_person_total_suppressed"].to_numpy()
-    out = prot.drop(columns=["_person_total", "_person_total_suppressed"])
     out["total"] = frame["total"].astype(object).where(~hidden, None)
     out["total_suppressed"] = hidden
+    out.attrs["small_number_threshold"] = prot.attrs.get("small_number_threshold")
     return out
 
 

@@ -22,7 +22,7 @@ Decisions:
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -80,6 +80,13 @@ def _total_levels(frame: pd.DataFrame, total_rows: object) -> np.ndarray:
         return np.zeros(len(frame), dtype=int)
     raw = frame[total_rows] if isinstance(total_rows, str) else pd.Series(total_rows)
     return pd.to_numeric(pd.Series(list(raw)), errors="coerce").fillna(0).astype(int).to_numpy()
+
+
+def _mask(frame: pd.DataFrame, rows: object, default: bool) -> np.ndarray:
+    if rows is None:
+        return np.full(len(frame), default, dtype=bool)
+    raw = frame[rows] if isinstance(rows, str) else pd.Series(list(rows))
+    return pd.Series(list(raw)).fillna(False).astype(bool).to_numpy()
 
 
 def _group_members(frame: pd.DataFrame, groupings: list[list[str]], usable: pd.Series):
@@ -184,9 +191,12 @@ def _suppress_column(
     threshold: int,
     groups: list[np.ndarray],
     levels: np.ndarray,
+    complementable: np.ndarray,
+    withheld: np.ndarray,
 ) -> np.ndarray:
     has = ~np.isnan(values)
-    hidden = suppressible & has & (values > 0) & (values < threshold)
+    hidden = (suppressible & has & (values > 0) & (values < threshold)) | (withheld & has)
+    suppressible = suppressible & complementable
     member_of: dict[int, list[np.ndarray]] = {}
     for g in groups:
         for p in g:
@@ -231,6 +241,8 @@ def suppress(
     group_columns: Sequence[str] | Sequence[Sequence[str]] | None = None,
     total_rows: object = None,
     owner_columns: Sequence[str] = ("initiative_id",),
+    complement_rows: object = None,
+    withheld: Mapping[str, object] | None = None,
 ) -> pd.DataFrame:
     """``frame`` with small counts of people withheld from ``viewer``.
 
@@ -241,6 +253,11 @@ def suppress(
     with, and in each group the highest level present is that group's total. Each count
     column becomes an object column (``None`` where withheld) with a ``<col>_suppressed``
     flag beside it.
+
+    Two options serve totals of parts that another view shows: ``withheld`` maps a count
+    column to the rows (mask or column name) already withheld in that other view, so that they
+    count as hidden here; ``complement_rows`` (mask or column name) limits which rows may be
+    withheld as a complement (e.g. only the totals, when the parts are published elsewhere).
     """
     limit = small_number_threshold(threshold)
     out = frame.copy()
@@ -259,11 +276,13 @@ def suppress(
     )
     exact &= ~totals
     groupings = _groupings(group_columns)
+    complementable = _mask(out, complement_rows, default=True)
     for col in count_columns:
+        already = _mask(out, (withheld or {}).get(col), default=False)
         values = pd.to_numeric(out[col], errors="coerce").astype(float).to_numpy()
         usable = pd.Series(~np.isnan(values), index=out.index)
         groups = _group_members(out, groupings, usable)
-        hidden = _suppress_column(values, ~exact, limit, groups, levels)
+        hidden = _suppress_column(values, ~exact, limit, groups, levels, complementable, already)
         shown = [
             None if (h or np.isnan(v)) else (int(v) if float(v).is_integer() else float(v))
             for v, h in zip(values, hidden, strict=True)
