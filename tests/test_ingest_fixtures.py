@@ -175,6 +175,29 @@ def test_a_typed_percentage_is_read_as_a_fraction_with_a_warning():
     assert result.report.indicators.at[3, "value"] == pytest.approx(0.45)
 
 
+def test_an_own_text_indicator_may_hold_text():
+    result = read_workbook(FIXTURES / "awkward_text_indicator.xlsx")
+    assert result.ok, [p.to_dict("en") for p in result.problems]
+    row = result.report.indicators.set_index("indicator").loc["eigen_gedeelde_maaltijden"]
+    assert row["value"] == "Meer samen koken, minder vergaderen."
+    obs = result.report.to_tidy().observations.set_index("indicator")
+    assert obs.at["eigen_gedeelde_maaltijden", "text_value"] == row["value"]
+
+
+def test_a_row_equal_to_the_example_is_skipped_without_its_marker():
+    result = read_workbook(FIXTURES / "awkward_example_without_marker.xlsx")
+    assert result.ok, [p.to_dict("en") for p in result.problems]
+    assert list(result.report.activities["_row"]) == [3, 4]
+
+
+@pytest.mark.parametrize("source", [12345, None, b"PK\x03\x04broken", "", object()])
+def test_any_input_gives_a_result_never_an_exception(source):
+    result = read_workbook(source)
+    assert result.unreadable and result.problems
+    for p in result.problems:
+        assert p.message("nl") and p.message("en")
+
+
 # --- written by LibreOffice itself --------------------------------------------------------
 
 LIBREOFFICE_INPUTS = ("valid_nl", "awkward_numbers", "awkward_formula", "awkward_merged")
