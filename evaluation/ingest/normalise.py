@@ -11,7 +11,7 @@ A value that cannot be read stays in the frame *as typed* (a string): the pander
 reports it at its cell (``not_a_number``, ``not_a_date``, ``unknown_choice``), so every
 problem comes from one place. Unknown indicators are reported by ``validate``.
 
-Decisions where the brief is silent (also in the README of ``evaluation/ingest``):
+Decisions where the brief is silent:
 
 - Numbers. A number cell, and text like ``1234.5`` or ``12``, is read with a decimal point.
   Text with a comma is read the Dutch way first: ``12,5`` = 12.5 and ``1.234,5`` = 1234.5;
