@@ -92,6 +92,7 @@ class Spec:
     reflections: dict[str, tuple[str, ...]]  # open question -> answers in its own words
     growth: float = 1.04  # growth per quarter
     dip: tuple[int, float] = (5, 0.7)  # (quarter index, factor): a dip in one quarter
+    dip_note: str = ""  # what the initiative says about the dip, next to the number
     season: bool = True
     lasting_share: float = 0.45  # share of new contacts still going six months later
     formal: tuple[tuple, ...] = field(default_factory=tuple)  # ties to formal organisations
@@ -245,6 +246,10 @@ SPECS: tuple[Spec, ...] = (
         },
         growth=1.03,
         dip=(4, 0.55),
+        dip_note=(
+            "Minder gastgezinnen deze winter: drie gezinnen stopten tegelijk en nieuwe waren er "
+            "nog niet."
+        ),
         season=False,
         formal=(
             (
@@ -429,6 +434,7 @@ SPECS: tuple[Spec, ...] = (
         },
         growth=1.02,
         dip=(2, 0.7),
+        dip_note="Zomer, en een lekkage in de gedeelde keuken: er werd weinig samen gekookt.",
         formal=(
             (
                 "COA-locatie Rotterdam",
@@ -608,6 +614,7 @@ SPECS: tuple[Spec, ...] = (
         },
         growth=1.06,
         dip=(6, 0.75),
+        dip_note="The forum was offline for three weeks after moving to a new server.",
         lasting_share=0.25,
         formal=(
             (
@@ -779,6 +786,7 @@ SPECS: tuple[Spec, ...] = (
         },
         growth=1.03,
         dip=(3, 0.65),
+        dip_note="Het restaurant was zes weken dicht voor een verbouwing van de keuken.",
         lasting_share=0.5,
         formal=(
             (
@@ -995,6 +1003,7 @@ SPECS: tuple[Spec, ...] = (
         },
         growth=1.03,
         dip=(6, 0.6),
+        dip_note="Zomersluiting en een verhuizing naar een tijdelijke ruimte.",
         formal=(
             (
                 "Gemeente Utrecht",
@@ -1167,6 +1176,10 @@ SPECS: tuple[Spec, ...] = (
         },
         growth=1.02,
         dip=(3, 0.5),
+        dip_note=(
+            "Het buurtcafé ging dicht voor een verbouwing; we weken uit naar een zaaltje dat "
+            "niemand kende."
+        ),
         formal=(
             (
                 "Gemeente Rotterdam",
@@ -1329,6 +1342,7 @@ SPECS: tuple[Spec, ...] = (
         },
         growth=1.04,
         dip=(2, 0.6),
+        dip_note="Zomer: bij veel werkgevers lagen de traineeships een paar weken stil.",
         lasting_share=0.6,
         formal=(
             (
@@ -1498,6 +1512,7 @@ SPECS: tuple[Spec, ...] = (
         },
         growth=1.05,
         dip=(5, 0.6),
+        dip_note="Twee werkgevers haakten af door een reorganisatie, dus minder ochtenden.",
         lasting_share=0.35,
         formal=(
             (
@@ -1667,6 +1682,7 @@ SPECS: tuple[Spec, ...] = (
         },
         growth=1.05,
         dip=(3, 0.6),
+        dip_note="Fewer evenings: our coordinator was away for two months.",
         season=False,
         lasting_share=0.55,
         formal=(
@@ -1821,6 +1837,7 @@ SPECS: tuple[Spec, ...] = (
         },
         growth=1.05,
         dip=(1, 0.6),
+        dip_note="De gemeente stelde twee leersessies uit door een reorganisatie.",
         season=True,
         formal=(
             (
@@ -2489,6 +2506,9 @@ def _indicator_rows(
         row("referrals_out", referrals_out)
     if partners:
         row("collaborations_with_initiatives", len(partners))
+
+    if t == spec.dip[0] and spec.dip_note and rows:
+        rows[0]["note"] = spec.dip_note  # the number travels with its story
 
     for own in spec.own:
         orng = _rng(spec.initiative_id, own.code, t)

@@ -245,6 +245,12 @@ def test_lasting_relationships_are_a_share_of_contacts_two_quarters_earlier(by_i
     assert seen >= 40
 
 
+def test_some_numbers_carry_a_note(by_initiative):
+    for iid, reps in by_initiative.items():
+        notes = pd.concat([r.indicators["note"] for r in reps]).map(_blank)
+        assert 0 < (~notes).sum() < len(notes), iid  # some rows, not all
+
+
 def test_friendships_are_a_share_with_numerator_and_denominator(reports):
     rows = [
         row
