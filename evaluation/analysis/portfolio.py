@@ -47,37 +47,34 @@ class PortfolioContext:
     phase_coverage: pd.DataFrame
 
 
+PART_COLUMNS = ["initiative_id", "indicator", "unit", "period", "total", "numerator", "denominator"]
+
+
 def _parts(obs: pd.DataFrame) -> pd.DataFrame:
     """Per initiative, indicator and period: the figures a trajectory shows (summed the same
-    way), the parts each portfolio total is made of."""
-    rows = []
-    for (iid, code, period), sub in obs.groupby(["initiative_id", "indicator", "period"]):
-        unit = sub["unit"].iloc[0]
-        num = pd.to_numeric(sub["numerator"], errors="coerce")
-        den = pd.to_numeric(sub["denominator"], errors="coerce")
-        rows.append(
-            {
-                "initiative_id": iid,
-                "indicator": code,
-                "unit": unit,
-                "period": period,
-                "total": exact_sum(sub["value"]) if unit in ("count", "hours") else None,
-                "numerator": exact_sum(num) if unit == "share" and num.notna().any() else None,
-                "denominator": exact_sum(den) if unit == "share" and den.notna().any() else None,
-            }
-        )
-    return pd.DataFrame(
-        rows,
-        columns=[
-            "initiative_id",
-            "indicator",
-            "unit",
-            "period",
-            "total",
-            "numerator",
-            "denominator",
-        ],
-    )
+    way), the parts each portfolio total is made of.
+
+    Vectorised, with the rows of each group put in value order before summing, so that the
+    floating-point sums do not depend on the order the store returned the rows in.
+    """
+    if not len(obs):
+        return pd.DataFrame(columns=PART_COLUMNS)
+    keys = ["initiative_id", "indicator", "period"]
+    o = obs[[*keys, "unit"]].astype(object).copy()
+    out = None
+    for src, dst in (
+        ("value", "total"),
+        ("numerator", "numerator"),
+        ("denominator", "denominator"),
+    ):
+        o["_v"] = pd.to_numeric(obs[src], errors="coerce").astype(float)
+        summed = o.sort_values([*keys, "_v"]).groupby(keys)["_v"].sum(min_count=1).rename(dst)
+        out = summed.to_frame() if out is None else out.join(summed)
+    out = out.join(o.groupby(keys)["unit"].first()).reset_index()
+    out["total"] = out["total"].where(out["unit"].isin(["count", "hours"]))
+    for col in ("numerator", "denominator"):
+        out[col] = out[col].where(out["unit"] == "share")
+    return out[PART_COLUMNS]
 
 
 def _dimension_totals(ds: Dataset, dimension: str, viewer: Principal) -> pd.DataFrame:
