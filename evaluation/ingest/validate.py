@@ -34,7 +34,6 @@ from evaluation.ingest.normalise import (
     SheetData,
     catalogue_indicator_map,
     fold_series,
-    quick_fold,
 )
 from evaluation.problems import Problem
 from evaluation.schemas import CHECK_CODES, section_schema, validate_section
@@ -328,7 +327,7 @@ def _duplicates(
 def _own_indicators(sheet: SheetData) -> list[Problem]:
     catalogue = catalogue_indicator_map()
     codes = sheet.frame["indicator"]
-    collides = codes.map(lambda c: isinstance(c, str) and quick_fold(c) in catalogue)
+    collides = fold_series(codes).isin(list(catalogue))
     out = [
         sheet.problem("own_indicator_collides", "indicator", idx) for idx in codes[collides].index
     ]
