@@ -102,6 +102,16 @@ class Ctx:
         self.stories = visible_stories(ds, self.viewer)
         self.n_stories_left_out = n_dropped + len(ds.stories) - len(self.stories)
         self.show_texts = audience != "public"  # notes and reflections: funders only
+        self._catalogue_labels = {i.code: i.label(lang) for i in self.cat.indicators}
+        own = ds.own_indicators
+        self._own_labels = {
+            (str(i), str(c)): str(lbl)
+            for i, c, lbl in zip(own["initiative_id"], own["indicator"], own["label"], strict=True)
+            if not blank(lbl)
+        }
+        self._own_any = {c: lbl for (_, c), lbl in self._own_labels.items()}
+        self._parts: dict[str, dict[str, pd.DataFrame]] = {}
+        self._empty: dict[str, pd.DataFrame] = {}
 
     def s(self, key: str, **params: Any) -> str:
         return t(f"report.{key}", self.lang, **params)
@@ -135,14 +145,24 @@ class Ctx:
         return self.withheld() if suppressed else value
 
     def indicator_label(self, code: str, initiative_id: str | None = None) -> str:
-        try:
-            return self.cat.indicator(code).label(self.lang)
-        except KeyError:
-            own = self.ds.own_indicators
-            if initiative_id is not None:
-                own = own[own["initiative_id"] == initiative_id]
-            hit = own[own["indicator"] == code]
-            return str(hit["label"].iloc[-1]) if len(hit) else code
+        """The catalogue label, or the initiative's own label for its own indicator."""
+        if code in self._catalogue_labels:
+            return self._catalogue_labels[code]
+        return self._own_labels.get((str(initiative_id), code)) or self._own_any.get(code, code)
+
+    def part(self, frame_name: str, initiative_id: str) -> pd.DataFrame:
+        """One initiative's rows of a frame (split once, not filtered per sheet)."""
+        if frame_name not in self._parts:
+            frame = {
+                "values": self.numbers.values,
+                "stories": self.stories,
+                "initiatives": self.ds.initiatives,
+            }[frame_name]
+            self._parts[frame_name] = {
+                str(k): g for k, g in frame.groupby("initiative_id", sort=False)
+            }
+            self._empty[frame_name] = frame.iloc[0:0]
+        return self._parts[frame_name].get(initiative_id, self._empty[frame_name])
 
 
 # --- generic table writer ------------------------------------------------------------------
@@ -454,7 +474,8 @@ def _indicator_block(
     heading(ws, row, title, lang)
     codes = list(dict.fromkeys(values["indicator"]))
     periods = [p for p in ctx.periods if p in set(values["period"])]
-    unit_of = {c: str(values[values["indicator"] == c]["unit"].iloc[0]) for c in codes}
+    firsts = values.drop_duplicates("indicator")
+    unit_of = {str(c): str(u) for c, u in zip(firsts["indicator"], firsts["unit"], strict=True)}
     headers = [ctx.col("period")] + [ctx.indicator_label(c, iid) for c in codes]
     header_row(ws, row + 1, 1, headers, lang)
     cell = {(r["indicator"], r["period"]): r for _, r in values.iterrows()}
@@ -528,7 +549,7 @@ def _indicator_block(
 def initiative_sheet(ws: Worksheet, ctx: Ctx, iid: str) -> None:
     lang = ctx.lang
     set_widths(ws, {1: 24, **{c: 16 for c in range(2, 26)}})
-    prof = ctx.ds.initiatives[ctx.ds.initiatives["initiative_id"] == iid]
+    prof = ctx.part("initiatives", iid)
     p = prof.iloc[-1] if len(prof) else None
     put(ws, 1, 1, ctx.names.get(iid, iid), lang).font = TITLE_FONT
     row = 2
@@ -576,8 +597,7 @@ def initiative_sheet(ws: Worksheet, ctx: Ctx, iid: str) -> None:
         ]
         row = write_table(ws, row + 1, [ctx.col("phase"), ctx.col("role")], rows, ctx)
 
-    values = ctx.numbers.values
-    mine = values[values["initiative_id"] == iid]
+    mine = ctx.part("values", iid)
     own = mine["own"].astype(bool)
     for dim in DIMENSIONS:
         part = mine[(mine["dimension"] == dim) & ~own]
@@ -619,7 +639,7 @@ def initiative_sheet(ws: Worksheet, ctx: Ctx, iid: str) -> None:
         )
 
     heading(ws, row, ctx.s("initiative.stories"), lang)
-    st = ctx.stories[ctx.stories["initiative_id"] == iid]
+    st = ctx.part("stories", iid)
     st = neutral_sort(st, period=["period"], periods=ctx.periods, order=["period"])
     rows = [
         [
