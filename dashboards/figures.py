@@ -42,7 +42,7 @@ PARTNER_SYMBOLS = {
 # line dash per relation type, so relations differ without colour
 RELATION_DASH = {
     "referral_in": "solid",
-    "referral_out": "solid",
+    "referral_out": "longdashdot",
     "collaboration": "dash",
     "learning_exchange": "dot",
     "advisory_role": "dashdot",
@@ -148,7 +148,10 @@ def phase_puzzle(puzzle: pd.DataFrame, lang: str) -> go.Figure:
         categoryarray=list(reversed(names)),
         type="category",
     )
-    return _base_layout(fig, title, lang, height=max(260, 80 + 34 * len(names)))
+    fig = _base_layout(fig, title, lang, height=min(4000, max(280, 140 + 30 * len(names))))
+    fig.update_layout(legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0})
+    fig.update_layout(margin={"t": 90})
+    return fig
 
 
 def network(
@@ -225,8 +228,12 @@ def network(
         )
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False, scaleanchor="x")
-    fig = _base_layout(fig, title, lang, height=560)
-    fig.update_layout(dragmode="pan", hovermode="closest")
+    fig = _base_layout(fig, title, lang, height=640)
+    fig.update_layout(
+        dragmode="pan",
+        hovermode="closest",
+        legend={"orientation": "v", "yanchor": "top", "y": 1, "x": 1.01, "xanchor": "left"},
+    )
     return fig
 
 
@@ -251,20 +258,20 @@ def phase_flows(flows: pd.DataFrame, lang: str) -> go.Figure:
             val.append(float(r.value))
     fig = go.Figure(
         go.Sankey(
-            arrangement="fixed",
+            arrangement="snap",
             node={
                 "label": labels,
                 "color": colours,
                 "pad": 24,
                 "thickness": 18,
-                "x": [0.01] * 3 + [0.99] * 3,
-                "y": [0.1, 0.5, 0.9] * 2,
             },
             link={"source": src, "target": tgt, "value": val, "color": "rgba(127,127,127,0.35)"},
             valueformat=",d",
         )
     )
-    return _base_layout(fig, title, lang, height=420)
+    fig = _base_layout(fig, title, lang, height=440)
+    fig.update_layout(margin={"t": 70})
+    return fig
 
 
 def output_totals(totals: pd.DataFrame, lang: str) -> go.Figure:
@@ -304,7 +311,7 @@ def output_totals(totals: pd.DataFrame, lang: str) -> go.Figure:
         title=t("ui.figures.indicator", lang),
     )
     top = max(values) if values else 0
-    fig.update_xaxes(title=t("ui.common.value", lang), range=[0, top * 1.3 or 1])
+    fig.update_xaxes(title=t("ui.common.value", lang), range=[0, top * 1.5 or 1])
     return _base_layout(fig, title, lang, height=max(240, 80 + 34 * len(labels)))
 
 

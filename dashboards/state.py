@@ -21,7 +21,6 @@ import streamlit as st
 
 from dashboards import exporting, uploads, views
 from evaluation.access import Principal
-from evaluation.analysis._common import sorted_periods
 from evaluation.formatting import format_period
 from evaluation.i18n import DEFAULT_LANG, t
 from evaluation.model import Dataset
@@ -32,6 +31,8 @@ LANG_KEY = "lang"
 ROLE_KEY = "demo_role"
 LANG_WIDGET = "lang_choice"
 ROLE_WIDGET = "demo_role_choice"
+# the signed-in account's Principal (dashboards/signin.py); outside the demo it wins
+SIGNED_IN_KEY = "signed_in"
 LANGS = ("nl", "en")
 CACHE_TTL = 600  # seconds; see the module docstring
 
@@ -67,7 +68,8 @@ def store() -> Store:
 def clear_caches() -> None:
     """Forget every cached load: called after an accepted upload changed the data."""
     st.cache_data.clear()
-    dataset.clear()
+    for resource in (dataset, story_page, profile_page, voices_page):
+        resource.clear()
 
 
 # --- who is looking, in which language ----------------------------------------------------
@@ -93,6 +95,9 @@ def principal_from_choice(choice: str | None) -> Principal:
 
 
 def principal() -> Principal:
+    signed_in = st.session_state.get(SIGNED_IN_KEY)
+    if isinstance(signed_in, Principal):
+        return signed_in
     return principal_from_choice(st.session_state.get(ROLE_KEY))
 
 
@@ -145,7 +150,7 @@ def dataset(who: Principal, filters: Filters) -> Dataset:
 @st.cache_data(show_spinner=False, ttl=CACHE_TTL)
 def periods(who: Principal, initiative_ids: tuple[str, ...] | None = None) -> list[str]:
     """Every period with data the viewer may see, in time order."""
-    return sorted_periods(dataset(who, Filters(initiative_ids=initiative_ids)))
+    return views.available_periods(dataset(who, Filters(initiative_ids=initiative_ids)))
 
 
 @st.cache_data(show_spinner=False, ttl=CACHE_TTL)
@@ -161,6 +166,29 @@ def profile_view(who: Principal, initiative_id: str, filters: Filters) -> views.
 @st.cache_data(show_spinner=False, ttl=CACHE_TTL)
 def voices_view(who: Principal, filters: Filters, choice: views.StoryFilter) -> views.VoicesView:
     return views.voices_view(dataset(who, filters), who, choice)
+
+
+# Page models hold plotly figures: kept as resources (not pickled and rebuilt on every hit,
+# which would cost as much as drawing them), keyed like the views, dropped by clear_caches.
+
+
+@st.cache_resource(show_spinner=False, ttl=CACHE_TTL, max_entries=64)
+def story_page(who: Principal, filters: Filters, lang_: str) -> views.StoryPage:
+    return views.story_page(story_view(who, filters), lang_)
+
+
+@st.cache_resource(show_spinner=False, ttl=CACHE_TTL, max_entries=64)
+def profile_page(
+    who: Principal, initiative_id: str, filters: Filters, lang_: str
+) -> views.ProfilePage:
+    return views.profile_page(profile_view(who, initiative_id, filters), lang_)
+
+
+@st.cache_resource(show_spinner=False, ttl=CACHE_TTL, max_entries=64)
+def voices_page(
+    who: Principal, filters: Filters, choice: views.StoryFilter, lang_: str
+) -> views.VoicesPage:
+    return views.voices_page(voices_view(who, filters, choice), lang_)
 
 
 @st.cache_data(show_spinner=False, ttl=CACHE_TTL)

@@ -27,6 +27,11 @@ def _md(text: object) -> str:
     return "" if blank(text) else str(text).replace("\n", "  \n").replace("#", "\\#")
 
 
+def quote(text: object) -> str:
+    """An initiative's own words as a Markdown quote (a dash when it wrote none)."""
+    return "" if blank(text) else "> " + _md(text).replace("  \n", "  \n> ")
+
+
 def profile_facts(info: dict, lang: str) -> str:
     year = info.get("founded_year")
     return t(

@@ -13,14 +13,16 @@ them in.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import networkx as nx
 import pandas as pd
+import plotly.graph_objects as go
 
+from dashboards import figures, texts
 from evaluation import analysis
 from evaluation.access import Principal
-from evaluation.analysis._common import neutral_sort, sorted_periods, visible_stories
+from evaluation.analysis._common import neutral_sort, visible_stories
 from evaluation.catalogue import fold, load_catalogue
 from evaluation.i18n import strings, t
 from evaluation.model import Dataset
@@ -29,6 +31,24 @@ NODE_COLUMNS = ["node", "label", "kind", "x", "y", "degree"]
 EDGE_COLUMNS = ["source", "target", "relation", "count"]
 # above this many nodes the layout takes fewer iterations (the picture is a texture by then)
 _LAYOUT_SMALL = 300
+
+
+def available_periods(ds: Dataset) -> list[str]:
+    """Every period label in the dataset, in time order (by start date, then label).
+
+    The same order as the analyses' ``sorted_periods``, computed on distinct pairs only, so a
+    page can offer the period slider without walking every row.
+    """
+    pairs = [
+        frame[["period", "period_start"]].drop_duplicates()
+        for name, frame in ds.frames().items()
+        if name != "initiatives" and len(frame)
+    ]
+    if not pairs:
+        return []
+    both = pd.concat(pairs).dropna(subset=["period"])
+    first = both.assign(start=both["period_start"].astype(str)).groupby("period")["start"].min()
+    return sorted(first.index, key=lambda p: (first[p], p))
 
 
 def network_frames(g: nx.MultiDiGraph, seed: int = 7) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -44,8 +64,8 @@ def network_frames(g: nx.MultiDiGraph, seed: int = 7) -> tuple[pd.DataFrame, pd.
     und.add_nodes_from(order)
     und.add_edges_from((u, v) for u, v in g.edges())
     n = und.number_of_nodes()
-    iterations = 50 if n <= _LAYOUT_SMALL else 15
-    pos = nx.spring_layout(und, seed=seed, iterations=iterations, k=1.5 / max(n, 1) ** 0.5)
+    iterations = 100 if n <= _LAYOUT_SMALL else 15
+    pos = nx.spring_layout(und, seed=seed, iterations=iterations, k=2.5 / max(n, 1) ** 0.5)
     nodes = pd.DataFrame(
         [
             {
@@ -129,7 +149,6 @@ class StoryView:
     totals: pd.DataFrame
     formal: pd.DataFrame
     n_initiatives: int
-    periods: list[str] = field(default_factory=list)
 
 
 RANGE = "range"  # the period label of a dataset collapsed over the chosen periods
@@ -148,12 +167,12 @@ def over_range(ds: Dataset) -> Dataset:
 
 def story_view(ds: Dataset, viewer: Principal) -> StoryView:
     whole = over_range(ds)
-    context = analysis.output_totals(whole, viewer)
+    context = analysis.output_totals(whole, viewer=viewer)
     nodes, edges = network_frames(analysis.build_graph(ds, viewer=viewer))
-    flows, withheld = flows_over_periods(analysis.phase_flows(whole, viewer))
+    flows, withheld = flows_over_periods(analysis.phase_flows(whole, viewer=viewer))
     formal = analysis.formal_links(ds)
     return StoryView(
-        puzzle=analysis.phase_puzzle(ds, viewer),
+        puzzle=analysis.phase_puzzle(ds, viewer=viewer),
         coverage=context.phase_coverage,
         nodes=nodes,
         edges=edges,
@@ -162,7 +181,6 @@ def story_view(ds: Dataset, viewer: Principal) -> StoryView:
         totals=totals_over_periods(context.outputs),
         formal=formal,
         n_initiatives=len(ds.initiatives),
-        periods=sorted_periods(ds),
     )
 
 
@@ -179,7 +197,6 @@ class ProfileView:
     edges: pd.DataFrame
     position: dict
     partner_kinds: pd.DataFrame
-    periods: list[str] = field(default_factory=list)
 
 
 def _ego(g: nx.MultiDiGraph, node: str) -> nx.MultiDiGraph:
@@ -192,7 +209,7 @@ def _ego(g: nx.MultiDiGraph, node: str) -> nx.MultiDiGraph:
 def profile_view(ds: Dataset, initiative_id: str, viewer: Principal) -> ProfileView:
     ini = ds.initiatives[ds.initiatives["initiative_id"] == initiative_id]
     record = ini.iloc[0].to_dict() if len(ini) else {"initiative_id": initiative_id}
-    traj = analysis.trajectories(ds, initiative_id, viewer)
+    traj = analysis.trajectories(ds, initiative_id, viewer=viewer)
     own = ds.own_indicators[ds.own_indicators["initiative_id"] == initiative_id]
     own = own.drop_duplicates("indicator", keep="last")
     g = analysis.build_graph(ds, viewer=viewer)
@@ -217,7 +234,6 @@ def profile_view(ds: Dataset, initiative_id: str, viewer: Principal) -> ProfileV
         edges=edges,
         position=position,
         partner_kinds=partner_kinds,
-        periods=sorted_periods(ds),
     )
 
 
@@ -261,8 +277,8 @@ def voices_view(ds: Dataset, viewer: Principal, choice: StoryFilter) -> VoicesVi
         network=ds.network.iloc[0:0],
         reflections=ds.reflections.iloc[0:0],
     )
-    balance = analysis.voice_balance(scoped, viewer)
-    themes = analysis.themes_over_time(scoped, viewer)
+    balance = analysis.voice_balance(scoped, viewer=viewer)
+    themes = analysis.themes_over_time(scoped, viewer=viewer)
     shown = visible_stories(scoped, viewer)
     if choice.voices:
         shown = shown[shown["voice"].isin(choice.voices)]
@@ -331,3 +347,101 @@ def _meaning(choice, lang: str) -> str:
 
 def t_(key: str, lang: str) -> str:
     return t(key, lang)
+
+
+# --- page models: the figures and texts of a page, built once per viewer, filters and language
+
+
+@dataclass
+class StoryPage:
+    puzzle: go.Figure
+    totals: go.Figure
+    network: go.Figure
+    flows: go.Figure
+    formal: go.Figure
+    flows_withheld: int
+
+
+def story_page(view: StoryView, lang: str) -> StoryPage:
+    return StoryPage(
+        puzzle=figures.phase_puzzle(view.puzzle, lang),
+        totals=figures.output_totals(view.totals, lang),
+        network=figures.network(view.nodes, view.edges, lang),
+        flows=figures.phase_flows(view.flows, lang),
+        formal=figures.formal_bridges(view.formal, lang),
+        flows_withheld=view.flows_withheld,
+    )
+
+
+@dataclass
+class DimensionPanel:
+    dimension: str
+    figure: go.Figure
+    notes: str
+
+
+@dataclass
+class ProfilePage:
+    name: str
+    facts: str
+    mission: str
+    intentions: str
+    phases: str
+    dimensions: list[DimensionPanel]
+    own_indicators: str
+    network: go.Figure
+    partner_kinds: go.Figure
+    self_views: go.Figure
+    reflections: str
+
+
+def profile_page(view: ProfileView, lang: str) -> ProfilePage:
+    info = view.initiative
+    panels = [
+        DimensionPanel(
+            dimension=dim,
+            figure=figures.indicator_small_multiples(
+                texts.trajectory_series(view.trajectories, dim, lang), lang, title
+            ),
+            notes=texts.period_notes_markdown(view.trajectories, dim, lang),
+        )
+        for dim, title in texts.dimensions(view.trajectories, lang)
+    ]
+    return ProfilePage(
+        name=str(info.get("name") or info.get("initiative_id")),
+        facts=texts.profile_facts(info, lang),
+        mission=texts.quote(info.get("mission")),
+        intentions=texts.quote(info.get("intentions")),
+        phases=texts.phase_roles_text(info, lang),
+        dimensions=panels,
+        own_indicators=texts.own_indicators_markdown(view.own_indicators, lang)
+        if len(view.own_indicators)
+        else "",
+        network=figures.network(
+            view.nodes, view.edges, lang, title=t("ui.profile.network_title", lang)
+        ),
+        partner_kinds=figures.partner_kinds(view.partner_kinds, lang),
+        self_views=figures.self_views(view.reflections, lang),
+        reflections=texts.reflections_markdown(view.reflections, lang),
+    )
+
+
+@dataclass
+class VoicesPage:
+    balance: go.Figure
+    themes: go.Figure
+    n_stories: int
+    stories: list[tuple[str, str]]  # (title, markdown), newest first, at most STORIES_SHOWN
+
+
+def voices_page(view: VoicesView, lang: str) -> VoicesPage:
+    shown = view.stories.head(texts.STORIES_SHOWN)
+    return VoicesPage(
+        balance=figures.voice_balance(view.balance, lang),
+        themes=figures.themes_over_time(view.themes, lang),
+        n_stories=len(view.stories),
+        stories=[
+            (str(s["title"]), texts.story_markdown(s, str(s["initiative"]), lang))
+            for _, s in shown.iterrows()
+        ],
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboards import figures, state, texts
+from dashboards import state
 from evaluation.i18n import t
 
 lang, who = state.context()
@@ -26,51 +26,44 @@ initiative_id = st.selectbox(
     key="profile_initiative",
 )
 filters = state.period_filter(who, lang, key="profile_periods", initiative_ids=(initiative_id,))
-view = state.profile_view(who, initiative_id, filters)
-info = view.initiative
+page = state.profile_page(who, initiative_id, filters, lang)
 
-st.header(str(info.get("name") or names.get(initiative_id, initiative_id)))
-st.caption(texts.profile_facts(info, lang))
+st.header(page.name)
+st.caption(page.facts)
 left, right = st.columns([3, 2], gap="large")
 with left:
     st.subheader(t("ui.profile.mission", lang))
-    st.markdown(f"> {info.get('mission') or '–'}")
-    if info.get("intentions"):
+    st.markdown(page.mission or "–")
+    if page.intentions:
         st.subheader(t("ui.profile.intentions", lang))
-        st.markdown(f"> {info['intentions']}")
+        st.markdown(page.intentions)
 with right:
     st.subheader(t("ui.profile.phases", lang))
-    st.markdown(texts.phase_roles_text(info, lang))
+    st.markdown(page.phases)
 
 st.subheader(t("ui.profile.indicators_title", lang))
 st.caption(t("ui.profile.indicators_caption", lang))
-for dimension, title in texts.dimensions(view.trajectories, lang):
+for panel in page.dimensions:
     chart, notes = st.columns([3, 2], gap="medium")
     with chart:
-        series = texts.trajectory_series(view.trajectories, dimension, lang)
-        st.plotly_chart(
-            figures.indicator_small_multiples(series, lang, title), key=f"dim_{dimension}"
-        )
+        st.plotly_chart(panel.figure, key=f"dim_{panel.dimension}")
     with notes:
         st.markdown(f"**{t('ui.profile.notes_title', lang)}**")
         with st.container(height=380):
-            st.markdown(texts.period_notes_markdown(view.trajectories, dimension, lang))
+            st.markdown(panel.notes)
 
-if len(view.own_indicators):
+if page.own_indicators:
     st.subheader(t("ui.profile.own_title", lang))
-    st.markdown(texts.own_indicators_markdown(view.own_indicators, lang))
+    st.markdown(page.own_indicators)
 
 st.subheader(t("ui.profile.network_title", lang))
 left, right = st.columns([3, 2], gap="large")
 with left:
-    st.plotly_chart(
-        figures.network(view.nodes, view.edges, lang, title=t("ui.profile.network_title", lang)),
-        key="ego_network",
-    )
+    st.plotly_chart(page.network, key="ego_network")
 with right:
-    st.plotly_chart(figures.partner_kinds(view.partner_kinds, lang), key="partner_kinds")
+    st.plotly_chart(page.partner_kinds, key="partner_kinds")
 
 st.subheader(t("ui.profile.reflections_title", lang))
 st.caption(t("ui.profile.reflections_caption", lang))
-st.plotly_chart(figures.self_views(view.reflections, lang), key="self_views")
-st.markdown(texts.reflections_markdown(view.reflections, lang))
+st.plotly_chart(page.self_views, key="self_views")
+st.markdown(page.reflections)

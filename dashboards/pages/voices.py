@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboards import figures, state, texts
+from dashboards import state
 from dashboards.views import StoryFilter
 from evaluation.catalogue import load_catalogue
 from evaluation.i18n import t
@@ -34,19 +34,23 @@ themes = c3.multiselect(
     format_func=lambda c: cat.choices("themes").label(c, lang),
     key="voices_theme",
 )
-view = state.voices_view(who, filters, StoryFilter(tuple(phases), tuple(voices), tuple(themes)))
+page = state.voices_page(
+    who, filters, StoryFilter(tuple(phases), tuple(voices), tuple(themes)), lang
+)
 
 left, right = st.columns(2, gap="large")
 with left:
     st.subheader(t("ui.voices.balance_title", lang))
-    st.plotly_chart(figures.voice_balance(view.balance, lang), key="balance")
+    st.plotly_chart(page.balance, key="balance")
 with right:
     st.subheader(t("ui.voices.themes_title", lang))
-    st.plotly_chart(figures.themes_over_time(view.themes, lang), key="themes")
+    st.plotly_chart(page.themes, key="themes")
 
-st.subheader(t("ui.voices.stories_count", lang, n=len(view.stories)))
-if not len(view.stories):
+st.subheader(t("ui.voices.stories_count", lang, n=page.n_stories))
+if not page.n_stories:
     st.info(t("ui.voices.none", lang))
-for _, story in view.stories.head(texts.STORIES_SHOWN).iterrows():
-    with st.expander(str(story["title"])):
-        st.markdown(texts.story_markdown(story, str(story["initiative"]), lang))
+elif page.n_stories > len(page.stories):
+    st.caption(t("ui.voices.showing", lang, n=len(page.stories)))
+for title, body in page.stories:
+    with st.expander(title):
+        st.markdown(body)
