@@ -641,30 +641,31 @@ class Store:
         tidy ``Dataset``. Stories are filtered by ``principal.can_see_story``; nothing else is
         filtered here (small numbers are the analysis layer's business)."""
 
-        def work(conn: Connection) -> dict[str, pd.DataFrame]:
+        def work(conn: Connection) -> dict[str, Any]:
             cur = self._current(initiative_ids, period_from, period_to)
-            frames = {}
+            # the period columns come once per submission and are joined in memory: cheaper
+            # than reading (and, in SQLite, parsing) two dates on every tidy row
+            subs = pd.DataFrame.from_records(
+                conn.execute(select(cur)).all(),
+                columns=["submission_id", "initiative_id", "period_start", "period_end", "period"],
+            )
+            subs = subs.sort_values(["initiative_id", "period_start", "submission_id"])
+            subs["_order"] = range(len(subs))
+            frames: dict[str, Any] = {}
             for name, table in TIDY_TABLES.items():
                 own_cols = [c for c in TIDY_COLUMNS[name] if c not in PERIOD_COLUMNS]
                 if name == "initiatives":
                     own_cols = [c for c in own_cols if c != "initiative_id"]
                 q = (
-                    select(
-                        cur.c.initiative_id,
-                        cur.c.period_start,
-                        cur.c.period_end,
-                        cur.c.period,
-                        cur.c.id.label("submission_id"),
-                        *[table.c[c] for c in own_cols],
-                    )
-                    .join_from(table, cur, table.c.submission_id == cur.c.id)
-                    .order_by(cur.c.initiative_id, cur.c.period_start, table.c.id)
+                    select(table.c.submission_id, *[table.c[c] for c in own_cols])
+                    .where(table.c.submission_id.in_(select(cur.c.id)))
+                    .order_by(table.c.id)
                 )
-                rows = conn.execute(q).all()
-                frames[name] = pd.DataFrame(
-                    [tuple(r) for r in rows],
-                    columns=["initiative_id", *PERIOD_COLUMNS[1:], *own_cols],
+                rows = pd.DataFrame.from_records(
+                    conn.execute(q).all(), columns=["submission_id", *own_cols]
                 )
+                merged = rows.merge(subs, on="submission_id", how="inner", sort=False)
+                frames[name] = merged.sort_values("_order", kind="stable").drop(columns="_order")
             frames["_known"] = self._known_names(conn)
             return frames
 
