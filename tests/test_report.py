@@ -434,8 +434,10 @@ def test_sheet_names_are_valid_and_unique() -> None:
         "Een heel lange naam van een initiatief dat niet past",
         "Een heel lange naam van een initiatief dat niet past",
         "",
+        "History",
     ]
     got = [sheet_name(w, taken) for w in wanted]
+    assert got[-1] == "History (2)"
     assert len({g.casefold() for g in got}) == len(got)
     for g in got:
         assert 0 < len(g) <= SHEET_NAME_MAX

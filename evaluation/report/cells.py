@@ -10,7 +10,7 @@ starts with one of those characters, its style carries ``quotePrefix`` (Excel's 
 "apostrophe" marker: the cell is text, shown as typed, even after editing).
 
 Sheet names follow Excel's rules: at most 31 characters, none of ``[]:*?/\\``, no leading or
-trailing apostrophe, unique without regard to case.
+trailing apostrophe, not "History", unique without regard to case.
 """
 
 from __future__ import annotations
@@ -30,6 +30,8 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 SHEET_NAME_MAX = 31
+# Excel keeps this name for itself (its change-tracking sheet) and refuses a sheet so named
+RESERVED_SHEET_NAMES = frozenset({"history"})
 
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="E8EEF4")
@@ -135,7 +137,7 @@ def sheet_name(wanted: str, taken: set[str], fallback: str = "-") -> str:
     base = " ".join(base.split()).strip("'").strip() or fallback
     base = base[:SHEET_NAME_MAX].rstrip("'").strip() or fallback
     name, n = base, 1
-    while name.casefold() in taken:
+    while name.casefold() in taken or name.casefold() in RESERVED_SHEET_NAMES:
         n += 1
         suffix = f" ({n})"
         name = base[: SHEET_NAME_MAX - len(suffix)].rstrip("'").rstrip() + suffix
