@@ -64,3 +64,17 @@ def test_activity_in_an_undeclared_phase_still_fills_the_puzzle():
     cov = phase_coverage(b.dataset(), FUNDER).set_index("phase")
     assert cov.loc["future", "coverage"] == "thin"
     assert cov.loc["future", "n_with_activity"] == 1 and cov.loc["future", "n_primary"] == 0
+
+
+def test_every_category_the_analyses_return_has_a_label_in_both_languages():
+    from evaluation.analysis.phases import COVERAGE_CATEGORIES
+    from evaluation.i18n import t
+
+    for lang in ("nl", "en"):
+        for c in COVERAGE_CATEGORIES:
+            assert t(f"analysis.coverage.{c}", lang)
+        for c in ("added", "ended", "continued"):
+            assert t(f"analysis.change.{c}", lang)
+        for c in ("initiative", "partner"):
+            assert t(f"analysis.kind.{c}", lang)
+        assert t("analysis.suppressed", lang, threshold=5) == "<5"

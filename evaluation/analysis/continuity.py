@@ -66,7 +66,7 @@ def _raw_flows(ds: Dataset) -> pd.DataFrame:
     nm = names(ds)
     primary = _primary(ds)
     rows = []
-    for _, r in net.iterrows():
+    for r in net.to_dict("records"):
         me = str(r["initiative_id"])
         pid = None if blank(r["partner_initiative_id"]) else str(r["partner_initiative_id"])
         my_side = {

@@ -39,7 +39,7 @@ CHANGE_COLUMNS = ["initiative_id", "name", "partner", "partner_type", "relation"
 COMPONENT_COLUMNS = ["component", "node", "kind", "label", "partner_type"]
 
 
-def _partner_node(row: pd.Series) -> str:
+def _partner_node(row: dict) -> str:
     if not blank(row["partner_initiative_id"]):
         return str(row["partner_initiative_id"])
     return f"partner:{row['partner_type']}:{fold(row['partner'])}"
@@ -60,7 +60,7 @@ def build_graph(
     for i in initiative_ids(ds):
         g.add_node(i, kind="initiative", partner_type="initiative", label=nm.get(i, i))
     net = in_period(ds.network, period)
-    for _, r in net.iterrows():
+    for r in net.to_dict("records"):
         src = str(r["initiative_id"])
         dst = _partner_node(r)
         if dst not in g:
@@ -182,7 +182,7 @@ def network_positions(ds: Dataset, period: str | None = None) -> pd.DataFrame:
 def _tie_set(ds: Dataset, period: str) -> dict[tuple[str, str, str], dict]:
     net = in_period(ds.network, period)
     out = {}
-    for _, r in net.iterrows():
+    for r in net.to_dict("records"):
         key = (str(r["initiative_id"]), _partner_node(r), r["relation"])
         out.setdefault(
             key, {"partner": str(r["partner"]).strip(), "partner_type": r["partner_type"]}

@@ -38,7 +38,7 @@ COVERAGE_CATEGORIES = ("gap", "thin", "covered")
 
 def _roles(ds: Dataset) -> dict[str, dict[str, str]]:
     out: dict[str, dict[str, str]] = {}
-    for _, r in ds.initiatives.iterrows():
+    for r in ds.initiatives.to_dict("records"):
         secondary = (
             set() if blank(r["secondary_phases"]) else set(str(r["secondary_phases"]).split(";"))
         )

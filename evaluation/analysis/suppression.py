@@ -154,34 +154,46 @@ def _blocks(groups: list[np.ndarray], hidden: np.ndarray) -> list[tuple[list[int
     return [(sorted(cells[root]), eqs[root]) for root in sorted(cells)]
 
 
-def _pinned(groups: list[np.ndarray], levels: np.ndarray, hidden: np.ndarray) -> list[tuple]:
+def _free_cells(a: np.ndarray) -> np.ndarray:
+    """Which unknowns of ``a @ x = b`` can still move: those the null space of ``a`` touches.
+
+    The null space comes from the eigenvectors of ``a.T @ a`` with eigenvalue zero (cheaper
+    than an SVD; the matrices are small, with entries -1, 0 and 1).
+    """
+    w, v = np.linalg.eigh(a.T @ a)
+    null = v[:, w < 1e-8]
+    if not null.shape[1]:
+        return np.zeros(a.shape[1], dtype=bool)
+    return np.abs(null).max(axis=1) > 1e-7
+
+
+def _pinned(
+    groups: list[np.ndarray],
+    levels: np.ndarray,
+    hidden: np.ndarray,
+    cache: dict[tuple[int, ...], list[int]],
+) -> list[tuple]:
     """Per block, the hidden cells whose value follows from the group equations (with the
-    block's groups, where a complement can be found)."""
+    block's groups, where a complement can be found). ``cache`` keeps the answer for blocks
+    that did not change since the last round."""
     out = []
     for hid, block_groups in _blocks(groups, hidden):
         if len(hid) > _LINEAR_CHECK_LIMIT:
             continue
-        col = {p: j for j, p in enumerate(hid)}
-        rows = []
-        for g in block_groups:
-            r = np.zeros(len(hid))
-            for p, sign in zip(g, _signs(g, levels), strict=True):
-                if int(p) in col:
-                    r[col[int(p)]] = sign
-            rows.append(r)
-        a = np.vstack(rows)
-        _, s, vt = np.linalg.svd(a, full_matrices=True)
-        n_independent = int((s > 1e-9).sum())
-        null = vt[
-            n_independent:
-        ]  # basis of the null space: directions the hidden values can move in
-        if not len(null):
-            pinned = list(hid)
-        else:
-            free = np.abs(null).max(axis=0) > 1e-9
-            pinned = [hid[j] for j in range(len(hid)) if not free[j]]
-        if pinned:
-            out.append((pinned, block_groups))
+        key = tuple(hid)
+        if key not in cache:
+            col = {p: j for j, p in enumerate(hid)}
+            rows = []
+            for g in block_groups:
+                r = np.zeros(len(hid))
+                for p, sign in zip(g, _signs(g, levels), strict=True):
+                    if int(p) in col:
+                        r[col[int(p)]] = sign
+                rows.append(r)
+            free = _free_cells(np.vstack(rows))
+            cache[key] = [hid[j] for j in range(len(hid)) if not free[j]]
+        if cache[key]:
+            out.append((cache[key], block_groups))
     return out
 
 
@@ -201,6 +213,7 @@ def _suppress_column(
     for g in groups:
         for p in g:
             member_of.setdefault(int(p), []).append(g)
+    cache: dict[tuple[int, ...], list[int]] = {}
     changed = True
     while changed:
         changed = False
@@ -214,7 +227,7 @@ def _suppress_column(
         if changed:
             continue
         # a hidden cell that still follows from the equations: widen the hidden set
-        for pinned, block_groups in _pinned(groups, levels, hidden):
+        for pinned, block_groups in _pinned(groups, levels, hidden, cache):
             for p in pinned:
                 near = {int(q) for g in member_of.get(p, []) for q in g}
                 cands = np.array(
