@@ -263,3 +263,26 @@ def _plain(frame: pd.DataFrame) -> pd.DataFrame:
     """Values as text, with every kind of missing (None, NaN) written the same way."""
     obj = frame.astype(object)
     return obj.where(obj.notna(), "-").map(str).reset_index(drop=True)
+
+
+def test_every_analysis_runs_on_an_empty_store():
+    """The dashboard's first start: no submissions yet, every view still has its frame."""
+    empty = Dataset.empty()
+    assert len(analysis.phase_puzzle(empty)) == 0
+    cov = analysis.phase_coverage(empty)
+    assert list(cov["coverage"]) == ["gap", "gap", "gap"]
+    assert analysis.voice_balance(empty)["n_stories"].tolist() == [0] * 6
+    for frame in (
+        analysis.referral_flows(empty),
+        analysis.phase_flows(empty),
+        analysis.formal_links(empty),
+        analysis.network_positions(empty),
+        analysis.components(empty),
+        analysis.network_change(empty, "2025-Q1", "2025-Q2"),
+        analysis.trajectories(empty, "nobody"),
+        analysis.durability(empty),
+        analysis.themes_over_time(empty),
+        analysis.reflection_timeline(empty, "nobody"),
+        analysis.output_totals(empty).outputs,
+    ):
+        assert isinstance(frame, pd.DataFrame) and len(frame) == 0 and len(frame.columns)

@@ -4,7 +4,8 @@ Pure functions over an ``evaluation.model.Dataset`` that return tidy DataFrames 
 networkx graph). They express the report's relational autonomy: each initiative on its own
 scale and in its own words, and its meaning for the others. None returns a ranking, a score,
 a target or a pass/fail; lists are in neutral order (name, phase, period). Functions that
-return counts of people or stories take a ``viewer`` and protect small numbers and stories.
+return counts of people or stories take a ``viewer`` and protect small numbers and stories;
+without one they show what the public may see (public stories, every small count withheld).
 """
 
 from evaluation.analysis.continuity import formal_links, phase_flows, referral_flows
