@@ -52,12 +52,12 @@ def voice_balance(
             None if s or not total else n / total
             for n, s in zip(frame["n_stories"], frame["n_stories_suppressed"], strict=True)
         ]
-        cols = [*VOICE_COLUMNS, "n_stories_suppressed"]
     else:
+        # across the portfolio the viewer may read every story counted: nothing to withhold
         shares = [n / total if total else None for n in frame["n_stories"]]
-        cols = VOICE_COLUMNS
+        frame["n_stories_suppressed"] = False
     frame["share"] = pd.Series(shares, index=frame.index, dtype=object)
-    return frame[cols]
+    return frame[[*VOICE_COLUMNS, "n_stories_suppressed"]]
 
 
 def themes_over_time(ds: Dataset, viewer: Principal | None = None) -> pd.DataFrame:
