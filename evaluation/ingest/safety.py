@@ -123,7 +123,7 @@ def _check(data: bytes, file_name: str | None, limits: Limits) -> tuple[str | No
 
 
 def _mb(n: int) -> str:
-    """A size in MB as people write it: whole numbers without decimals."""
+    """A size in MB as people read it: one decimal under 10 MB, whole numbers above."""
     value = n / MB
     return f"{value:.0f}" if value >= 10 or value == int(value) else f"{value:.1f}"
 
