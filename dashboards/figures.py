@@ -331,9 +331,11 @@ def indicator_small_multiples(
 ) -> go.Figure:
     """One small chart per indicator, each on its own scale, periods along the bottom.
 
-    ``series``: ``indicator``, ``label``, ``period``, ``value``, optional ``value_suppressed``,
-    with periods already in time order (the order of first appearance is kept). Indicators
-    keep the order they arrive in (catalogue order), never sorted by value.
+    ``series``: ``indicator``, ``label``, ``period``, ``value``, optional ``value_suppressed``
+    and ``unit`` (its name labels the value axis), with periods already in time order (the
+    order of first appearance is kept). Indicators keep the order they arrive in (catalogue
+    order), never sorted by value. At most four period ticks are written per panel, flat, so
+    they never run into the panel below; the hover names every period.
     """
     if series is None or not len(series):
         return empty_figure(t("ui.app.no_data", lang), title, lang)
@@ -347,9 +349,12 @@ def indicator_small_multiples(
         cols=cols,
         subplot_titles=[labels[i] for i in indicators],
         horizontal_spacing=0.08,
-        vertical_spacing=min(0.5 / max(rows, 1), 0.12),
+        vertical_spacing=min(0.6 / max(rows, 1), 0.16),
     )
     period_text = [format_period(p, lang) for p in periods]
+    step = max(1, math.ceil(len(period_text) / 4))
+    ticks = period_text[::step]
+    units = load_catalogue().choices("units")
     for n, ind in enumerate(indicators):
         part = series[series["indicator"] == ind]
         part = part.assign(_sup=_flags(part, "value")).set_index("period")
@@ -379,11 +384,22 @@ def indicator_small_multiples(
             row=n // cols + 1,
             col=n % cols + 1,
         )
-    fig.update_xaxes(categoryorder="array", categoryarray=period_text, tickangle=-30)
-    fig.update_yaxes(rangemode="tozero", title=t("ui.common.value", lang))
+        unit = part["unit"].iloc[0] if "unit" in part and len(part) else None
+        unit_label = units.label(unit, lang).split(" (")[0] if unit else t("ui.common.value", lang)
+        fig.update_yaxes(
+            title={"text": unit_label, "font": {"size": 11}}, row=n // cols + 1, col=n % cols + 1
+        )
+    fig.update_xaxes(
+        categoryorder="array",
+        categoryarray=period_text,
+        tickangle=0,
+        tickvals=ticks,
+        tickfont={"size": 10},
+    )
+    fig.update_yaxes(rangemode="tozero")
     for ann in fig.layout.annotations:
         ann.font = {"size": 13}
-    fig = _base_layout(fig, title, lang, height=max(260, 230 * rows))
+    fig = _base_layout(fig, title, lang, height=max(280, 250 * rows))
     return fig
 
 

@@ -4,9 +4,11 @@ Why here and not in the pages: every page needs the same three things (a ``Store
 acting ``Principal``, the language) and the same caching rules. Keeping them in one module
 means a page is only: read the context, call a loader, draw figures.
 
-Caching: ``st.cache_resource`` holds the one ``Store`` per database URL; ``st.cache_data``
-holds every loaded result, keyed by the principal, the language and the filters, so a
-funder never gets an initiative's unsuppressed numbers from the cache. After an accepted
+Caching: ``st.cache_resource`` holds the one ``Store`` per database URL, the datasets, the
+views and the page models (our own classes and plotly figures: never pickled, never mutated
+by a page); ``st.cache_data`` holds plain frames and bytes. Every key holds the principal
+and the filters (and the language where texts are made), so a funder never gets an
+initiative's unsuppressed numbers from the cache. After an accepted
 upload the page calls ``clear_caches()``. A time-to-live bounds staleness when several app
 replicas share one PostgreSQL database.
 """
@@ -68,7 +70,15 @@ def store() -> Store:
 def clear_caches() -> None:
     """Forget every cached load: called after an accepted upload changed the data."""
     st.cache_data.clear()
-    for resource in (dataset, story_page, profile_page, voices_page):
+    for resource in (
+        dataset,
+        story_view,
+        profile_view,
+        voices_view,
+        story_page,
+        profile_page,
+        voices_page,
+    ):
         resource.clear()
 
 
@@ -153,17 +163,17 @@ def periods(who: Principal, initiative_ids: tuple[str, ...] | None = None) -> li
     return views.available_periods(dataset(who, Filters(initiative_ids=initiative_ids)))
 
 
-@st.cache_data(show_spinner=False, ttl=CACHE_TTL)
+@st.cache_resource(show_spinner=False, ttl=CACHE_TTL, max_entries=64)
 def story_view(who: Principal, filters: Filters) -> views.StoryView:
     return views.story_view(dataset(who, filters), who)
 
 
-@st.cache_data(show_spinner=False, ttl=CACHE_TTL)
+@st.cache_resource(show_spinner=False, ttl=CACHE_TTL, max_entries=64)
 def profile_view(who: Principal, initiative_id: str, filters: Filters) -> views.ProfileView:
     return views.profile_view(dataset(who, filters), initiative_id, who)
 
 
-@st.cache_data(show_spinner=False, ttl=CACHE_TTL)
+@st.cache_resource(show_spinner=False, ttl=CACHE_TTL, max_entries=64)
 def voices_view(who: Principal, filters: Filters, choice: views.StoryFilter) -> views.VoicesView:
     return views.voices_view(dataset(who, filters), who, choice)
 
@@ -213,7 +223,7 @@ def template_bytes(who: Principal, lang_: str) -> bytes:
     return uploads.template_bytes(ds, who.initiative_id, lang_)
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+@st.cache_resource(show_spinner=False, max_entries=8)
 def check_upload(data: bytes, file_name: str, lang_: str) -> uploads.UploadCheck:
     """Read and check an upload once per file and language (reruns do not re-read it)."""
     return uploads.check(data, file_name, lang_)

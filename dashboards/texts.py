@@ -83,7 +83,7 @@ def dimensions(trajectories: pd.DataFrame, lang: str) -> list[tuple[str, str]]:
 def trajectory_series(trajectories: pd.DataFrame, dimension: str, lang: str) -> pd.DataFrame:
     """The numeric trajectories of one dimension, labelled in ``lang``, for small multiples."""
     part = trajectories[(trajectories["dimension"] == dimension) & (trajectories["unit"] != "text")]
-    cols = ["indicator", "period", "value", "value_suppressed"]
+    cols = ["indicator", "period", "value", "value_suppressed", "unit"]
     out = part[[c for c in cols if c in part.columns]].copy()
     out["label"] = part[f"label_{lang}"].astype(str)
     return out.reset_index(drop=True)
@@ -107,7 +107,7 @@ def period_notes_markdown(trajectories: pd.DataFrame, dimension: str, lang: str)
             if not blank(r.notes):
                 lines.append(f"- *{label}*: {_md(r.notes)}")
         stories = next((s for s in part[part["period"] == period]["stories"] if len(s)), [])
-        lines += [f"- 📖 {_md(title)}" for title in stories]
+        lines += [f"- :material/auto_stories: {_md(title)}" for title in stories]
         if lines:
             blocks.append(f"**{format_period(period, lang)}**\n" + "\n".join(lines))
     return "\n\n".join(blocks) or t("ui.common.none_yet", lang)

@@ -214,6 +214,12 @@ def profile_view(ds: Dataset, initiative_id: str, viewer: Principal) -> ProfileV
     own = own.drop_duplicates("indicator", keep="last")
     g = analysis.build_graph(ds, viewer=viewer)
     nodes, edges = network_frames(_ego(g, initiative_id))
+    # a profile's dataset may hold only this initiative: name partner initiatives as written
+    written = dict(zip(ds.network["partner_initiative_id"], ds.network["partner"], strict=True))
+    nodes["label"] = [
+        written.get(n, lbl) if lbl == n else lbl
+        for n, lbl in zip(nodes["node"], nodes["label"], strict=True)
+    ]
     positions = analysis.network_positions(ds)
     mine = positions[positions["initiative_id"] == initiative_id]
     position = mine.iloc[0].to_dict() if len(mine) else {}

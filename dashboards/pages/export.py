@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 
-from dashboards import state
+from dashboards import exporting, state
 from evaluation.i18n import t
 
 lang, who = state.context()
@@ -33,7 +35,8 @@ st.caption(
 )
 st.download_button(
     t("ui.export.tidy_button", lang),
-    data=state.tidy_zip(who, filters, lang),
+    # built only when clicked: a page visit does not pay for protecting and zipping every row
+    data=partial(exporting.tidy_zip, state.dataset(who, filters), who, lang),
     file_name="evaluation-data.zip" if lang == "en" else "evaluatie-gegevens.zip",
     mime="application/zip",
     key="download_tidy",

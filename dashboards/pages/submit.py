@@ -6,6 +6,8 @@ Thin: reading and checking is ``evaluation.ingest``, storing is ``Store.import_w
 
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 
 from dashboards import state, uploads
@@ -24,18 +26,14 @@ names = state.initiative_names(who)
 name = names.get(who.initiative_id, who.initiative_id)
 
 st.subheader(t("ui.submit.step_template", lang))
-try:
-    template = state.template_bytes(who, lang)
-except Exception as exc:  # noqa: BLE001 - a template failure must not hide the upload
-    st.warning(t("ui.submit.template_unavailable", lang, reason=str(exc)))
-else:
-    st.download_button(
-        t("ui.submit.template_button", lang, name=name),
-        data=template,
-        file_name=uploads.template_file_name(who.initiative_id, lang),
-        mime=uploads.XLSX_MIME,
-        key="download_template",
-    )
+st.download_button(
+    t("ui.submit.template_button", lang, name=name),
+    # built when clicked, from the cached template (the page itself stays quick)
+    data=partial(state.template_bytes, who, lang),
+    file_name=uploads.template_file_name(who.initiative_id, lang),
+    mime=uploads.XLSX_MIME,
+    key="download_template",
+)
 
 st.subheader(t("ui.submit.step_upload", lang))
 uploaded = st.file_uploader(
@@ -43,7 +41,7 @@ uploaded = st.file_uploader(
 )
 if uploaded is not None:
     data = uploaded.getvalue()
-    check = uploads.check(data, uploaded.name, lang)
+    check = state.check_upload(data, uploaded.name, lang)
     if check.unreadable:
         st.error(t("ui.submit.unreadable", lang))
     if len(check.errors):
