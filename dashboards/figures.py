@@ -334,7 +334,7 @@ def indicator_small_multiples(
     ``series``: ``indicator``, ``label``, ``period``, ``value``, optional ``value_suppressed``
     and ``unit`` (its name labels the value axis), with periods already in time order (the
     order of first appearance is kept). Indicators keep the order they arrive in (catalogue
-    order), never sorted by value. At most four period ticks are written per panel, flat, so
+    order), never sorted by value. At most three period ticks are written per panel, flat, so
     they never run into the panel below; the hover names every period.
     """
     if series is None or not len(series):
@@ -352,7 +352,7 @@ def indicator_small_multiples(
         vertical_spacing=min(0.6 / max(rows, 1), 0.16),
     )
     period_text = [format_period(p, lang) for p in periods]
-    step = max(1, math.ceil(len(period_text) / 4))
+    step = max(1, math.ceil(len(period_text) / 3))
     ticks = period_text[::step]
     units = load_catalogue().choices("units")
     for n, ind in enumerate(indicators):
