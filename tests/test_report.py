@@ -464,3 +464,20 @@ def test_notes_and_reflections_stay_out_of_a_public_report(tmp_path: Path) -> No
     assert not any("NOTE-FOR-FUNDERS" in s or "REFLECTION-FOR-FUNDERS" in s for s in public)
     assert any("NOTE-FOR-FUNDERS" in s for s in funder)
     assert "REFLECTION-FOR-FUNDERS" in funder
+
+
+def test_an_empty_selection_gives_a_report_that_says_so(tmp_path: Path) -> None:
+    ds = Dataset.empty()
+    path = tmp_path / "empty.xlsx"
+    build_report(ds, pd.DataFrame(columns=["submission_id"]), lang="en").save(path)
+    sheets = calamine_sheets(path)
+    assert list(sheets) == [
+        "Reading guide",
+        "Collective story",
+        "Stories",
+        "Network",
+        "Data",
+        "Data dictionary",
+        "Provenance",
+    ]
+    assert t("report.collective.empty", "en") in {c for r in sheets["Collective story"] for c in r}
