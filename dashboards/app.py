@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from dashboards import state  # noqa: E402
+from dashboards import signin, state  # noqa: E402
 from evaluation.errors import UserError  # noqa: E402
 from evaluation.i18n import t  # noqa: E402
 
@@ -46,25 +46,37 @@ with st.sidebar:
     except UserError as exc:
         st.error(t("ui.app.store_unavailable", lang, reason=exc.render(lang)))
         st.stop()
-    choices = ["funder", "evaluator"] + [f"initiative:{i}" for i in names]
-    if st.session_state.get(state.ROLE_KEY) not in choices:
-        st.session_state[state.ROLE_KEY] = "funder"
-    st.selectbox(
-        t("ui.app.role", lang),
-        options=choices,
-        index=choices.index(st.session_state[state.ROLE_KEY]),
-        format_func=lambda c: state.principal_label(state.principal_from_choice(c), lang, names),
-        key=state.ROLE_WIDGET,
-        on_change=state.remember,
-        args=(state.ROLE_WIDGET, state.ROLE_KEY),
-        help=t("ui.app.role_help", lang),
-    )
+    # issue 8: a signed-in account, nobody yet (the sign-in below), or the demo chooser
+    session = signin.current(lang)
+    if session.principal is not None:
+        signin.account_box(session.principal, lang, names)
+    if session.demo:
+        choices = ["funder", "evaluator"] + [f"initiative:{i}" for i in names]
+        if st.session_state.get(state.ROLE_KEY) not in choices:
+            st.session_state[state.ROLE_KEY] = "funder"
+        st.selectbox(
+            t("ui.app.role", lang),
+            options=choices,
+            index=choices.index(st.session_state[state.ROLE_KEY]),
+            format_func=lambda c: state.principal_label(
+                state.principal_from_choice(c), lang, names
+            ),
+            key=state.ROLE_WIDGET,
+            on_change=state.remember,
+            args=(state.ROLE_WIDGET, state.ROLE_KEY),
+            help=t("ui.app.role_help", lang),
+        )
+
+if not session.demo and session.principal is None:
+    signin.show_sign_in(lang)  # the sign-in is the only page until then; ends the run
 
 who = state.principal()
-st.info(
-    t("ui.app.demo_banner", lang, who=state.principal_label(who, lang, names)),
-    icon=":material/science:",
-)
+if session.demo:
+    st.info(
+        t("ui.app.demo_banner", lang, who=state.principal_label(who, lang, names)),
+        icon=":material/science:",
+    )
+    signin.demo_notice(session, lang)
 
 PAGES = Path(__file__).parent / "pages"
 pages = {
@@ -79,4 +91,10 @@ pages = {
         st.Page(PAGES / "about.py", title=t("ui.nav.about", lang), url_path="about"),
     ],
 }
-st.navigation(pages).run()
+if who.can_manage():  # issue 8: the admin page is only in the navigation for admins
+    pages[t("ui.nav.section_work", lang)].append(
+        st.Page(PAGES / "admin.py", title=t("accounts.admin.nav", lang), url_path="admin")
+    )
+page = st.navigation(pages)
+signin.guard_initiative_pages(who, lang, page.url_path or "story")
+page.run()
