@@ -91,12 +91,55 @@ def time_pages(repeats: int) -> dict[str, tuple[float, float]]:
     return out
 
 
+def breakdown(url: str) -> list[tuple[str, float]]:
+    """Where a first render of the story page and of a profile spends its time, by layer:
+    the store read, each analysis, the dashboard's own view and figure building."""
+    from dashboards import views
+    from evaluation import analysis
+    from evaluation.access import Principal
+    from evaluation.i18n import t
+
+    t("ui.app.title")  # strings loaded once, as in a running app
+    store = Store.open(url)
+    who = Principal("funder")
+    out: list[tuple[str, float]] = []
+
+    def timed(label, fn):
+        t0 = time.perf_counter()
+        result = fn()
+        out.append((label, time.perf_counter() - t0))
+        return result
+
+    ds = timed("store.current_dataset (all)", lambda: store.current_dataset(who))
+    timed("views.available_periods", lambda: views.available_periods(ds))
+    whole = views.over_range(ds)
+    timed("analysis.output_totals", lambda: analysis.output_totals(whole, viewer=who))
+    graph = timed("analysis.build_graph", lambda: analysis.build_graph(ds, viewer=who))
+    timed("views.network_frames", lambda: views.network_frames(graph))
+    timed("analysis.phase_flows", lambda: analysis.phase_flows(whole, viewer=who))
+    timed("analysis.phase_puzzle", lambda: analysis.phase_puzzle(ds, viewer=who))
+    view = timed("views.story_view (all of it)", lambda: views.story_view(ds, who))
+    timed("views.story_page (figures)", lambda: views.story_page(view, "nl"))
+    first = str(ds.initiatives["initiative_id"].iloc[0])
+    one = timed(
+        "store.current_dataset (one)", lambda: store.current_dataset(who, initiative_ids=[first])
+    )
+    timed("analysis.trajectories", lambda: analysis.trajectories(one, first, viewer=who))
+    pv = timed("views.profile_view (all of it)", lambda: views.profile_view(one, first, who))
+    timed("views.profile_page (figures)", lambda: views.profile_page(pv, "nl"))
+    store.close()
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=1.0, help="fraction of 500 initiatives")
     parser.add_argument("--quarters", type=int, default=20)
     parser.add_argument("--db", type=Path, help="database file to build or reuse")
     parser.add_argument("--repeats", type=int, default=3, help="cached re-renders per page")
+    parser.add_argument(
+        "--no-breakdown", action="store_true", help="skip the per-layer timing of a first render"
+    )
     args = parser.parse_args(argv)
     n_initiatives = max(1, round(500 * args.scale))
     tmp = tempfile.TemporaryDirectory()
@@ -110,6 +153,10 @@ def main(argv: list[str] | None = None) -> int:
     for name, (first, cached) in results.items():
         flag = "" if first < FIRST_GOAL and cached < CACHED_GOAL else "   (over goal)"
         print(f"{name:<10} {first:>10.2f} {cached:>11.3f}{flag}")
+    if not args.no_breakdown:
+        print("\nfirst render, by layer (funder; story page, then one profile):")
+        for label, seconds in breakdown(os.environ["EVALUATION_DATABASE_URL"]):
+            print(f"  {label:<34} {seconds:>7.2f} s")
     tmp.cleanup()
     return 0
 

@@ -545,21 +545,17 @@ def themes_over_time(themes: pd.DataFrame, lang: str) -> go.Figure:
 def formal_bridges(formal: pd.DataFrame, lang: str) -> go.Figure:
     """Per kind of formal organisation: how many initiatives have a tie with at least one.
 
-    ``formal``: the analyses' ``formal_links`` (one row per initiative and formal partner
-    type, zeros included). Bars follow the partner-type list; each bar has a pattern of its
-    own besides its label, and the count written on it.
+    ``formal``: ``partner_type``, ``n_initiatives`` (every formal kind, zeros included: a
+    missing bridge is part of the picture). Bars follow the partner-type list; each bar has a
+    pattern of its own besides its label, and the count written on it.
     """
     title = t("ui.figures.formal_title", lang)
     if formal is None or not len(formal):
         return empty_figure(t("ui.figures.network_empty", lang), title, lang)
-    order = [
-        c
-        for c in load_catalogue().choices("partner_types").codes
-        if c in set(formal["partner_type"])
-    ]
-    with_tie = formal[formal["n_partners"] > 0].groupby("partner_type")["initiative_id"].nunique()
+    counts = dict(zip(formal["partner_type"], formal["n_initiatives"], strict=True))
+    order = [c for c in load_catalogue().choices("partner_types").codes if c in counts]
     labels = [_label("partner_types", c, lang) for c in order]
-    values = [int(with_tie.get(c, 0)) for c in order]
+    values = [int(counts[c]) for c in order]
     shapes = ("/", "\\", "x", "-", "|", "+", ".")
     fig = go.Figure(
         go.Bar(
@@ -581,5 +577,8 @@ def formal_bridges(formal: pd.DataFrame, lang: str) -> go.Figure:
         categoryarray=list(reversed(labels)),
         title=t("ui.figures.partner_kind", lang),
     )
-    fig.update_xaxes(title=t("ui.figures.initiatives_with_bridge", lang), rangemode="tozero")
-    return _base_layout(fig, title, lang, height=320)
+    top = max(values) if values else 0
+    fig.update_xaxes(
+        title=t("ui.figures.initiatives_with_bridge", lang), range=[0, top * 1.25 or 1]
+    )
+    return _base_layout(fig, title, lang, height=340)

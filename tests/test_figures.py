@@ -251,15 +251,17 @@ def test_self_views_stay_on_the_fixed_rubric_scale():
     assert fig.layout.yaxis.title.text == t("ui.figures.rubric_step", "nl")
 
 
-def test_formal_bridges_count_initiatives_per_kind_with_patterns():
+def test_formal_bridges_draw_every_formal_kind_with_its_own_pattern():
     formal = pd.DataFrame(
         [
-            {"initiative_id": "a", "partner_type": "municipality", "n_partners": 2},
-            {"initiative_id": "b", "partner_type": "municipality", "n_partners": 1},
-            {"initiative_id": "a", "partner_type": "employer", "n_partners": 0},
+            {"partner_type": "employer", "n_initiatives": 0},
+            {"partner_type": "municipality", "n_initiatives": 2},
         ]
     )
     fig = figures.formal_bridges(formal, "en")
     bar = fig.data[0]
+    kinds = load_catalogue().choices("partner_types")
+    # the partner-type list's order (municipality before employer), zeros drawn too
+    assert list(bar.y) == [kinds.label("municipality", "en"), kinds.label("employer", "en")]
     assert list(bar.x) == [2, 0]
     assert len(set(bar.marker.pattern.shape)) == 2
