@@ -256,7 +256,8 @@ def test_libreoffice_keeps_dutch_text_numbers(libreoffice_copies, ext):
     assert list(result.report.activities["volunteer_hours"]) == [1234.5, 40.5]
 
 
-def test_libreoffice_xlsx_keeps_merged_cells(libreoffice_copies):
-    result = read_workbook(libreoffice_copies[("awkward_merged", "xlsx")])
+@pytest.mark.parametrize("ext", ["xlsx", "ods"])
+def test_libreoffice_keeps_merged_cells(libreoffice_copies, ext):
+    result = read_workbook(libreoffice_copies[("awkward_merged", ext)])
     assert result.ok, [p.to_dict("en") for p in result.problems]
     assert list(result.report.activities["phase"]) == ["landing", "landing"]

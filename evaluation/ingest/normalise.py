@@ -32,7 +32,7 @@ Decisions where the brief is silent:
 - Codes (initiative code, own indicator codes) are stripped and lower-cased.
 - Boolean cells in a number column are not numbers (``not_a_number``).
 - Merged cells: the reader fills a merged range from its top-left cell before this module
-  sees it (xlsx only; an ods file's merges are not expanded, its other cells stay blank).
+  sees it (xlsx and ods).
 """
 
 from __future__ import annotations

@@ -11,8 +11,8 @@ without a header (``header_row=None, skip_rows=0``), so that row *i* of the grid
 row *i + 1* and this package, not the reader, decides what a cell means. Calamine gives the
 cached value of a formula cell (a file saved by Excel or LibreOffice has one; a formula that
 was never calculated reads as blank). Merged ranges are read from the xlsx XML and filled
-from their top-left cell (for sheets up to ``MERGE_SCAN_MAX_BYTES`` of XML; an ods file's
-merges are not expanded: the cells a merge covers read as blank there).
+from their top-left cell; for ods from ``content.xml`` (both for files up to
+``MERGE_SCAN_MAX_BYTES`` of XML per sheet or content: bigger ones are machine-made).
 
 Which sheets must be there: Profile, Activities and Indicators (``missing_sheet``, an error);
 a missing Stories, Network or Reflection sheet is a warning (read as empty); a missing
@@ -115,7 +115,8 @@ def _read(source, file_name, limits) -> IngestResult:
 
     cat = load_catalogue()
     found, lang = match_sheets(names)
-    merges = _xlsx_merges(data, [found[c] for c in found]) if kind == "xlsx" else {}
+    merge_reader = _xlsx_merges if kind == "xlsx" else _ods_merges
+    merges = merge_reader(data, [found[c] for c in found])
 
     grids: dict[str, pd.DataFrame] = {}
     for code, name in found.items():
@@ -283,6 +284,55 @@ def _xlsx_merges(data: bytes, names: list[str]) -> dict[str, list[tuple[int, int
                     c2 = _col_index(m[3]) if m[3] else c1
                     ranges.append((r1, c1, r2, c2))
                 out[sheet.get("name")] = ranges
+        return out
+    except Exception:
+        log.info("could not read merged cells", exc_info=True)
+        return {}
+
+
+_ODS_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+
+
+def _ods_merges(data: bytes, names: list[str]) -> dict[str, list[tuple[int, int, int, int]]]:
+    """Merged ranges (0-based r1, c1, r2, c2) of the named ods sheets; empty on any doubt.
+
+    An ods cell says how far it spans (``table:number-rows-spanned`` and
+    ``-columns-spanned``); positions are counted over rows and cells, repeats included.
+    """
+    try:
+        from defusedxml.ElementTree import iterparse
+
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            info = zf.getinfo("content.xml")
+            if info.file_size > MERGE_SCAN_MAX_BYTES:
+                return {}
+            content = zf.read(info)
+        if b"number-rows-spanned" not in content and b"number-columns-spanned" not in content:
+            return {}
+        t = _ODS_TABLE
+        out: dict[str, list[tuple[int, int, int, int]]] = {}
+        table, row, col, row_repeat = None, 0, 0, 1
+        for event, el in iterparse(io.BytesIO(content), events=("start", "end")):
+            tag = el.tag
+            if tag == f"{t}table":
+                if event == "start":
+                    table, row = el.get(f"{t}name"), 0
+                else:
+                    table = None
+                    el.clear()
+            elif tag == f"{t}table-row":
+                if event == "start":
+                    col = 0
+                    row_repeat = int(el.get(f"{t}number-rows-repeated", "1"))
+                else:
+                    row += row_repeat
+                    el.clear()
+            elif event == "start" and tag in (f"{t}table-cell", f"{t}covered-table-cell"):
+                rows = int(el.get(f"{t}number-rows-spanned", "1"))
+                cols = int(el.get(f"{t}number-columns-spanned", "1"))
+                if table in names and (rows > 1 or cols > 1):
+                    out.setdefault(table, []).append((row, col, row + rows - 1, col + cols - 1))
+                col += int(el.get(f"{t}number-columns-repeated", "1"))
         return out
     except Exception:
         log.info("could not read merged cells", exc_info=True)
