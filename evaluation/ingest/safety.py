@@ -53,7 +53,7 @@ class Limits:
     max_bytes: int = int(20 * MB)
     max_uncompressed_bytes: int = 200 * MB
     max_entries: int = 2_000
-    max_ratio: float = 100.0  # uncompressed / compressed, per member larger than ratio_floor
+    max_ratio: float = 200.0  # uncompressed / compressed per member above ratio_floor; zeros: ~1000
     ratio_floor: int = 1 * MB  # tiny members may compress very well without harm
     max_rows: int = 200_000  # per sheet: room above the 100,000 indicator rows we benchmark
     max_columns: int = 500  # per sheet
