@@ -261,3 +261,14 @@ def test_libreoffice_keeps_merged_cells(libreoffice_copies, ext):
     result = read_workbook(libreoffice_copies[("awkward_merged", ext)])
     assert result.ok, [p.to_dict("en") for p in result.problems]
     assert list(result.report.activities["phase"]) == ["landing", "landing"]
+
+
+def test_an_own_indicator_may_be_named_by_its_code_or_its_name(tmp_path):
+    from openpyxl import load_workbook
+
+    wb = load_workbook(FIXTURES / "valid_nl.xlsx")
+    wb["Indicatoren"]["A5"] = "  gedeelde MAALTIJDEN "  # the own indicator's name, typed loosely
+    wb.save(tmp_path / "own-by-name.xlsx")
+    result = read_workbook(tmp_path / "own-by-name.xlsx")
+    assert result.ok, [p.to_dict("en") for p in result.problems]
+    assert result.report.indicators.at[2, "indicator"] == "eigen_gedeelde_maaltijden"

@@ -66,13 +66,14 @@ def own_indicator_lookup(sheet: SheetData) -> dict[str, str]:
         return {}
     codes = frame["indicator"].astype(object)
     filled = codes.notna() & (codes.astype(str).str.strip() != "")
-    codes = codes[filled].astype(str)
-    out: dict[str, str] = {}
-    for key, code in zip(fold_series(frame["label"][filled]), codes, strict=True):
-        if isinstance(key, str) and key:
-            out.setdefault(key, code)
-    # a code wins over a name that folds to the same text
-    out.update(dict(zip(fold_series(codes), codes, strict=True)))
+    code_list = codes[filled].astype(str).tolist()
+    labels = fold_series(frame["label"][filled]).tolist()
+    # reversed, so that the first of a repeated name wins; then a code wins over a name
+    pairs = zip(reversed(labels), reversed(code_list), strict=True)
+    out = {k: c for k, c in pairs if isinstance(k, str) and k}
+    out.update(
+        zip(fold_series(pd.Series(code_list, dtype=object)).tolist(), code_list, strict=True)
+    )
     return out
 
 
