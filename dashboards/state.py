@@ -24,7 +24,7 @@ import streamlit as st
 from dashboards import exporting, uploads, views
 from evaluation.access import Principal
 from evaluation.formatting import format_period
-from evaluation.i18n import DEFAULT_LANG, t
+from evaluation.i18n import DEFAULT_LANG, strings, t
 from evaluation.model import Dataset
 from evaluation.store import Store
 
@@ -227,6 +227,11 @@ def template_bytes(who: Principal, lang_: str) -> bytes:
 def check_upload(data: bytes, file_name: str, lang_: str) -> uploads.UploadCheck:
     """Read and check an upload once per file and language (reruns do not re-read it)."""
     return uploads.check(data, file_name, lang_)
+
+
+def about_title(lang_: str) -> str:
+    """The About page's own title (``about.title``), else its name in the navigation."""
+    return t("about.title" if "about.title" in strings() else "ui.nav.about", lang_)
 
 
 def about_blocks(lang_: str) -> list[tuple[str, str]]:

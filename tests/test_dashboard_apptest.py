@@ -43,7 +43,7 @@ TITLES = {
     "voices": "ui.voices.title",
     "submit": "ui.submit.title",
     "export": "ui.export.title",
-    "about": "ui.nav.about",
+    "about": "about.title",
 }
 ROLES = ("funder", "evaluator", f"initiative:{UPLOAD_INITIATIVE}")
 

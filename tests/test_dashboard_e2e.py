@@ -206,7 +206,7 @@ def test_browser_walk(chromium, app_url, tmp_path):
             _shot(page, "8-export-en")
 
             _nav(page, t("ui.nav.about", "en"))
-            _title(page, t("ui.nav.about", "en"))
+            _title(page, t("about.title", "en"))
             _shot(page, "9-about-en")
         finally:
             browser.close()

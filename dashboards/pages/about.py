@@ -8,7 +8,7 @@ from dashboards import state
 from evaluation.i18n import t
 
 lang, _ = state.context()
-st.title(t("ui.nav.about", lang))
+st.title(state.about_title(lang))
 blocks = state.about_blocks(lang)
 if not blocks:
     st.info(t("ui.about.fallback", lang))
