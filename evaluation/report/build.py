@@ -61,7 +61,7 @@ from evaluation.report.cells import (
     set_widths,
     sheet_name,
 )
-from evaluation.report.protect import ProtectedNumbers, protect
+from evaluation.report.protect import ProtectedNumbers, protect, split_by_initiative
 
 AUDIENCES: dict[str, Principal] = {
     "funder": Principal("funder"),
@@ -111,6 +111,7 @@ class Ctx:
         }
         self._own_any = {c: lbl for (_, c), lbl in self._own_labels.items()}
         self._parts: dict[str, dict[str, pd.DataFrame]] = {}
+        self._datasets: dict[str, Dataset] | None = None
         self._empty: dict[str, pd.DataFrame] = {}
 
     def s(self, key: str, **params: Any) -> str:
@@ -149,6 +150,12 @@ class Ctx:
         if code in self._catalogue_labels:
             return self._catalogue_labels[code]
         return self._own_labels.get((str(initiative_id), code)) or self._own_any.get(code, code)
+
+    def dataset_of(self, initiative_id: str) -> Dataset:
+        """One initiative's part of the dataset (analyses of one initiative run on it)."""
+        if self._datasets is None:
+            self._datasets = split_by_initiative(self.ds)
+        return self._datasets.get(initiative_id) or Dataset.empty()
 
     def part(self, frame_name: str, initiative_id: str) -> pd.DataFrame:
         """One initiative's rows of a frame (split once, not filtered per sheet)."""
@@ -656,7 +663,7 @@ def initiative_sheet(ws: Worksheet, ctx: Ctx, iid: str) -> None:
 
     if ctx.show_texts:
         heading(ws, row, ctx.s("initiative.reflections"), lang)
-        refl = reflection_timeline(ctx.ds, iid)
+        refl = reflection_timeline(ctx.dataset_of(iid), iid)
         rows = [
             [
                 ctx.period(r["period"]),

@@ -42,7 +42,7 @@ class ProtectedNumbers:
     threshold: int
 
 
-def _by_initiative(ds: Dataset) -> dict[str, Dataset]:
+def split_by_initiative(ds: Dataset) -> dict[str, Dataset]:
     """The dataset split per initiative (each analysis call then touches only its rows)."""
     parts: dict[str, dict[str, pd.DataFrame]] = {}
     frames = ds.frames()
@@ -67,7 +67,7 @@ def _numbers_only(part: Dataset) -> Dataset:
 def exact_values(ds: Dataset) -> pd.DataFrame:
     """Every initiative's trajectories, exact (as the initiative itself sees them)."""
     frames = []
-    for iid, part in _by_initiative(ds).items():
+    for iid, part in split_by_initiative(ds).items():
         if not len(part.observations):
             continue
         traj = trajectories(_numbers_only(part), iid, Principal("initiative", iid))
