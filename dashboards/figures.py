@@ -49,6 +49,8 @@ RELATION_DASH = {
     "co_funding": "longdash",
 }
 NEUTRAL_LINE = "#7f7f7f"
+# above this many initiatives the network names them on hover only
+LABELLED_NODES = 40
 
 
 def _label(list_name: str, code: object, lang: str) -> str:
@@ -207,11 +209,13 @@ def network(
             for lbl, d in zip(part["label"], degree.fillna(0), strict=True)
         ]
         is_ini = kind == "initiative"
+        # names beside the markers while they stay legible; a big portfolio names on hover
+        labelled = is_ini and len(part) <= LABELLED_NODES
         fig.add_trace(
             go.Scatter(
                 x=part["x"],
                 y=part["y"],
-                mode="markers+text" if is_ini else "markers",
+                mode="markers+text" if labelled else "markers",
                 text=[str(s) for s in part["label"]],
                 textposition="top center",
                 hovertext=hover,

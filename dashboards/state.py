@@ -55,7 +55,12 @@ class Filters:
 # --- the store ------------------------------------------------------------------------------
 
 
-@st.cache_resource(show_spinner=False)
+# the first start fills a new database with the sample data (half a minute): say so, in both
+# languages, since the reader has not chosen one yet
+FIRST_START = " · ".join(t("ui.app.first_start", code) for code in LANGS)
+
+
+@st.cache_resource(show_spinner=FIRST_START)
 def _open_store(url: str) -> Store:
     store = Store.open(url or None)
     store.ensure_initialised(with_sample_data=True)

@@ -29,7 +29,7 @@ from evaluation.model import Dataset
 
 NODE_COLUMNS = ["node", "label", "kind", "x", "y", "degree"]
 EDGE_COLUMNS = ["source", "target", "relation", "count"]
-# above this many nodes the layout takes fewer iterations (the picture is a texture by then)
+# above this many nodes the network is drawn in rings instead of a force layout
 _LAYOUT_SMALL = 300
 
 
@@ -64,8 +64,22 @@ def network_frames(g: nx.MultiDiGraph, seed: int = 7) -> tuple[pd.DataFrame, pd.
     und.add_nodes_from(order)
     und.add_edges_from((u, v) for u, v in g.edges())
     n = und.number_of_nodes()
-    iterations = 100 if n <= _LAYOUT_SMALL else 15
-    pos = nx.spring_layout(und, seed=seed, iterations=iterations, k=2.5 / max(n, 1) ** 0.5)
+    if n <= _LAYOUT_SMALL:
+        pos = nx.spring_layout(und, seed=seed, iterations=100, k=2.5 / max(n, 1) ** 0.5)
+    else:
+        # a big portfolio: initiatives on the inner ring by name, partners on the outer ring
+        # by kind and name (no force layout: it needs scipy there and reads as a hairball)
+        kinds = load_catalogue().choices("partner_types").codes
+        inner = [v for v in order if g.nodes[v].get("kind") == "initiative"]
+        outer = sorted(
+            (v for v in order if g.nodes[v].get("kind") != "initiative"),
+            key=lambda v: (
+                kinds.index(g.nodes[v].get("partner_type"))
+                if g.nodes[v].get("partner_type") in kinds
+                else len(kinds)
+            ),
+        )
+        pos = nx.shell_layout(und, nlist=[inner, outer] if outer else [inner])
     nodes = pd.DataFrame(
         [
             {

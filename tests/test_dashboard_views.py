@@ -1,0 +1,111 @@
+"""The dashboard's view layer without Streamlit: what the pages get from the analyses.
+
+Real datasets from the sample reports (``Report.to_tidy``); no store needed.
+"""
+
+from __future__ import annotations
+
+import networkx as nx
+import pandas as pd
+import pytest
+
+from dashboards import texts, uploads, views
+from evaluation.access import Principal
+from evaluation.model import Dataset
+from evaluation.sample import known_initiatives, sample_reports
+
+
+@pytest.fixture(scope="module")
+def sample_dataset() -> Dataset:
+    known = known_initiatives()
+    return Dataset.concat(
+        [
+            r.to_tidy(submission_id=n, known_initiatives=known)
+            for n, r in enumerate(sample_reports())
+        ]
+    )
+
+
+def test_periods_in_time_order(sample_dataset):
+    periods = views.available_periods(sample_dataset)
+    assert periods[0] == "2024-Q1" and periods[-1] == "2025-Q4"
+    assert len(periods) == 8
+
+
+def test_over_range_adds_small_quarters_up_before_protection(sample_dataset):
+    funder = Principal("funder")
+    view = views.story_view(sample_dataset, funder)
+    # per quarter every phase flow is small and withheld from a funder; over the whole range
+    # the flows are large enough to show
+    assert view.flows["value"].sum() > 0
+    assert set(view.flows["source_phase"]) <= {"arrival", "landing", "future"}
+    totals = view.totals.set_index("indicator")
+    hours = sample_dataset.observations.query("indicator == 'volunteer_hours'")["value"].sum()
+    assert totals.loc["volunteer_hours", "value"] == pytest.approx(hours)
+
+
+def test_story_view_lists_initiatives_by_name(sample_dataset):
+    view = views.story_view(sample_dataset, Principal("funder"))
+    names = list(dict.fromkeys(view.puzzle["name"]))
+    assert names == sorted(names, key=str.casefold)
+
+
+def test_formal_bridges_count_initiatives_not_ties(sample_dataset):
+    formal = views.formal_bridges(sample_dataset).set_index("partner_type")["n_initiatives"]
+    net = sample_dataset.network
+    municipality = net[net["partner_type"] == "municipality"]["initiative_id"].nunique()
+    assert formal["municipality"] == municipality
+    assert list(formal.index)[0] == "municipality"
+
+
+def test_big_network_is_drawn_in_rings_without_scipy():
+    g = nx.MultiDiGraph()
+    for i in range(350):
+        g.add_node(f"i{i:03d}", kind="initiative", partner_type="initiative", label=f"I {i:03d}")
+    for j in range(60):
+        g.add_node(f"p{j}", kind="partner", partner_type="employer", label=f"P {j}")
+        g.add_edge(f"i{j:03d}", f"p{j}", relation="collaboration", count=1)
+    nodes, edges = views.network_frames(g)
+    radius = (nodes["x"] ** 2 + nodes["y"] ** 2) ** 0.5
+    inner = radius[nodes["kind"] == "initiative"]
+    outer = radius[nodes["kind"] == "employer"]
+    assert inner.max() < outer.min(), "initiatives inside, partners outside"
+    assert len(edges) == 60
+
+
+def test_profile_view_puts_words_beside_numbers(sample_dataset):
+    who = Principal("initiative", "gastvrij-dak")
+    view = views.profile_view(sample_dataset, "gastvrij-dak", who)
+    page = views.profile_page(view, "nl")
+    assert page.name == view.initiative["name"]
+    assert page.mission.startswith("> ")
+    assert [p.dimension for p in page.dimensions] == ["output", "relational", "process"]
+    assert all(p.notes for p in page.dimensions)
+    # the initiative sees its own numbers unprotected
+    assert not view.trajectories["value_suppressed"].any()
+
+
+def test_voices_filter_by_voice_keeps_the_balance_of_all_voices(sample_dataset):
+    funder = Principal("funder")
+    every = views.voices_view(sample_dataset, funder, views.StoryFilter())
+    newcomers = views.voices_view(sample_dataset, funder, views.StoryFilter(voices=("newcomer",)))
+    assert set(newcomers.stories["voice"]) == {"newcomer"}
+    pd.testing.assert_frame_equal(every.balance, newcomers.balance)
+    # newest first
+    dates = list(every.stories["date"])
+    assert dates == sorted(dates, reverse=True)
+
+
+def test_story_markdown_and_problem_table_in_both_languages(sample_dataset):
+    story = views.voices_view(sample_dataset, Principal("funder"), views.StoryFilter()).stories
+    first = story.iloc[0]
+    nl = texts.story_markdown(first, "X", "nl")
+    en = texts.story_markdown(first, "X", "en")
+    assert nl != en and str(first["title"]) not in ("", None)
+    from evaluation.problems import Problem
+
+    table = uploads.problem_table(
+        [Problem("required_missing", sheet="Profiel", cell="Profiel!B3", column="Naam")], "en"
+    )
+    assert list(table.columns) == ["Kind", "Sheet", "Cell", "What is wrong", "How to fix it"]
+    assert table.iloc[0]["Cell"] == "Profiel!B3"
