@@ -108,6 +108,13 @@ def current(lang: str) -> Session:
             sign_out(who, "idle_timeout")
             return Session("accounts")
         st.session_state[LAST_SEEN_KEY] = now
+        fresh = accounts.active_principal(store, who.name)
+        if fresh is None:  # disabled while signed in
+            sign_out(who, "disabled")
+            st.session_state[REFUSAL_KEY] = SignInRefused("disabled", who.name)
+            return Session("accounts")
+        if fresh != who:  # its role or initiative changed
+            st.session_state[state.SIGNED_IN_KEY] = who = fresh
     return Session("accounts", who)
 
 

@@ -433,6 +433,15 @@ def principal_for_email(store: Store, email: str, now: dt.datetime | None = None
     return account.principal()
 
 
+def active_principal(store: Store, email: str) -> Principal | None:
+    """The account's principal as it is now, or None once it is disabled (or gone). A
+    signed-in session checks this on every run, so disabling an account, or changing its
+    role, takes effect at once and not only at its next sign-in."""
+    address = (email or "").strip().lower()
+    account = store._read(lambda conn: _account(conn, address))
+    return None if account is None or account.disabled else account.principal()
+
+
 def is_idle(
     last_seen: dt.datetime | None,
     now: dt.datetime | None = None,

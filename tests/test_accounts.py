@@ -329,3 +329,12 @@ def test_cli_refusals_are_messages_not_tracebacks(db: Path, monkeypatch, capsys)
             monkeypatch=monkeypatch,
         )
     assert exit_.value.code == 2
+
+
+def test_an_open_session_sees_a_disable_at_once(store: Store):
+    accounts.add_user(store, ADMIN, "coord@example.org", "funder", password=PASSWORD)
+    who = accounts.authenticate(store, "coord@example.org", PASSWORD, T0, SETTINGS)
+    assert accounts.active_principal(store, who.name) == who
+    accounts.disable_user(store, ADMIN, "coord@example.org")
+    assert accounts.active_principal(store, who.name) is None
+    assert accounts.active_principal(store, "never@example.org") is None

@@ -299,6 +299,24 @@ def test_an_idle_session_is_signed_out(db):
     assert _titles(_ok(at.run())) == [t("ui.story.title", "en")]
 
 
+def test_disabling_an_account_ends_its_open_session(db):
+    with Store.open(f"sqlite:///{db}") as store:
+        who = accounts.authenticate(store, USERS["evaluator"][0], PASSWORD)
+        accounts.disable_user(store, SETUP, USERS["evaluator"][0])
+    # the session that signed in before the account was disabled
+    at = _app("en")
+    at.session_state[state.SIGNED_IN_KEY] = who
+    at.session_state[signin.VIA_KEY] = "local"
+    at.session_state[signin.LAST_SEEN_KEY] = dt.datetime.now(dt.UTC)
+    _ok(at.run())
+    assert _titles(at) == [t("accounts.ui.signin_title", "en")]
+    assert [e.value for e in at.error] == [
+        t("accounts.refused.disabled", "en", email=USERS["evaluator"][0])
+    ]
+    assert not at.get("plotly_chart")
+    assert (USERS["evaluator"][0], "sign_out", "disabled") in _audit(db)
+
+
 def test_the_admin_adds_and_disables_accounts_on_the_admin_page(db):
     at = _ok(_app("en", USERS["admin"][0]).run())
     _ok(at.switch_page("pages/admin.py").run())
