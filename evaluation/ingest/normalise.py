@@ -361,7 +361,10 @@ def normalise_sheet(
         typed = pd.DataFrame({c: pd.Series(dtype="object") for c in section.column_codes})
     else:
         body = body.set_axis(list(col_of), axis=1)
-        body = body.apply(lambda s: s.str.strip())
+        if len(body) <= 2_000:  # a few rows: one plain pass beats a pandas call per column
+            body = body.map(lambda v: v.strip() if isinstance(v, str) else v)
+        else:
+            body = body.apply(lambda s: s.str.strip())
         blank = body.isna() | (body == "")
         if blank.to_numpy().any():
             body = body.mask(blank)
@@ -378,14 +381,15 @@ def normalise_sheet(
                 typed[code] = pd.Series([np.nan] * len(typed), dtype="object")
         typed = typed[list(section.column_codes)]
 
-    frame = pd.DataFrame(index=typed.index)
+    columns: dict[str, object] = {}
     percent: dict[str, pd.Series] = {}
     for col in section.columns:
         values, pct = _normalise_column(typed[col.code], col, own_indicators or {})
-        frame[col.code] = values
+        columns[col.code] = values
         if pct is not None and pct.any():
             percent[col.code] = pct
-    frame["_row"] = rows_index.to_numpy() if len(rows_index) else np.array([], dtype="int64")
+    columns["_row"] = rows_index.to_numpy() if len(rows_index) else np.array([], dtype="int64")
+    frame = pd.DataFrame(columns, index=typed.index)
     typed_obj = typed.astype(object).where(typed.notna(), None)
     for col in section.columns:
         if col.type == "date" and len(typed_obj):

@@ -22,6 +22,7 @@ data dictionary, the hidden lists) are ignored.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import logging
 import os
@@ -84,7 +85,10 @@ def read_workbook(
     """Read, normalise and validate one uploaded workbook. Never raises."""
     try:
         return _read(source, file_name, limits)
-    except Exception:  # the last safety net: a calm message, the traceback in the log only
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException:  # the last safety net (a Rust panic is a BaseException): a calm
+        # message for the user, the traceback in the log only
         log.exception("reading workbook %r failed unexpectedly", file_name)
         return IngestResult(None, [Problem("internal_error", "error")], None)
 
@@ -122,10 +126,19 @@ def _read(source, file_name, limits) -> IngestResult:
     for code, name in found.items():
         try:
             grids[code] = load_grid(reader, name, merges.get(name, ()))
-        except Exception:
-            log.info("sheet %r of %r could not be read", name, file_name, exc_info=True)
-            problems.append(Problem("unreadable_sheet", sheet=name, params={"sheet_name": name}))
-            grids[code] = pd.DataFrame()
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException:  # calamine panics (a BaseException) on some hostile cells
+            log.info("calamine could not read sheet %r of %r", name, file_name, exc_info=True)
+            grid = _grid_from_openpyxl(data, name) if kind == "xlsx" else None
+            if grid is None:
+                problems.append(
+                    Problem("unreadable_sheet", sheet=name, params={"sheet_name": name})
+                )
+                grid = pd.DataFrame()
+            elif name in merges:
+                grid = fill_merges(grid, merges[name])
+            grids[code] = grid
 
     shown_lang = lang or "nl"
     if not any(len(g) for g in grids.values()) and not _any_content(reader, names, found):
@@ -215,6 +228,47 @@ def load_grid(reader, name: str, merges=()) -> pd.DataFrame:
     return grid
 
 
+def _cell_text(v: object) -> str | None:
+    """A cell value as calamine's text would show it (the form ``normalise`` reads)."""
+    if v is None or v == "":
+        return None
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, float) and v.is_integer() and abs(v) < 1e15:
+        return str(int(v))
+    if isinstance(v, dt.datetime):
+        return v.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(v, dt.date):
+        return f"{v.isoformat()} 00:00:00"
+    return str(v)
+
+
+def _grid_from_openpyxl(data: bytes, name: str) -> pd.DataFrame | None:
+    """The slow, forgiving way to read one xlsx sheet, when calamine gives up on a cell
+    (a date cell holding a number far outside the calendar makes it panic); openpyxl shows
+    such a cell as ``#VALUE!``, which is then reported at its cell. None if that fails too."""
+    try:
+        import warnings
+
+        from openpyxl import load_workbook
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+            try:
+                rows = [
+                    [_cell_text(v) for v in row] for row in wb[name].iter_rows(values_only=True)
+                ]
+            finally:
+                wb.close()
+        width = max((len(r) for r in rows), default=0)
+        grid = pd.DataFrame([r + [None] * (width - len(r)) for r in rows], dtype="object")
+        return grid.dropna(axis=1, how="all") if len(grid) else pd.DataFrame()
+    except Exception:
+        log.info("openpyxl could not read sheet %r either", name, exc_info=True)
+        return None
+
+
 def fill_merges(grid: pd.DataFrame, merges) -> pd.DataFrame:
     """Copy each merged range's top-left value into the range's other cells."""
     grid = grid.astype(object)
@@ -240,7 +294,9 @@ def _any_content(reader, names: list[str], found: dict[str, str]) -> bool:
         try:
             if reader.load_sheet(name, header_row=None, n_rows=1).height:
                 return True
-        except Exception:
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException:
             continue
     return False
 

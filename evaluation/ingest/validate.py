@@ -449,7 +449,9 @@ def _scan_column(sheet: SheetData, code: str, texts: pd.Series, scan_text) -> li
     codes, uniques = pd.factorize(texts, use_na_sentinel=True)
     if not len(uniques):
         return []
-    maybe = _candidates(pd.Series(uniques))
+    # a short column goes straight to the scanner (which has the same gate inside): the
+    # column-wide gate pays off only on long sheets
+    maybe = _candidates(pd.Series(uniques)) if len(uniques) > 1000 else np.ones(len(uniques), bool)
     found = {i: f for i in np.flatnonzero(maybe).tolist() if (f := scan_text(str(uniques[i])))}
     out: list[Problem] = []
     if not found:
