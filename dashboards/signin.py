@@ -96,7 +96,10 @@ def current(lang: str) -> Session:
     if who is None and email and st.session_state.get(SSO_CHECKED_KEY) != email:
         st.session_state[SSO_CHECKED_KEY] = email
         try:
-            who = accounts.principal_for_email(store, email)
+            verified = st.user.get("email_verified")
+            who = accounts.principal_for_email(
+                store, email, verified=None if verified is None else bool(verified)
+            )
         except SignInRefused as exc:
             st.session_state[REFUSAL_KEY] = exc
         else:

@@ -46,8 +46,14 @@ from evaluation.store.settings import CONFIG_FILE
 
 AccountRole = Literal["initiative", "funder", "evaluator", "admin"]
 ACCOUNT_ROLES: tuple[AccountRole, ...] = ("initiative", "funder", "evaluator", "admin")
-Reason = Literal["unknown_account", "wrong_password", "disabled", "locked"]
-REASONS: tuple[Reason, ...] = ("unknown_account", "wrong_password", "disabled", "locked")
+Reason = Literal["unknown_account", "wrong_password", "disabled", "locked", "unverified_email"]
+REASONS: tuple[Reason, ...] = (
+    "unknown_account",
+    "wrong_password",
+    "disabled",
+    "locked",
+    "unverified_email",
+)
 MIN_PASSWORD_LENGTH = 10
 DEMO_ENV = "EVALUATION_DEMO"
 IDLE_ENV = "EVALUATION_IDLE_MINUTES"
@@ -405,16 +411,21 @@ def password_hash(store: Store, email: str) -> str | None:
     )
 
 
-def principal_for_email(store: Store, email: str, now: dt.datetime | None = None) -> Principal:
+def principal_for_email(
+    store: Store, email: str, now: dt.datetime | None = None, verified: bool | None = None
+) -> Principal:
     """The principal of the account a single sign-on provider vouched for; a refusal
-    (``unknown_account``, ``disabled``) otherwise. Either is audited."""
+    (``unknown_account``, ``disabled``, or ``unverified_email`` when the provider says
+    it has not verified the address) otherwise. Either is audited."""
     now = now or _now()
     address = (email or "").strip().lower()[:254]
 
     def work(conn: Connection) -> tuple[Reason | None, AccountInfo | None]:
         account = _account(conn, address)
         reason: Reason | None = None
-        if account is None:
+        if verified is False:
+            reason = "unverified_email"
+        elif account is None:
             reason = "unknown_account"
         elif account.disabled:
             reason = "disabled"

@@ -181,6 +181,15 @@ def test_single_sign_on_maps_the_address_to_its_account_or_refuses(store: Store)
     assert ("funder@fund.example", "sign_in", "sso") in audit
     assert ("stranger@elsewhere.example", "sign_in_refused", "sso: unknown_account") in audit
     assert ("gone@fund.example", "sign_in_refused", "sso: disabled") in audit
+    # a provider that says it has not verified the address is not taken at its word
+    with pytest.raises(SignInRefused) as err:
+        accounts.principal_for_email(store, "funder@fund.example", verified=False)
+    assert err.value.reason == "unverified_email"
+    assert "funder@fund.example" in err.value.render("en")
+    assert ("funder@fund.example", "sign_in_refused", "sso: unverified_email") in _audit(store)
+    assert accounts.principal_for_email(store, "funder@fund.example", verified=True).role == (
+        "funder"
+    )
     # an account made for single sign-on has no password to sign in with locally
     with pytest.raises(SignInRefused) as err:
         accounts.authenticate(store, "funder@fund.example", "", T0, SETTINGS)

@@ -338,3 +338,15 @@ def test_the_admin_adds_and_disables_accounts_on_the_admin_page(db):
     audit = _audit(db)
     assert (USERS["admin"][0], "disable_account", USERS["funder"][0]) in audit
     assert any(a[:2] == (USERS["admin"][0], "add_account") for a in audit)
+
+
+def test_sso_address_the_provider_did_not_verify_is_refused(db):
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["lang"] = "en"
+    at.user = {"is_logged_in": True, "email": USERS["admin"][0], "email_verified": False}
+    _ok(at.run())
+    assert _titles(at) == [t("accounts.ui.signin_title", "en")]
+    assert [e.value for e in at.error] == [
+        t("accounts.refused.unverified_email", "en", email=USERS["admin"][0])
+    ]
+    assert (USERS["admin"][0], "sign_in_refused", "sso: unverified_email") in _audit(db)
