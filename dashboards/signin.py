@@ -201,6 +201,8 @@ def sign_in_page() -> None:
                 st.logout()
         elif st.button(t("accounts.ui.sso_button", lang), key="sso_login", type="primary"):
             st.login()
+        if not AccountSettings.load().local_sign_in:
+            st.stop()
         st.subheader(t("accounts.ui.local_title", lang))
     with st.form(FORM_KEY):
         email = st.text_input(t("accounts.ui.email", lang), key="signin_email")

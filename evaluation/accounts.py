@@ -16,7 +16,7 @@ initiative. It becomes the ``Principal`` every library call checks (``evaluation
 
 Settings (``AccountSettings.load``): ``EVALUATION_DEMO`` / ``EVALUATION_IDLE_MINUTES``, else
 ``[accounts]`` in ``evaluation.toml`` (``demo``, ``idle_minutes``, ``lockout_failures``,
-``lockout_minutes``), else the defaults below.
+``lockout_minutes``, ``local_sign_in``), else the defaults below.
 """
 
 from __future__ import annotations
@@ -75,6 +75,8 @@ class AccountSettings:
     lockout_failures: int = 5
     lockout_window: dt.timedelta = dt.timedelta(minutes=15)
     lockout_duration: dt.timedelta = dt.timedelta(minutes=15)
+    # False: with single sign-on configured, the app offers only the provider's button
+    local_sign_in: bool = True
 
     @classmethod
     def load(cls) -> AccountSettings:
@@ -92,6 +94,7 @@ class AccountSettings:
             lockout_failures=int(conf.get("lockout_failures", 5)),  # type: ignore[call-overload]
             lockout_window=dt.timedelta(minutes=lock),
             lockout_duration=dt.timedelta(minutes=lock),
+            local_sign_in=bool(conf.get("local_sign_in", True)),
         )
 
 

@@ -157,6 +157,11 @@ def test_the_provider_button_shows_when_auth_is_configured(db):
     _ok(at.run())
     keys = [b.key for b in at.button]
     assert "sso_login" in keys and any(k.startswith("FormSubmitter:signin_form") for k in keys)
+    # a deployment may switch the local form off and offer its provider only
+    (db.parent / "evaluation.toml").write_text("[accounts]\nlocal_sign_in = false\n")
+    _ok(at.run())
+    assert [b.key for b in at.button] == ["sso_login"]
+    assert not at.text_input
 
 
 @pytest.mark.parametrize(
