@@ -116,9 +116,24 @@ def principal() -> Principal:
     return principal_from_choice(st.session_state.get(ROLE_KEY))
 
 
+def viewer(who: Principal) -> Principal:
+    """What access depends on (role and initiative), without the person's name.
+
+    Pages read through this, so every funder (or every account of one initiative) shares
+    one cache entry instead of each account loading the whole portfolio again; writes keep
+    the full ``principal()`` so the audit trail names who did it.
+    """
+    return Principal(who.role, who.initiative_id)
+
+
 def context() -> tuple[str, Principal]:
-    """The language and the acting principal, as chosen in the sidebar."""
+    """The language and the acting principal (with its name), as chosen in the sidebar."""
     return lang(), principal()
+
+
+def read_context() -> tuple[str, Principal]:
+    """The language and the viewer (see ``viewer``): what a page that only reads uses."""
+    return lang(), viewer(principal())
 
 
 def principal_label(who: Principal, lang_: str, names: dict[str, str]) -> str:

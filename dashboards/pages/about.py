@@ -7,7 +7,7 @@ import streamlit as st
 from dashboards import state
 from evaluation.i18n import t
 
-lang, _ = state.context()
+lang, _ = state.read_context()
 st.title(state.about_title(lang))
 blocks = state.about_blocks(lang)
 if not blocks:

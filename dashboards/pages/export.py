@@ -9,7 +9,7 @@ import streamlit as st
 from dashboards import exporting, state
 from evaluation.i18n import t
 
-lang, who = state.context()
+lang, who = state.read_context()
 st.title(t("ui.export.title", lang))
 st.write(t("ui.export.intro", lang))
 

@@ -8,7 +8,7 @@ import streamlit as st
 from dashboards import state
 from evaluation.i18n import t
 
-lang, who = state.context()
+lang, who = state.read_context()
 st.title(t("ui.profile.title", lang))
 st.caption(t("ui.profile.intro", lang))
 

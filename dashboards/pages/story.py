@@ -8,7 +8,7 @@ import streamlit as st
 from dashboards import state
 from evaluation.i18n import t
 
-lang, who = state.context()
+lang, who = state.read_context()
 st.title(t("ui.story.title", lang))
 st.write(t("ui.story.intro", lang))
 with st.expander(t("ui.story.guide_title", lang)):

@@ -14,7 +14,7 @@ from dashboards import state, uploads
 from evaluation.formatting import format_period
 from evaluation.i18n import t
 
-lang, who = state.context()
+lang, who = state.read_context()
 st.title(t("ui.submit.title", lang))
 st.write(t("ui.submit.intro", lang))
 
@@ -65,7 +65,8 @@ if uploaded is not None:
         for tab, (_, frame) in zip(tabs, check.preview, strict=True):
             tab.dataframe(frame, hide_index=True, width="stretch")
         if st.button(t("ui.submit.confirm", lang), type="primary", key="confirm"):
-            outcome = uploads.store_upload(state.store(), data, uploaded.name, who)
+            # the full principal: the audit trail names the account that stored it
+            outcome = uploads.store_upload(state.store(), data, uploaded.name, state.principal())
             for kind, text in uploads.outcome_messages(outcome, lang):
                 getattr(st, kind)(text)
             if outcome.status == "accepted":

@@ -9,7 +9,7 @@ from dashboards.views import StoryFilter
 from evaluation.catalogue import load_catalogue
 from evaluation.i18n import t
 
-lang, who = state.context()
+lang, who = state.read_context()
 st.title(t("ui.voices.title", lang))
 st.write(t("ui.voices.intro", lang))
 
