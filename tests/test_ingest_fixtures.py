@@ -272,3 +272,17 @@ def test_an_own_indicator_may_be_named_by_its_code_or_its_name(tmp_path):
     result = read_workbook(tmp_path / "own-by-name.xlsx")
     assert result.ok, [p.to_dict("en") for p in result.problems]
     assert result.report.indicators.at[2, "indicator"] == "eigen_gedeelde_maaltijden"
+
+
+def test_a_spreadsheet_that_is_not_the_template_gets_one_clear_problem(tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.title = "Begroting 2025"
+    wb.active["A1"], wb.active["B1"] = "Post", "Bedrag"
+    wb.active["A2"], wb.active["B2"] = "Huur", 1200
+    wb.save(tmp_path / "begroting.xlsx")
+    result = read_workbook(tmp_path / "begroting.xlsx")
+    assert [p.code for p in result.problems] == ["not_a_template"]
+    assert "Profiel" in result.problems[0].message("nl")
+    assert not result.ok and not result.unreadable

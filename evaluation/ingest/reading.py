@@ -145,6 +145,11 @@ def _read(source, file_name, limits) -> IngestResult:
         problems.append(Problem("empty_workbook"))
         return IngestResult(_empty_report(), problems, lang)
 
+    if not found:  # someone else's spreadsheet: one clear problem, not one per sheet
+        sheet_names = ", ".join(s.name(shown_lang) for s in cat.sections)
+        problems.append(Problem("not_a_template", params={"sheet_names": sheet_names}))
+        return IngestResult(_empty_report(), problems, lang)
+
     for code in REQUIRED_SHEETS + OPTIONAL_REPORTED:
         if code not in found:
             problems.append(
