@@ -13,6 +13,7 @@ import math
 import re
 from functools import cache
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
@@ -47,18 +48,42 @@ def _blank(v: object) -> bool:
     return isinstance(v, str) and not v.strip()
 
 
-def _element(name: str, fn, *, required: bool) -> pa.Check:
-    """An element-wise check that passes blanks (blanks are the ``required`` check's business)."""
-    return pa.Check(
-        lambda v: True if _blank(v) else bool(fn(v)),
-        element_wise=True,
-        name=name,
-        error=name,
-    )
+def _blank_mask(s: pd.Series) -> pd.Series:
+    """Blanks pass every value check: an empty required cell is the ``not_nullable`` problem."""
+    mask = s.isna()
+    if s.dtype == object or pd.api.types.is_string_dtype(s.dtype):
+        is_str = s.map(type).eq(str) if s.dtype == object else ~mask
+        if is_str.any():
+            blank_str = s[is_str].astype(str).str.strip().eq("")
+            mask = mask | blank_str.reindex(s.index, fill_value=False)
+    return mask
 
 
 def _is_number(v: object) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+
+
+def _numeric(s: pd.Series) -> bool:
+    """True when the whole column already holds numbers (the usual case after normalising)."""
+    return pd.api.types.is_numeric_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype)
+
+
+def _check(name: str, vector, element) -> pa.Check:
+    """A check run on the whole column at once; blanks pass.
+
+    ``vector(series) -> bool Series`` handles a column of numbers or strings in one go; where
+    the column has mixed content (a value the reader could not parse stays as typed) the
+    per-value ``element(value) -> bool`` decides instead. Both give the same answer.
+    """
+
+    def run(s: pd.Series) -> pd.Series:
+        blank = _blank_mask(s)
+        ok = vector(s)
+        if ok is None:
+            ok = s.map(lambda v: _blank(v) or bool(element(v))).astype(bool)
+        return blank | ok.fillna(False).astype(bool)
+
+    return pa.Check(run, name=name, error=name)
 
 
 def _column_checks(col: Column) -> list[pa.Check]:
@@ -67,39 +92,62 @@ def _column_checks(col: Column) -> list[pa.Check]:
     t = col.type
     if t == "choice":
         codes = set(cat.choices(col.choices).codes)
-        checks.append(_element("choice", lambda v: str(v) in codes, required=col.required))
-    elif t in ("integer", "number"):
-        checks.append(_element("number", _is_number, required=col.required))
         checks.append(
-            _element("non_negative", lambda v: not _is_number(v) or v >= 0, required=col.required)
+            _check("choice", lambda s: s.astype(str).isin(codes), lambda v: str(v) in codes)
+        )
+    elif t in ("integer", "number"):
+        checks.append(
+            _check(
+                "number",
+                lambda s: (
+                    pd.Series(np.isfinite(s.astype(float)), index=s.index) if _numeric(s) else None
+                ),
+                _is_number,
+            )
+        )
+        checks.append(
+            _check(
+                "non_negative",
+                lambda s: ~(s < 0) if _numeric(s) else None,
+                lambda v: not _is_number(v) or v >= 0,
+            )
         )
         if t == "integer":
             checks.append(
-                _element(
+                _check(
                     "integer",
+                    lambda s: (
+                        ~pd.Series(np.isfinite(s.astype(float)), index=s.index) | (s % 1 == 0)
+                        if _numeric(s)
+                        else None
+                    ),
                     lambda v: not _is_number(v) or float(v).is_integer(),
-                    required=col.required,
                 )
             )
     elif t == "date":
         checks.append(
-            _element(
+            _check(
                 "date",
+                lambda s: None,
                 lambda v: isinstance(v, dt.date) and not isinstance(v, dt.datetime),
-                required=col.required,
             )
         )
     elif t == "year":
+        this_year = dt.date.today().year
         checks.append(
-            _element(
+            _check(
                 "year",
-                lambda v: _is_number(v) and 1900 <= v <= dt.date.today().year,
-                required=col.required,
+                lambda s: s.between(1900, this_year) if _numeric(s) else None,
+                lambda v: _is_number(v) and 1900 <= v <= this_year,
             )
         )
     elif t == "id":
         checks.append(
-            _element("id", lambda v: bool(ID_PATTERN.match(str(v))), required=col.required)
+            _check(
+                "id",
+                lambda s: s.astype(str).str.match(ID_PATTERN.pattern),
+                lambda v: bool(ID_PATTERN.match(str(v))),
+            )
         )
     return checks
 
@@ -121,10 +169,10 @@ def section_schema(section_code: str) -> pa.DataFrameSchema:
     }
     if section_code == "own_indicators":
         columns["indicator"].checks.append(
-            _element(
+            _check(
                 "own_prefix",
+                lambda s: s.astype(str).str.startswith(OWN_PREFIXES),
                 lambda v: str(v).startswith(OWN_PREFIXES),
-                required=True,
             )
         )
     return pa.DataFrameSchema(
