@@ -347,3 +347,28 @@ def test_an_open_session_sees_a_disable_at_once(store: Store):
     accounts.disable_user(store, ADMIN, "coord@example.org")
     assert accounts.active_principal(store, who.name) is None
     assert accounts.active_principal(store, "never@example.org") is None
+
+
+@pytest.mark.system
+def test_lock_out_holds_across_replicas_on_postgresql(postgres_url: str):
+    """Two stores on one PostgreSQL database, as two app replicas would be."""
+    from test_store_helpers import postgres_database
+
+    for url in postgres_database(postgres_url):
+        with Store.open(url) as one, Store.open(url) as two:
+            accounts.add_user(one, ADMIN, "coord@example.org", "funder", password=PASSWORD)
+            for minute, replica in zip(range(5), (one, two, one, two, one), strict=True):
+                with pytest.raises(SignInRefused):
+                    accounts.authenticate(
+                        replica,
+                        "coord@example.org",
+                        "x",
+                        T0 + dt.timedelta(minutes=minute),
+                        SETTINGS,
+                    )
+            with pytest.raises(SignInRefused) as err:
+                accounts.authenticate(
+                    two, "coord@example.org", PASSWORD, T0 + dt.timedelta(minutes=5), SETTINGS
+                )
+            assert err.value.reason == "locked"
+            assert accounts.list_users(two, ADMIN)["email"].tolist() == ["coord@example.org"]
