@@ -249,6 +249,11 @@ def test_each_role_sees_what_it_may(db, role):
         assert len(at.tabs) == 4 and len(at.dataframe) == 4
         emails = set(at.dataframe[0].value[t("accounts.admin.columns.email", "en")])
         assert emails == {u[0] for u in USERS.values()} | {"gone@example.org"}
+        submissions, audit = at.dataframe[2].value, at.dataframe[3].value
+        assert set(submissions[t("accounts.admin.columns.initiative_id", "en")]) == {MINE, OTHER}
+        newest = audit.iloc[0]  # newest first
+        assert newest[t("accounts.admin.columns.actor", "en")] == email
+        assert newest[t("accounts.admin.columns.action", "en")] == "sign_in"
     else:
         assert [e.value for e in at.error] == [t("access.admin_only", "en", who=email)]
         assert not at.dataframe

@@ -24,6 +24,11 @@ st.caption(t("accounts.admin.intro", lang))
 store = state.store()
 names = state.initiative_names(who)
 
+
+def _headed(frame):  # column codes -> the column names in the chosen language
+    return frame.rename(columns=lambda c: t(f"accounts.admin.columns.{c}", lang))
+
+
 tab_accounts, tab_initiatives, tab_submissions, tab_audit = st.tabs(
     [
         t("accounts.admin.tab_accounts", lang),
@@ -67,11 +72,7 @@ with tab_accounts:
     if users.empty:
         st.caption(t("accounts.admin.no_accounts", lang))
     else:
-        st.dataframe(
-            users.rename(columns=lambda c: t(f"accounts.admin.columns.{c}", lang)),
-            hide_index=True,
-            width="stretch",
-        )
+        st.dataframe(_headed(users), hide_index=True, width="stretch")
         active = list(users.loc[~users["disabled"], "email"])
         if active:
             st.subheader(t("accounts.admin.disable_title", lang))
@@ -88,7 +89,7 @@ with tab_accounts:
                     st.rerun()
 
 with tab_initiatives:
-    st.dataframe(state.initiatives(who), hide_index=True, width="stretch")
+    st.dataframe(_headed(state.initiatives(who)), hide_index=True, width="stretch")
     with st.form("admin_add_initiative", clear_on_submit=True):
         st.subheader(t("accounts.admin.add_initiative", lang))
         new_id = st.text_input(t("accounts.admin.initiative_id", lang), key="admin_new_id")
@@ -103,7 +104,7 @@ with tab_initiatives:
                 st.success(t("accounts.admin.initiative_added", lang, initiative=new_id))
 
 with tab_submissions:
-    st.dataframe(store.submissions(who), hide_index=True, width="stretch")
+    st.dataframe(_headed(store.submissions(who)), hide_index=True, width="stretch")
 
 with tab_audit:
-    st.dataframe(store.audit(who).iloc[::-1], hide_index=True, width="stretch")
+    st.dataframe(_headed(store.audit(who).iloc[::-1]), hide_index=True, width="stretch")
