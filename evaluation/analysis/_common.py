@@ -8,8 +8,9 @@ helpers are the one place that order is defined, so no analysis can drift into a
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
+import numpy as np
 import pandas as pd
 
 from evaluation.access import Principal
@@ -46,6 +47,22 @@ def exact_sum(values: Iterable[object]) -> float:
     return math.fsum(nums)
 
 
+def grouped_exact_sum(grouped) -> pd.Series:
+    """``grouped.agg(exact_sum)`` for a float column, without a Python call per group.
+
+    When every value is a whole number and the absolute total stays below 2**53, any
+    summation order is exact, so pandas' own sum gives the correctly rounded sum (NaN skipped,
+    an empty group 0.0, as ``exact_sum``); otherwise each group is summed with ``fsum``.
+    """
+    vals = grouped.obj
+    if isinstance(vals, pd.Series) and vals.dtype == np.float64:
+        arr = vals.to_numpy()
+        fin = arr[~np.isnan(arr)]
+        if np.isfinite(fin).all() and np.abs(fin).sum() < 2**53 and (fin == np.floor(fin)).all():
+            return grouped.sum()
+    return grouped.agg(exact_sum)
+
+
 def blank(value: object) -> bool:
     if value is None:
         return True
@@ -60,12 +77,17 @@ def phase_rank(phase: object) -> int:
 
 
 def period_starts(ds: Dataset) -> dict[str, object]:
-    """Period label -> its earliest start date, over every frame of the dataset."""
+    """Period label -> its earliest start date, over every frame of the dataset.
+
+    Only the distinct (label, start) pairs are walked, in order of first appearance: a
+    repeated pair changes nothing, so the answer is that of a walk over every row.
+    """
     out: dict[str, object] = {}
     for name, frame in ds.frames().items():
         if name == "initiatives" or not len(frame):
             continue
-        for label, start in zip(frame["period"], frame["period_start"], strict=True):
+        pairs = frame[["period", "period_start"]].drop_duplicates()
+        for label, start in zip(pairs["period"], pairs["period_start"], strict=True):
             if blank(label):
                 continue
             if label not in out or (not blank(start) and start < out[label]):
@@ -89,7 +111,7 @@ def initiative_ids(ds: Dataset) -> list[str]:
     nm = names(ds)
     ids = set(nm)
     for frame in (ds.observations, ds.stories, ds.network, ds.reflections):
-        ids |= {str(i) for i in frame["initiative_id"].dropna()}
+        ids |= {str(i) for i in frame["initiative_id"].dropna().unique()}
     return sorted(ids, key=lambda i: (fold(nm.get(i, i)), i))
 
 
@@ -119,18 +141,26 @@ def neutral_sort(
     for k in keys:
         col = frame[k]
         if k in text:
-            helper[k] = col.map(lambda v: "" if blank(v) else fold(v))
+            helper[k] = _map_distinct(col, lambda v: "" if blank(v) else fold(v))
         elif k in phase:
-            helper[k] = col.map(phase_rank)
+            helper[k] = _map_distinct(col, phase_rank)
         elif k in period:
-            helper[k] = col.map(lambda v: period_pos.get(v, len(period_pos)))
+            helper[k] = _map_distinct(col, lambda v: period_pos.get(v, len(period_pos)))
         elif k in choice:
             codes = choice[k]
-            helper[k] = col.map(lambda v, c=codes: c.index(v) if v in c else len(c))
+            helper[k] = _map_distinct(col, lambda v, c=codes: c.index(v) if v in c else len(c))
         else:
             raise ValueError(f"sort key {k!r} has no neutral kind")
     pos = helper.sort_values(keys, kind="stable").index
     return frame.loc[pos].reset_index(drop=True)
+
+
+def _map_distinct(col: pd.Series, fn: Callable[[object], object]) -> list:
+    """``col.map(fn)`` as a list, calling ``fn`` once per distinct value (a blank as None)."""
+    codes, uniq = pd.factorize(col, use_na_sentinel=True)
+    mapped = [fn(u) for u in uniq]
+    na = fn(None)
+    return [na if c < 0 else mapped[c] for c in codes]
 
 
 def choice_codes(name: str) -> tuple[str, ...]:
@@ -152,12 +182,13 @@ def visible_stories(ds: Dataset, viewer: Principal | None) -> pd.DataFrame:
     st = ds.stories
     if not len(st):
         return st
-    keep = [
-        viewer.can_see_story(str(i), str(v), bool(c) if not blank(c) else False)
-        for i, v, c in zip(
-            st["initiative_id"], st["visibility"], st["consent_recorded"], strict=True
-        )
-    ]
+    seen: dict[tuple[str, str, bool], bool] = {}
+    keep = []
+    for i, v, c in zip(st["initiative_id"], st["visibility"], st["consent_recorded"], strict=True):
+        key = (str(i), str(v), bool(c) if not blank(c) else False)
+        if key not in seen:
+            seen[key] = viewer.can_see_story(*key)
+        keep.append(seen[key])
     return st[pd.Series(keep, index=st.index, dtype=bool)]
 
 

@@ -21,6 +21,7 @@ Decisions:
 
 from __future__ import annotations
 
+import heapq
 import os
 from collections.abc import Mapping, Sequence
 
@@ -89,6 +90,32 @@ def _mask(frame: pd.DataFrame, rows: object, default: bool) -> np.ndarray:
     return pd.Series(list(raw)).fillna(False).astype(bool).to_numpy()
 
 
+def _exact_for(col: pd.Series, viewer: Principal) -> np.ndarray:
+    """Rows whose owner in ``col`` is someone ``viewer`` sees exact counts of (asked once
+    per distinct owner)."""
+    codes, uniq = pd.factorize(col, use_na_sentinel=True)
+    sees = np.array(
+        [not blank(v) and viewer.sees_exact_counts_of(str(v)) for v in uniq] + [False],
+        dtype=bool,
+    )
+    return sees[codes]  # the sentinel -1 (a blank owner) takes the last entry, False
+
+
+def _shown(values: np.ndarray, hidden: np.ndarray) -> list:
+    """What each cell shows: None when withheld or blank, else an int for a whole number and
+    a float otherwise (as ``int(v) if float(v).is_integer() else float(v)``)."""
+    out = np.full(len(values), None, dtype=object)
+    keep = ~hidden & ~np.isnan(values)
+    whole = keep & np.isfinite(values) & (values == np.floor(values))
+    big = whole & (np.abs(values) >= 2**62)
+    whole &= ~big
+    frac = keep & ~whole & ~big
+    out[np.flatnonzero(frac)] = values[frac].tolist()
+    out[np.flatnonzero(whole)] = values[whole].astype(np.int64).tolist()
+    out[np.flatnonzero(big)] = [int(v) for v in values[big].tolist()]
+    return out.tolist()
+
+
 def _group_members(frame: pd.DataFrame, groupings: list[list[str]], usable: pd.Series):
     """Lists of row positions, one per group, over rows with a value."""
     pos = np.flatnonzero(usable.to_numpy())
@@ -123,11 +150,38 @@ def _pick_complement(cands: np.ndarray, values: np.ndarray) -> int | None:
     return int(order[0])
 
 
-def _blocks(groups: list[np.ndarray], hidden: np.ndarray) -> list[tuple[list[int], list]]:
+class _Groups:
+    """The groups as flat arrays: members of group ``k`` are ``members[ptr[k]:ptr[k + 1]]``,
+    and the groups of cell ``p`` are ``by_cell[cptr[p]:cptr[p + 1]]`` (in group order)."""
+
+    def __init__(self, groups: list[np.ndarray], n_cells: int) -> None:
+        self.groups = groups
+        sizes = np.array([len(g) for g in groups], dtype=np.int64)
+        self.ptr = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+        self.members = (
+            np.concatenate(groups).astype(np.int64) if groups else np.zeros(0, dtype=np.int64)
+        )
+        self.gid = np.repeat(np.arange(len(groups), dtype=np.int64), sizes)
+        order = np.argsort(self.members, kind="stable")
+        self.by_cell = self.gid[order]
+        counts = np.bincount(self.members, minlength=n_cells)
+        self.cptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+
+    def of_cell(self, p: int) -> np.ndarray:
+        return self.by_cell[self.cptr[p] : self.cptr[p + 1]]
+
+    def hidden_counts(self, hidden: np.ndarray) -> np.ndarray:
+        return np.bincount(
+            self.gid, weights=hidden[self.members].astype(float), minlength=len(self.groups)
+        ).astype(np.int64)
+
+
+def _blocks(gs: _Groups, hidden: np.ndarray) -> list[tuple[list[int], list]]:
     """Hidden cells split into independent blocks (cells linked by sharing a group).
 
     The equations are block-diagonal over these blocks, so each is solved on its own; this
     keeps the check cheap on a large portfolio. Returns (cells, groups touching them) pairs.
+    Only groups holding a hidden cell are walked in Python (in group order, as before).
     """
     parent: dict[int, int] = {int(p): int(p) for p in np.flatnonzero(hidden)}
 
@@ -137,12 +191,16 @@ def _blocks(groups: list[np.ndarray], hidden: np.ndarray) -> list[tuple[list[int
             x = parent[x]
         return x
 
+    sel = hidden[gs.members]
+    hid_members = gs.members[sel]
+    hid_gid = gs.gid[sel]
+    touched = np.unique(hid_gid)
+    starts = np.searchsorted(hid_gid, touched, side="left")
+    ends = np.searchsorted(hid_gid, touched, side="right")
     touching = []
-    for g in groups:
-        hs = [int(p) for p in g if hidden[p]]
-        if not hs:
-            continue
-        touching.append((g, hs))
+    for k, a, b in zip(touched.tolist(), starts.tolist(), ends.tolist(), strict=True):
+        hs = hid_members[a:b].tolist()
+        touching.append((gs.groups[k], hs))
         for other in hs[1:]:
             parent[find(other)] = find(hs[0])
     cells: dict[int, list[int]] = {}
@@ -168,33 +226,73 @@ def _free_cells(a: np.ndarray) -> np.ndarray:
 
 
 def _pinned(
-    groups: list[np.ndarray],
+    gs: _Groups,
     levels: np.ndarray,
     hidden: np.ndarray,
     cache: dict[tuple[int, ...], list[int]],
 ) -> list[tuple]:
     """Per block, the hidden cells whose value follows from the group equations (with the
     block's groups, where a complement can be found). ``cache`` keeps the answer for blocks
-    that did not change since the last round."""
+    that did not change since the last round.
+
+    A block held by one group is one equation with +-1 for each of its hidden cells: with two
+    or more cells none is determined, with one that cell is; no linear algebra is needed.
+    """
     out = []
-    for hid, block_groups in _blocks(groups, hidden):
+    for hid, block_groups in _blocks(gs, hidden):
         if len(hid) > _LINEAR_CHECK_LIMIT:
             continue
         key = tuple(hid)
         if key not in cache:
-            col = {p: j for j, p in enumerate(hid)}
-            rows = []
-            for g in block_groups:
-                r = np.zeros(len(hid))
-                for p, sign in zip(g, _signs(g, levels), strict=True):
-                    if int(p) in col:
-                        r[col[int(p)]] = sign
-                rows.append(r)
-            free = _free_cells(np.vstack(rows))
-            cache[key] = [hid[j] for j in range(len(hid)) if not free[j]]
+            if len(block_groups) == 1:
+                cache[key] = list(hid) if len(hid) == 1 else []
+            else:
+                col = {p: j for j, p in enumerate(hid)}
+                rows = []
+                for g in block_groups:
+                    r = np.zeros(len(hid))
+                    for p, sign in zip(g, _signs(g, levels), strict=True):
+                        if int(p) in col:
+                            r[col[int(p)]] = sign
+                    rows.append(r)
+                free = _free_cells(np.vstack(rows))
+                cache[key] = [hid[j] for j in range(len(hid)) if not free[j]]
         if cache[key]:
             out.append((cache[key], block_groups))
     return out
+
+
+def _group_rule(
+    gs: _Groups, values: np.ndarray, hidden: np.ndarray, suppressible: np.ndarray
+) -> bool:
+    """One pass of "a group with exactly one hidden cell gives it away", in group order.
+
+    Equal to visiting every group in turn and testing its hidden count at that moment: only
+    groups whose count is one are visited, found through a heap that also takes the groups a
+    new complement brings to one hidden cell (those after the current group). True if any
+    cell was hidden.
+    """
+    counts = gs.hidden_counts(hidden)
+    heap = np.flatnonzero(counts == 1).tolist()
+    heapq.heapify(heap)
+    cur = -1
+    changed = False
+    while heap:
+        k = heapq.heappop(heap)
+        if k <= cur or counts[k] != 1:
+            continue
+        cur = k
+        g = gs.groups[k]
+        pick = _pick_complement(g[suppressible[g] & ~hidden[g]], values)
+        if pick is None:
+            continue
+        hidden[pick] = True
+        changed = True
+        for j in gs.of_cell(pick).tolist():
+            counts[j] += 1
+            if counts[j] == 1 and j > cur:
+                heapq.heappush(heap, j)
+    return changed
 
 
 def _suppress_column(
@@ -208,28 +306,22 @@ def _suppress_column(
 ) -> np.ndarray:
     has = ~np.isnan(values)
     hidden = (suppressible & has & (values > 0) & (values < threshold)) | (withheld & has)
+    if not hidden.any():
+        # nothing small: no complement and no equation to check (the common case)
+        return hidden
     suppressible = suppressible & complementable
-    member_of: dict[int, list[np.ndarray]] = {}
-    for g in groups:
-        for p in g:
-            member_of.setdefault(int(p), []).append(g)
+    gs = _Groups(groups, len(values))
     cache: dict[tuple[int, ...], list[int]] = {}
     changed = True
     while changed:
-        changed = False
         # a group with exactly one hidden cell gives it away through the group's total
-        for g in groups:
-            if int(hidden[g].sum()) == 1:
-                pick = _pick_complement(g[suppressible[g] & ~hidden[g]], values)
-                if pick is not None:
-                    hidden[pick] = True
-                    changed = True
+        changed = _group_rule(gs, values, hidden, suppressible)
         if changed:
             continue
         # a hidden cell that still follows from the equations: widen the hidden set
-        for pinned, block_groups in _pinned(groups, levels, hidden, cache):
+        for pinned, block_groups in _pinned(gs, levels, hidden, cache):
             for p in pinned:
-                near = {int(q) for g in member_of.get(p, []) for q in g}
+                near = {int(q) for k in gs.of_cell(p).tolist() for q in gs.groups[k]}
                 cands = np.array(
                     sorted(q for q in near if suppressible[q] and not hidden[q]), dtype=int
                 )
@@ -278,15 +370,9 @@ def suppress(
     levels = _total_levels(out, total_rows)
     totals = levels > 0
     owners = [c for c in owner_columns if c in out.columns]
-    exact = np.array(
-        [
-            any(not blank(v) and viewer.sees_exact_counts_of(str(v)) for v in row)
-            for row in out[owners].itertuples(index=False, name=None)
-        ]
-        if owners
-        else [False] * len(out),
-        dtype=bool,
-    )
+    exact = np.zeros(len(out), dtype=bool)
+    for c in owners:
+        exact |= _exact_for(out[c], viewer)
     exact &= ~totals
     groupings = _groupings(group_columns)
     complementable = _mask(out, complement_rows, default=True)
@@ -296,10 +382,7 @@ def suppress(
         usable = pd.Series(~np.isnan(values), index=out.index)
         groups = _group_members(out, groupings, usable)
         hidden = _suppress_column(values, ~exact, limit, groups, levels, complementable, already)
-        shown = [
-            None if (h or np.isnan(v)) else (int(v) if float(v).is_integer() else float(v))
-            for v, h in zip(values, hidden, strict=True)
-        ]
+        shown = _shown(values, hidden)
         out[col] = pd.Series(shown, index=out.index, dtype=object)
         out[f"{col}_suppressed"] = pd.Series(hidden, index=out.index, dtype=bool)
     return out
