@@ -12,7 +12,9 @@ after six months (in period t) set against the new contacts made two quarters ea
 from __future__ import annotations
 
 import datetime as dt
+import math
 
+import numpy as np
 import pandas as pd
 
 from evaluation.access import Principal
@@ -79,6 +81,37 @@ def _sum_or_none(values: pd.Series) -> float | None:
     return exact_sum(vals) if len(vals) else None
 
 
+def _of_initiative(frame: pd.DataFrame, initiative_id: str) -> pd.DataFrame:
+    return frame[frame["initiative_id"] == initiative_id]
+
+
+def _texts(values: pd.Series, codes: np.ndarray, n: int) -> list[str | None]:
+    """``_joined`` of each group's values (rows in order), walking only the filled ones."""
+    out: list[list[str]] = [[] for _ in range(n)]
+    for k, v in zip(codes.tolist(), values.tolist(), strict=True):
+        if k >= 0 and not blank(v):
+            item = str(v).strip()
+            if item:
+                out[k].append(item)
+    return ["\n".join(dict.fromkeys(items)) or None for items in out]
+
+
+def _sums(values: np.ndarray, codes: np.ndarray, n: int) -> tuple[list, list]:
+    """Per group: ``_sum_or_none`` of the numbers, and the last number (in row order)."""
+    parts: list[list[float]] = [[] for _ in range(n)]
+    for k, v in zip(codes.tolist(), values.tolist(), strict=True):
+        if k >= 0 and v == v:  # not NaN
+            parts[k].append(v)
+    return (
+        [math.fsum(p) if p else None for p in parts],
+        [p[-1] if p else None for p in parts],
+    )
+
+
+def _numbers(col: pd.Series) -> np.ndarray:
+    return pd.to_numeric(col, errors="coerce").astype(float).to_numpy()
+
+
 def trajectories(ds: Dataset, initiative_id: str, viewer: Principal | None = None) -> pd.DataFrame:
     """Per indicator and period: the value on the initiative's own scale, with its context.
 
@@ -87,44 +120,69 @@ def trajectories(ds: Dataset, initiative_id: str, viewer: Principal | None = Non
     ``viewer`` may read; ``reflections`` the period's reflection answers (question: answer).
     Counts of people are protected for every viewer but the initiative itself.
     Order: indicator in catalogue order (own indicators after, by code), then period.
+
+    Every frame is first cut down to the initiative; only the period order is taken from the
+    whole dataset. Sums are per group in row order (``fsum``, so exact in any order).
     """
     viewer = viewer_or_public(viewer)
-    obs = ds.observations[ds.observations["initiative_id"] == initiative_id]
+    obs = _of_initiative(ds.observations, initiative_id)
     labels = _labels(ds, initiative_id)
     periods = sorted_periods(ds)
-    st = visible_stories(ds, viewer)
-    st = st[st["initiative_id"] == initiative_id]
-    refl = ds.reflections[ds.reflections["initiative_id"] == initiative_id]
+    mine = Dataset(
+        **{
+            n: f if n == "initiatives" else _of_initiative(f, initiative_id)
+            for n, f in ds.frames().items()
+        }
+    )
+    st = visible_stories(mine, viewer)
+    refl = mine.reflections
+    grouped = obs.groupby(["indicator", "period"], sort=False)
+    ng = grouped.ngroups
+    codes = grouped.ngroup().fillna(-1).astype(np.int64).to_numpy() if len(obs) else np.zeros(0)
+    # each group's first row (as ``sub[...].iloc[0]``, blanks included)
+    _, first_pos = np.unique(codes, return_index=True)
+    first = obs[["unit", "dimension", "own"]].iloc[first_pos[-ng:] if ng else []]
+    first.index = grouped.size().index if ng else first.index
+    value_sum, value_last = _sums(_numbers(obs["value"]), codes, ng)
+    num_sum, _ = _sums(_numbers(obs["numerator"]), codes, ng)
+    den_sum, _ = _sums(_numbers(obs["denominator"]), codes, ng)
+    text_values = _texts(obs["text_value"], codes, ng)
+    notes = _texts(obs["note"], codes, ng)
+    period_stories: dict[object, list] = {}
+    period_refl: dict[object, list] = {}
     rows = []
-    for (code, period), sub in obs.groupby(["indicator", "period"], sort=False):
-        unit = sub["unit"].iloc[0]
-        value = None if unit == "text" else _sum_or_none(sub["value"])
-        num, den = _sum_or_none(sub["numerator"]), _sum_or_none(sub["denominator"])
+    for k, (code, period) in enumerate(first.index if ng else []):
+        unit = first["unit"].iat[k]
+        value = None if unit == "text" else value_sum[k]
+        num, den = num_sum[k], den_sum[k]
         if unit == "share" and num is not None and den:
             value = num / den
         if unit == "rubric" and value is not None:
-            value = float(pd.to_numeric(sub["value"], errors="coerce").dropna().iloc[-1])
-        ps = st[st["period"] == period]
-        pr = refl[(refl["period"] == period) & refl["answer"].notna()]
+            value = float(value_last[k])
+        if period not in period_stories:
+            ps = st[st["period"] == period]
+            pr = refl[(refl["period"] == period) & refl["answer"].notna()]
+            period_stories[period] = list(ps.sort_values("story_no")["title"])
+            period_refl[period] = [
+                f"{q}: {a}" for q, a in zip(pr["question"], pr["answer"], strict=True)
+            ]
         rows.append(
             {
                 "initiative_id": initiative_id,
                 "indicator": code,
                 "label_nl": labels.get(code, (code, code))[0],
                 "label_en": labels.get(code, (code, code))[1],
-                "dimension": sub["dimension"].iloc[0],
+                "dimension": first["dimension"].iat[k],
                 "unit": unit,
-                "own": bool(sub["own"].iloc[0]),
+                "own": bool(first["own"].iat[k]),
                 "period": period,
                 "value": value,
                 "numerator": num,
                 "denominator": den,
-                "text_value": _joined(sub["text_value"]),
-                "notes": _joined(sub["note"]),
-                "stories": list(ps.sort_values("story_no")["title"]),
-                "reflections": [
-                    f"{q}: {a}" for q, a in zip(pr["question"], pr["answer"], strict=True)
-                ],
+                "text_value": text_values[k],
+                "notes": notes[k],
+                "stories": list(period_stories[period]),
+                "reflections": list(period_refl[period]),
             }
         )
     frame = pd.DataFrame(rows, columns=TRAJECTORY_COLUMNS)
@@ -137,11 +195,7 @@ def trajectories(ds: Dataset, initiative_id: str, viewer: Principal | None = Non
         periods=periods,
         order=["indicator", "period"],
     )
-    person = (
-        frame.apply(lambda r: is_person_count(r["indicator"], r["unit"]), axis=1)
-        if len(frame)
-        else []
-    )
+    person = [is_person_count(i, u) for i, u in zip(frame["indicator"], frame["unit"], strict=True)]
     frame["_person_value"] = frame["value"].where(pd.Series(person, index=frame.index, dtype=bool))
     frame["_share"] = frame["unit"] == "share"
     frame["_num"] = frame["numerator"].where(frame["_share"])
