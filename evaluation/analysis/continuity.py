@@ -25,7 +25,7 @@ from evaluation.analysis._common import (
     FORMAL_PARTNER_TYPES,
     blank,
     choice_codes,
-    exact_sum,
+    grouped_exact_sum,
     in_period,
     initiative_ids,
     names,
@@ -61,44 +61,60 @@ def _primary(ds: Dataset) -> dict[str, str | None]:
 
 
 def _raw_flows(ds: Dataset) -> pd.DataFrame:
-    """One row per referral network row, oriented from sender to receiver."""
+    """One row per referral network row, oriented from sender to receiver.
+
+    Built column-wise: the reporting side is the initiative itself (its name and primary
+    phase); the other side is a programme initiative (its name, else the partner as written;
+    its primary phase, else the row's phase) or an outside partner (the partner as written,
+    its type, the row's phase or else the reporter's primary phase).
+    """
     net = ds.network[ds.network["relation"].isin(["referral_in", "referral_out"])]
+    cols = ["reporter", *FLOW_COLUMNS]
+    if not len(net):
+        return pd.DataFrame([], columns=cols)
     nm = names(ds)
     primary = _primary(ds)
-    rows = []
-    for r in net.to_dict("records"):
-        me = str(r["initiative_id"])
-        pid = None if blank(r["partner_initiative_id"]) else str(r["partner_initiative_id"])
-        my_side = {
-            "id": me,
-            "label": nm.get(me, me),
-            "kind": "initiative",
-            "phase": primary.get(me),
-        }
-        if pid is not None:
-            partner_phase = primary.get(pid) or (None if blank(r["phase"]) else r["phase"])
-            other = {"id": pid, "label": nm.get(pid, str(r["partner"])), "kind": "initiative"}
+    me = [str(i) for i in net["initiative_id"].tolist()]
+    pid = [None if blank(p) else str(p) for p in net["partner_initiative_id"].tolist()]
+    row_phase = [None if blank(p) else p for p in net["phase"].tolist()]
+    partner = net["partner"].tolist()
+    ptype = net["partner_type"].tolist()
+    my_label = [nm.get(m, m) for m in me]
+    my_phase = [primary.get(m) for m in me]
+    o_id, o_label, o_kind, o_phase = [], [], [], []
+    for p, ph, name, pt, mph in zip(pid, row_phase, partner, ptype, my_phase, strict=True):
+        if p is not None:
+            o_id.append(p)
+            o_label.append(nm.get(p, str(name)))
+            o_kind.append("initiative")
+            o_phase.append(primary.get(p) or ph)
         else:
-            partner_phase = primary.get(me) if blank(r["phase"]) else r["phase"]
-            other = {"id": None, "label": str(r["partner"]).strip(), "kind": r["partner_type"]}
-        other["phase"] = partner_phase
-        src, dst = (my_side, other) if r["relation"] == "referral_out" else (other, my_side)
-        rows.append(
-            {
-                "period": r["period"],
-                "reporter": me,
-                "from_id": src["id"],
-                "from_label": src["label"],
-                "from_kind": src["kind"],
-                "from_phase": src["phase"],
-                "to_id": dst["id"],
-                "to_label": dst["label"],
-                "to_kind": dst["kind"],
-                "to_phase": dst["phase"],
-                "people": float(r["count"]),
-            }
-        )
-    return pd.DataFrame(rows, columns=["reporter", *FLOW_COLUMNS])
+            o_id.append(None)
+            o_label.append(str(name).strip())
+            o_kind.append(pt)
+            o_phase.append(mph if ph is None else ph)
+    out_dir = [r == "referral_out" for r in net["relation"].tolist()]
+
+    def side(mine: list, other: list, sender: bool) -> list:
+        return [a if o == sender else b for a, b, o in zip(mine, other, out_dir, strict=True)]
+
+    kinds = ["initiative"] * len(me)
+    data = {
+        "period": net["period"].tolist(),
+        "reporter": me,
+        "from_id": side(me, o_id, True),
+        "from_label": side(my_label, o_label, True),
+        "from_kind": side(kinds, o_kind, True),
+        "from_phase": side(my_phase, o_phase, True),
+        "to_id": side(me, o_id, False),
+        "to_label": side(my_label, o_label, False),
+        "to_kind": side(kinds, o_kind, False),
+        "to_phase": side(my_phase, o_phase, False),
+        "people": [float(c) for c in net["count"].tolist()],
+    }
+    return pd.DataFrame(
+        {c: pd.Series(data[c], dtype=float if c == "people" else object) for c in cols}
+    )
 
 
 def _flows(ds: Dataset, period: str | None) -> pd.DataFrame:
@@ -108,8 +124,8 @@ def _flows(ds: Dataset, period: str | None) -> pd.DataFrame:
         return pd.DataFrame(columns=FLOW_COLUMNS)
     keys = [c for c in FLOW_COLUMNS if c != "people"]
     filled = raw.astype({c: object for c in keys}).fillna({c: "" for c in keys})
-    per_side = filled.groupby(["reporter", *keys], sort=False, dropna=False)["people"].agg(
-        exact_sum
+    per_side = grouped_exact_sum(
+        filled.groupby(["reporter", *keys], sort=False, dropna=False)["people"]
     )
     # both sides of a hand-over between programme initiatives: the larger side counts
     flows = per_side.groupby(level=keys, sort=False).max().reset_index()
@@ -166,7 +182,7 @@ def phase_flows(
     parts = raw[known].assign(_level=0, _withheld=shown["people_suppressed"].to_numpy()[known])
     keys = ["period", "from_phase", "to_phase"]
     totals = (
-        parts.groupby(keys, sort=False)["people"].agg(exact_sum).reset_index()
+        grouped_exact_sum(parts.groupby(keys, sort=False)["people"]).reset_index()
         if len(parts)
         else pd.DataFrame(columns=PHASE_FLOW_COLUMNS)
     )

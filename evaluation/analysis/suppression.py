@@ -23,7 +23,8 @@ from __future__ import annotations
 
 import heapq
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -299,7 +300,7 @@ def _suppress_column(
     values: np.ndarray,
     suppressible: np.ndarray,
     threshold: int,
-    groups: list[np.ndarray],
+    groups: Callable[[], list[np.ndarray]],
     levels: np.ndarray,
     complementable: np.ndarray,
     withheld: np.ndarray,
@@ -310,7 +311,7 @@ def _suppress_column(
         # nothing small: no complement and no equation to check (the common case)
         return hidden
     suppressible = suppressible & complementable
-    gs = _Groups(groups, len(values))
+    gs = _Groups(groups(), len(values))
     cache: dict[tuple[int, ...], list[int]] = {}
     changed = True
     while changed:
@@ -380,7 +381,7 @@ def suppress(
         already = _mask(out, (withheld or {}).get(col), default=False)
         values = pd.to_numeric(out[col], errors="coerce").astype(float).to_numpy()
         usable = pd.Series(~np.isnan(values), index=out.index)
-        groups = _group_members(out, groupings, usable)
+        groups = partial(_group_members, out, groupings, usable)  # only when needed
         hidden = _suppress_column(values, ~exact, limit, groups, levels, complementable, already)
         shown = _shown(values, hidden)
         out[col] = pd.Series(shown, index=out.index, dtype=object)

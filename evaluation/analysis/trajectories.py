@@ -142,7 +142,9 @@ def trajectories(ds: Dataset, initiative_id: str, viewer: Principal | None = Non
     # each group's first row (as ``sub[...].iloc[0]``, blanks included)
     _, first_pos = np.unique(codes, return_index=True)
     first = obs[["unit", "dimension", "own"]].iloc[first_pos[-ng:] if ng else []]
-    first.index = grouped.size().index if ng else first.index
+    keys = list(grouped.size().index) if ng else []
+    units, dims = first["unit"].tolist(), first["dimension"].tolist()
+    owns = first["own"].tolist()
     value_sum, value_last = _sums(_numbers(obs["value"]), codes, ng)
     num_sum, _ = _sums(_numbers(obs["numerator"]), codes, ng)
     den_sum, _ = _sums(_numbers(obs["denominator"]), codes, ng)
@@ -151,8 +153,8 @@ def trajectories(ds: Dataset, initiative_id: str, viewer: Principal | None = Non
     period_stories: dict[object, list] = {}
     period_refl: dict[object, list] = {}
     rows = []
-    for k, (code, period) in enumerate(first.index if ng else []):
-        unit = first["unit"].iat[k]
+    for k, (code, period) in enumerate(keys):
+        unit = units[k]
         value = None if unit == "text" else value_sum[k]
         num, den = num_sum[k], den_sum[k]
         if unit == "share" and num is not None and den:
@@ -172,9 +174,9 @@ def trajectories(ds: Dataset, initiative_id: str, viewer: Principal | None = Non
                 "indicator": code,
                 "label_nl": labels.get(code, (code, code))[0],
                 "label_en": labels.get(code, (code, code))[1],
-                "dimension": first["dimension"].iat[k],
+                "dimension": dims[k],
                 "unit": unit,
-                "own": bool(first["own"].iat[k]),
+                "own": bool(owns[k]),
                 "period": period,
                 "value": value,
                 "numerator": num,
