@@ -372,3 +372,56 @@ def test_lock_out_holds_across_replicas_on_postgresql(postgres_url: str):
                 )
             assert err.value.reason == "locked"
             assert accounts.list_users(two, ADMIN)["email"].tolist() == ["coord@example.org"]
+
+
+def _converse(argv: list[str], answers: list[str], env: dict[str, str]) -> tuple[str, int]:
+    """Run the command on a real pseudo-terminal and answer each password prompt."""
+    import os
+    import pty
+    import select
+    import signal
+    import sys
+
+    from evaluation.i18n import t
+
+    prompts = tuple(
+        t(f"accounts.cli.{k}", "en").encode() for k in ("password_prompt", "password_again")
+    )
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: the command, with the terminal as its controlling tty
+        os.execve(sys.executable, [sys.executable, "-m", "evaluation.cli", *argv], env)
+    out, pending = b"", list(answers)
+    while True:
+        ready, _, _ = select.select([fd], [], [], 60)
+        if not ready:  # stuck: end the child rather than the test run
+            os.kill(pid, signal.SIGKILL)
+            break
+        try:
+            chunk = os.read(fd, 1024)
+        except OSError:  # the child closed the terminal
+            break
+        if not chunk:
+            break
+        out += chunk
+        if pending and out.endswith(prompts):  # the prompt itself, nothing after it yet
+            os.write(fd, pending.pop(0).encode() + b"\n")
+    _, status = os.waitpid(pid, 0)
+    os.close(fd)
+    return out.decode(errors="replace"), os.waitstatus_to_exitcode(status)
+
+
+def test_cli_asks_for_the_password_twice_on_a_terminal(db: Path):
+    import os
+
+    root = Path(__file__).resolve().parent.parent
+    env = dict(os.environ, PYTHONPATH=str(root))
+    argv = ["user", "add", "t@example.org", "--role", "funder", "--database", f"sqlite:///{db}"]
+    out, code = _converse([*argv, "--lang", "en"], [PASSWORD, "something else"], env)
+    assert code == 1 and "The two passwords differ" in out and "Traceback" not in out
+    assert PASSWORD not in out  # not echoed to the terminal
+    out, code = _converse([*argv, "--lang", "en"], [PASSWORD, PASSWORD], env)
+    assert code == 0 and "Added account t@example.org" in out
+    with Store.open(f"sqlite:///{db}") as store:
+        assert (
+            accounts.authenticate(store, "t@example.org", PASSWORD, T0, SETTINGS).role == "funder"
+        )
