@@ -76,6 +76,14 @@ def _sso_email() -> str | None:
         return None
 
 
+def _verified() -> bool | None:
+    """The provider's ``email_verified`` claim (some send it as a string), None if absent."""
+    value = st.user.get("email_verified")
+    if value is None:
+        return None
+    return value.strip().lower() == "true" if isinstance(value, str) else bool(value)
+
+
 def _forget() -> None:
     for key in (state.SIGNED_IN_KEY, VIA_KEY, LAST_SEEN_KEY):
         st.session_state.pop(key, None)
@@ -96,10 +104,7 @@ def current(lang: str) -> Session:
     if who is None and email and st.session_state.get(SSO_CHECKED_KEY) != email:
         st.session_state[SSO_CHECKED_KEY] = email
         try:
-            verified = st.user.get("email_verified")
-            who = accounts.principal_for_email(
-                store, email, verified=None if verified is None else bool(verified)
-            )
+            who = accounts.principal_for_email(store, email, verified=_verified())
         except SignInRefused as exc:
             st.session_state[REFUSAL_KEY] = exc
         else:
