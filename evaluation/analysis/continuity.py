@@ -219,14 +219,25 @@ def formal_links(ds: Dataset, period: str | None = None) -> pd.DataFrame:
     net = net[net["partner_type"].isin(FORMAL_PARTNER_TYPES)]
     nm = names(ds)
     relation_order = choice_codes("relation_types")
+    # per (initiative, partner type): the rows' folded partners and relations, in row order
+    partners = net["partner"].astype(str).str.strip().str.casefold()
+    found: dict[tuple[object, object], tuple[list, list]] = {}
+    for i, pt, partner, rel in zip(
+        net["initiative_id"].tolist(),
+        net["partner_type"].tolist(),
+        partners.tolist(),
+        net["relation"].tolist(),
+        strict=True,
+    ):
+        got = found.setdefault((i, pt), ([], []))
+        got[0].append(partner)
+        got[1].append(rel)
     rows = []
     for i in initiative_ids(ds):
-        mine = net[net["initiative_id"] == i]
         for pt in FORMAL_PARTNER_TYPES:
-            sub = mine[mine["partner_type"] == pt]
-            partners = sub["partner"].astype(str).str.strip().str.casefold()
+            ps, rs = found.get((i, pt), ([], []))
             rel = sorted(
-                set(sub["relation"]),
+                set(rs),
                 key=lambda c: relation_order.index(c) if c in relation_order else 99,
             )
             rows.append(
@@ -234,8 +245,8 @@ def formal_links(ds: Dataset, period: str | None = None) -> pd.DataFrame:
                     "initiative_id": i,
                     "name": nm.get(i, i),
                     "partner_type": pt,
-                    "n_partners": int(partners.nunique()),
-                    "n_ties": int(len(set(zip(partners, sub["relation"], strict=True)))),
+                    "n_partners": len({p for p in ps if not blank(p)}),
+                    "n_ties": len(set(zip(ps, rs, strict=True))),
                     "relations": ";".join(rel),
                 }
             )

@@ -60,30 +60,44 @@ def build_graph(
     for i in initiative_ids(ds):
         g.add_node(i, kind="initiative", partner_type="initiative", label=nm.get(i, i))
     net = in_period(ds.network, period)
-    for r in net.to_dict("records"):
-        src = str(r["initiative_id"])
-        dst = _partner_node(r)
-        if dst not in g:
+    # one pass over the rows in plain Python: nodes and edges collected in order of first
+    # appearance, then added in that order (the graph is the same as adding row by row)
+    new_nodes: dict[str, dict] = {}
+    edges: dict[tuple[str, str, object], dict] = {}
+    for i, pin, pname, ptype, rel, count, per in zip(
+        net["initiative_id"].tolist(),
+        net["partner_initiative_id"].tolist(),
+        net["partner"].tolist(),
+        net["partner_type"].tolist(),
+        net["relation"].tolist(),
+        net["count"].tolist(),
+        net["period"].tolist(),
+        strict=True,
+    ):
+        src = str(i)
+        row = {"partner_initiative_id": pin, "partner_type": ptype, "partner": pname}
+        dst = _partner_node(row)
+        if dst not in g and dst not in new_nodes:
             if dst.startswith("partner:"):
-                g.add_node(
-                    dst,
-                    kind="partner",
-                    partner_type=r["partner_type"],
-                    label=str(r["partner"]).strip(),
-                )
+                new_nodes[dst] = {
+                    "kind": "partner",
+                    "partner_type": ptype,
+                    "label": str(pname).strip(),
+                }
             else:
-                g.add_node(
-                    dst, kind="initiative", partner_type="initiative", label=nm.get(dst, dst)
-                )
-        rel = r["relation"]
-        if g.has_edge(src, dst, key=rel):
-            e = g.edges[src, dst, rel]
-            e["count"] += int(r["count"])
-            e["periods"] = sorted(set(e["periods"]) | {r["period"]})
+                new_nodes[dst] = {
+                    "kind": "initiative",
+                    "partner_type": "initiative",
+                    "label": nm.get(dst, dst),
+                }
+        e = edges.get((src, dst, rel))
+        if e is None:
+            edges[(src, dst, rel)] = {"relation": rel, "count": int(count), "periods": [per]}
         else:
-            g.add_edge(
-                src, dst, key=rel, relation=rel, count=int(r["count"]), periods=[r["period"]]
-            )
+            e["count"] += int(count)
+            e["periods"] = sorted(set(e["periods"]) | {per})
+    g.add_nodes_from(new_nodes.items())
+    g.add_edges_from((u, v, k, d) for (u, v, k), d in edges.items())
     limit = small_number_threshold()
     for u, v, data in g.edges(data=True):
         data["count_suppressed"] = False
@@ -98,7 +112,11 @@ def build_graph(
 
 
 def _simple(g: nx.MultiDiGraph) -> nx.Graph:
-    return nx.Graph(g.to_undirected())
+    """The undirected simple graph with the node attributes (edge data is not needed)."""
+    und = nx.Graph()
+    und.add_nodes_from(g.nodes(data=True))
+    und.add_edges_from(g.edges())
+    return und
 
 
 def _bridging(g: nx.MultiDiGraph) -> set[str]:

@@ -21,6 +21,7 @@ from evaluation.access import Principal
 from evaluation.analysis._common import (
     blank,
     exact_sum,
+    grouped_exact_sum,
     initiative_ids,
     is_person_count,
     names,
@@ -229,13 +230,16 @@ def _two_quarters_before(start: dt.date) -> dt.date:
     return dt.date(year, month, start.day)
 
 
-def _indicator_totals(ds: Dataset, code: str) -> dict[tuple[str, str], float]:
-    obs = ds.observations[ds.observations["indicator"] == code]
+def _indicator_totals(
+    ds: Dataset, code: str, initiative_id: str | None = None
+) -> dict[tuple[str, str], float]:
+    obs = ds.observations
+    if initiative_id is not None:
+        obs = obs[obs["initiative_id"] == initiative_id]
+    obs = obs[obs["indicator"] == code]
     vals = obs.assign(v=pd.to_numeric(obs["value"], errors="coerce")).dropna(subset=["v"])
-    return {
-        (str(i), p): float(v)
-        for (i, p), v in vals.groupby(["initiative_id", "period"])["v"].agg(exact_sum).items()
-    }
+    sums = grouped_exact_sum(vals.groupby(["initiative_id", "period"])["v"])
+    return {(str(i), p): float(v) for (i, p), v in sums.items()}
 
 
 def durability(
@@ -249,12 +253,12 @@ def durability(
     denominator are kept beside the ratio. Order: initiative name, then period.
     """
     viewer = viewer_or_public(viewer)
-    lasting = _indicator_totals(ds, "relationships_lasting_6m")
-    contacts = _indicator_totals(ds, "new_contacts")
+    lasting = _indicator_totals(ds, "relationships_lasting_6m", initiative_id)
+    contacts = _indicator_totals(ds, "new_contacts", initiative_id)
     starts = period_starts(ds)
     by_start = {(str(s)): p for p, s in starts.items() if not blank(s)}
     nm = names(ds)
-    ids = [initiative_id] if initiative_id is not None else initiative_ids(ds)
+    ids = {initiative_id} if initiative_id is not None else set(initiative_ids(ds))
     rows = []
     for (i, period), num in lasting.items():
         if i not in ids:
@@ -289,9 +293,14 @@ def durability(
         group_columns=[["initiative_id", "period"]],
     )
     ratios = []
-    for _, r in frame.iterrows():
-        num, den = r["relationships_lasting_6m"], r["new_contacts_earlier"]
-        ok = not (r["relationships_lasting_6m_suppressed"] or r["new_contacts_earlier_suppressed"])
+    for num, den, num_hidden, den_hidden in zip(
+        frame["relationships_lasting_6m"].tolist(),
+        frame["new_contacts_earlier"].tolist(),
+        frame["relationships_lasting_6m_suppressed"].tolist(),
+        frame["new_contacts_earlier_suppressed"].tolist(),
+        strict=True,
+    ):
+        ok = not (num_hidden or den_hidden)
         ratios.append(num / den if ok and not blank(num) and not blank(den) and den else None)
     frame["ratio"] = pd.Series(ratios, index=frame.index, dtype=object)
     return frame
