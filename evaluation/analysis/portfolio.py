@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from evaluation.access import Principal
 from evaluation.analysis._common import (
-    exact_sum,
+    grouped_exact_sum,
     is_person_count,
     neutral_sort,
     sorted_periods,
@@ -68,13 +69,24 @@ def _parts(obs: pd.DataFrame) -> pd.DataFrame:
         ("denominator", "denominator"),
     ):
         o["_v"] = pd.to_numeric(obs[src], errors="coerce").astype(float)
-        summed = o.sort_values([*keys, "_v"]).groupby(keys)["_v"].sum(min_count=1).rename(dst)
+        # whole numbers add up exactly in any order: the sort is only needed for fractions
+        ordered = o if _whole(o["_v"]) else o.sort_values([*keys, "_v"])
+        summed = ordered.groupby(keys)["_v"].sum(min_count=1).rename(dst)
         out = summed.to_frame() if out is None else out.join(summed)
     out = out.join(o.groupby(keys)["unit"].first()).reset_index()
     out["total"] = out["total"].where(out["unit"].isin(["count", "hours"]))
     for col in ("numerator", "denominator"):
         out[col] = out[col].where(out["unit"] == "share")
     return out[PART_COLUMNS]
+
+
+def _whole(values: pd.Series) -> bool:
+    """Every number whole and the absolute total below 2**53 (so every sum is exact)."""
+    arr = values.to_numpy(dtype=float)
+    fin = arr[~np.isnan(arr)]
+    return bool(
+        np.isfinite(fin).all() and np.abs(fin).sum() < 2**53 and (fin == np.floor(fin)).all()
+    )
 
 
 def _dimension_totals(ds: Dataset, dimension: str, viewer: Principal) -> pd.DataFrame:
@@ -91,26 +103,32 @@ def _dimension_totals(ds: Dataset, dimension: str, viewer: Principal) -> pd.Data
     obs = ds.observations
     obs = obs[(obs["dimension"] == dimension) & ~obs["own"].astype(bool)]
     parts = _parts(obs)
+    grouped = parts.groupby(["indicator", "period"], sort=False)
     rows = []
-    for (code, period), sub in parts.groupby(["indicator", "period"], sort=False):
-        unit = sub["unit"].iloc[0]
-        summed = unit in ("count", "hours")
-        rows.append(
-            {
-                "dimension": dimension,
-                "indicator": code,
-                "unit": unit,
-                "period": period,
-                "total": exact_sum(sub["total"]) if summed else None,
-                "numerator": exact_sum(sub["numerator"])
-                if sub["numerator"].notna().any()
-                else None,
-                "denominator": (
-                    exact_sum(sub["denominator"]) if sub["denominator"].notna().any() else None
-                ),
-                "n_initiatives_reporting": int(sub["initiative_id"].nunique()),
-            }
-        )
+    if grouped.ngroups:
+        codes = grouped.ngroup().to_numpy()
+        _, first_pos = np.unique(codes, return_index=True)
+        units = parts["unit"].iloc[first_pos].tolist()
+        total = grouped_exact_sum(grouped["total"]).tolist()
+        num = grouped_exact_sum(grouped["numerator"]).tolist()
+        den = grouped_exact_sum(grouped["denominator"]).tolist()
+        has_num = (grouped["numerator"].count() > 0).tolist()
+        has_den = (grouped["denominator"].count() > 0).tolist()
+        n_ini = grouped["initiative_id"].nunique().tolist()
+        for k, (code, period) in enumerate(grouped.size().index):
+            unit = units[k]
+            rows.append(
+                {
+                    "dimension": dimension,
+                    "indicator": code,
+                    "unit": unit,
+                    "period": period,
+                    "total": float(total[k]) if unit in ("count", "hours") else None,
+                    "numerator": float(num[k]) if has_num[k] else None,
+                    "denominator": float(den[k]) if has_den[k] else None,
+                    "n_initiatives_reporting": int(n_ini[k]),
+                }
+            )
     frame = pd.DataFrame(rows, columns=TOTAL_COLUMNS)
     frame = neutral_sort(
         frame,
@@ -129,7 +147,11 @@ def _dimension_totals(ds: Dataset, dimension: str, viewer: Principal) -> pd.Data
         ],
         ignore_index=True,
     )
-    person = [is_person_count(i, u) for i, u in zip(joint["indicator"], joint["unit"], strict=True)]
+    seen: dict[tuple[object, object], bool] = {}
+    person = [
+        seen[(i, u)] if (i, u) in seen else seen.setdefault((i, u), is_person_count(i, u))
+        for i, u in zip(joint["indicator"].tolist(), joint["unit"].tolist(), strict=True)
+    ]
     joint["_person_total"] = joint["total"].where(pd.Series(person, index=joint.index, dtype=bool))
     prot = suppress(
         joint,
