@@ -68,6 +68,8 @@ def phase_puzzle(ds: Dataset, viewer: Principal | None = None) -> pd.DataFrame:
     ind_n = ind.groupby(["initiative_id", "phase"]).size()
     st = visible_stories(ds, viewer)
     st_n = st.groupby(["initiative_id", "phase"]).size() if len(st) else pd.Series(dtype=int)
+    # plain dicts: a lookup per initiative and phase, without pandas' index machinery
+    act_n, ind_n, st_n = act_n.to_dict(), ind_n.to_dict(), st_n.to_dict()
     rows = []
     for i in initiative_ids(ds):
         for p in PHASE_ORDER:

@@ -147,8 +147,10 @@ def _signs(group: np.ndarray, levels: np.ndarray) -> np.ndarray:
 def _pick_complement(cands: np.ndarray, values: np.ndarray) -> int | None:
     if not len(cands):
         return None
-    order = sorted(cands, key=lambda i: (values[i] == 0, values[i], i))
-    return int(order[0])
+    cands = np.asarray(cands, dtype=np.int64)
+    v = values[cands]
+    # non-zero cells first, then the smallest value, then the first row
+    return int(cands[np.lexsort((cands, v, v == 0))[0]])
 
 
 class _Groups:
@@ -259,7 +261,7 @@ def _pinned(
                 free = _free_cells(np.vstack(rows))
                 cache[key] = [hid[j] for j in range(len(hid)) if not free[j]]
         if cache[key]:
-            out.append((cache[key], block_groups))
+            out.append((key, cache[key], block_groups))
     return out
 
 
@@ -313,6 +315,7 @@ def _suppress_column(
     suppressible = suppressible & complementable
     gs = _Groups(groups(), len(values))
     cache: dict[tuple[int, ...], list[int]] = {}
+    dead: set[tuple[int, tuple[int, ...]]] = set()
     changed = True
     while changed:
         # a group with exactly one hidden cell gives it away through the group's total
@@ -320,22 +323,23 @@ def _suppress_column(
         if changed:
             continue
         # a hidden cell that still follows from the equations: widen the hidden set
-        for pinned, block_groups in _pinned(gs, levels, hidden, cache):
+        for key, pinned, block_groups in _pinned(gs, levels, hidden, cache):
             for p in pinned:
-                near = {int(q) for k in gs.of_cell(p).tolist() for q in gs.groups[k]}
-                cands = np.array(
-                    sorted(q for q in near if suppressible[q] and not hidden[q]), dtype=int
-                )
+                if (p, key) in dead:
+                    continue
+                near = np.unique(np.concatenate([gs.groups[k] for k in gs.of_cell(p).tolist()]))
+                cands = near[suppressible[near] & ~hidden[near]]
                 if not len(cands):
-                    wider = {int(q) for g in block_groups for q in g}
-                    cands = np.array(
-                        sorted(q for q in wider if suppressible[q] and not hidden[q]), dtype=int
-                    )
+                    wider = np.unique(np.concatenate(block_groups))
+                    cands = wider[suppressible[wider] & ~hidden[wider]]
                 pick = _pick_complement(cands, values)
-                if pick is not None:
-                    hidden[pick] = True
-                    changed = True
-                    break
+                if pick is None:
+                    # hidden cells only grow: while the block is the same, none will appear
+                    dead.add((p, key))
+                    continue
+                hidden[pick] = True
+                changed = True
+                break
     return hidden
 
 
