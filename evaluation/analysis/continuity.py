@@ -75,8 +75,18 @@ def _raw_flows(ds: Dataset) -> pd.DataFrame:
     nm = names(ds)
     primary = _primary(ds)
     me = [str(i) for i in net["initiative_id"].tolist()]
-    pid = [None if blank(p) else str(p) for p in net["partner_initiative_id"].tolist()]
-    row_phase = [None if blank(p) else p for p in net["phase"].tolist()]
+    pid = [
+        None if na else str(p)
+        for p, na in zip(
+            net["partner_initiative_id"].tolist(),
+            net["partner_initiative_id"].isna().tolist(),
+            strict=True,
+        )
+    ]
+    row_phase = [
+        None if na else p
+        for p, na in zip(net["phase"].tolist(), net["phase"].isna().tolist(), strict=True)
+    ]
     partner = net["partner"].tolist()
     ptype = net["partner_type"].tolist()
     my_label = [nm.get(m, m) for m in me]

@@ -64,6 +64,7 @@ def build_graph(
     # appearance, then added in that order (the graph is the same as adding row by row)
     new_nodes: dict[str, dict] = {}
     edges: dict[tuple[str, str, object], dict] = {}
+    node_of: dict[tuple, str] = {}  # a partner's node id, folded once per distinct partner
     for i, pin, pname, ptype, rel, count, per in zip(
         net["initiative_id"].tolist(),
         net["partner_initiative_id"].tolist(),
@@ -75,8 +76,11 @@ def build_graph(
         strict=True,
     ):
         src = str(i)
-        row = {"partner_initiative_id": pin, "partner_type": ptype, "partner": pname}
-        dst = _partner_node(row)
+        node_key = (pin, ptype, pname)
+        dst = node_of.get(node_key)
+        if dst is None:
+            row = {"partner_initiative_id": pin, "partner_type": ptype, "partner": pname}
+            dst = node_of[node_key] = _partner_node(row)
         if dst not in g and dst not in new_nodes:
             if dst.startswith("partner:"):
                 new_nodes[dst] = {
