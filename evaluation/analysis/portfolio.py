@@ -61,19 +61,23 @@ def _parts(obs: pd.DataFrame) -> pd.DataFrame:
     if not len(obs):
         return pd.DataFrame(columns=PART_COLUMNS)
     keys = ["initiative_id", "indicator", "period"]
-    o = obs[[*keys, "unit"]].astype(object).copy()
-    out = None
-    for src, dst in (
-        ("value", "total"),
-        ("numerator", "numerator"),
-        ("denominator", "denominator"),
-    ):
-        o["_v"] = pd.to_numeric(obs[src], errors="coerce").astype(float)
-        # whole numbers add up exactly in any order: the sort is only needed for fractions
-        ordered = o if _whole(o["_v"]) else o.sort_values([*keys, "_v"])
-        summed = ordered.groupby(keys)["_v"].sum(min_count=1).rename(dst)
-        out = summed.to_frame() if out is None else out.join(summed)
-    out = out.join(o.groupby(keys)["unit"].first()).reset_index()
+    pairs = (("value", "total"), ("numerator", "numerator"), ("denominator", "denominator"))
+    o = obs[[*keys, "unit"]].copy()
+    for src, dst in pairs:
+        o[dst] = pd.to_numeric(obs[src], errors="coerce").astype(float)
+    grouped = o.groupby(keys)  # grouped once on the stored (string) keys
+    dsts = [dst for _, dst in pairs]
+    if all(_whole(o[d]) for d in dsts):
+        # whole numbers add up exactly in any order: one grouped sum for all three
+        out = grouped[dsts].sum(min_count=1)
+    else:
+        out = None
+        for dst in dsts:
+            ordered = o if _whole(o[dst]) else o.sort_values([*keys, dst])
+            summed = ordered.groupby(keys)[dst].sum(min_count=1)
+            out = summed.to_frame() if out is None else out.join(summed)
+    out = out.join(grouped["unit"].first()).reset_index()
+    out = out.astype({c: object for c in [*keys, "unit"]})
     out["total"] = out["total"].where(out["unit"].isin(["count", "hours"]))
     for col in ("numerator", "denominator"):
         out[col] = out[col].where(out["unit"] == "share")
