@@ -86,7 +86,8 @@ def period_starts(ds: Dataset) -> dict[str, object]:
     for name, frame in ds.frames().items():
         if name == "initiatives" or not len(frame):
             continue
-        pairs = frame[["period", "period_start"]].drop_duplicates()
+        # a small frame is walked as it is (quicker than finding its distinct pairs)
+        pairs = frame if len(frame) < 2000 else frame[["period", "period_start"]].drop_duplicates()
         for label, start in zip(pairs["period"], pairs["period_start"], strict=True):
             if blank(label):
                 continue
