@@ -26,6 +26,7 @@ from evaluation.access import Principal
 from evaluation.formatting import format_period
 from evaluation.i18n import DEFAULT_LANG, strings, t
 from evaluation.model import Dataset
+from evaluation.report import report_bytes
 from evaluation.store import Store
 
 # remembered choices (read by every page) and the sidebar widgets that set them
@@ -234,6 +235,23 @@ def row_counts(who: Principal, filters: Filters) -> dict[str, int]:
 @st.cache_data(show_spinner=False, ttl=CACHE_TTL)
 def tidy_zip(who: Principal, filters: Filters, lang_: str) -> bytes:
     return exporting.tidy_zip(dataset(who, filters), who, lang_)
+
+
+@st.cache_data(show_spinner=False, ttl=CACHE_TTL, max_entries=8)
+def report_xlsx(who: Principal, filters: Filters, lang_: str, audience: str) -> bytes:
+    """The evaluator's Excel report for the chosen initiatives, periods and audience.
+
+    ``who`` is part of the cache key only: the page offers the report to those who may
+    export, and the report protects its numbers and stories for ``audience`` itself.
+    """
+    return report_bytes(
+        store(),
+        lang=lang_,
+        audience=audience,
+        initiative_ids=list(filters.initiative_ids) if filters.initiative_ids else None,
+        period_from=filters.period_from,
+        period_to=filters.period_to,
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

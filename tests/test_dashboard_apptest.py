@@ -237,3 +237,26 @@ def test_export_offers_tidy_zip_with_dictionary(shared_app):
     )
     names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
     assert {"observations.csv", "stories.csv", "dictionary_columns.csv"} <= names
+
+
+def test_export_offers_the_excel_report_for_each_audience(shared_app):
+    from openpyxl import load_workbook
+
+    from dashboards import state
+    from evaluation.report import AUDIENCES
+
+    at = _start(shared_app, "en", "evaluator")
+    at.switch_page(PAGES["export"]).run()
+    _no_exception(at)
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert t("ui.export.report_button", "en") in labels
+    assert at.radio(key="export_audience").options == [
+        t(f"report.audience.{a}", "en") for a in AUDIENCES
+    ]
+    # what the button serves: the page's own loader, for one initiative, as a public report
+    first = Store.open().initiatives(Principal("evaluator"))["initiative_id"].iloc[0]
+    data = state.report_xlsx.__wrapped__(
+        Principal("evaluator"), state.Filters(initiative_ids=(first,)), "en", "public"
+    )
+    wb = load_workbook(io.BytesIO(data))
+    assert "Provenance" in wb.sheetnames

@@ -8,6 +8,7 @@ import streamlit as st
 
 from dashboards import exporting, state
 from evaluation.i18n import t
+from evaluation.report import AUDIENCES
 
 lang, who = state.read_context()
 st.title(t("ui.export.title", lang))
@@ -43,8 +44,19 @@ st.download_button(
 )
 
 # --- Excel report (issue 7) ----------------------------------------------------------------
-# The report engineer adds the Excel report download here: build the report for `who`,
-# `filters` and `lang` through a cached loader in dashboards/state.py and offer it with
-# st.download_button(t("ui.export.report_button", lang), ...).
 st.subheader(t("ui.export.report_title", lang))
-st.caption(t("ui.export.report_pending", lang))
+audience = st.radio(
+    t("report.audience.label", lang),
+    options=list(AUDIENCES),
+    format_func=lambda a: t(f"report.audience.{a}", lang),
+    horizontal=True,
+    key="export_audience",
+)
+st.download_button(
+    t("ui.export.report_button", lang),
+    # built only when clicked, like the tidy data
+    data=partial(state.report_xlsx, who, filters, lang, audience),
+    file_name=("evaluation-report" if lang == "en" else "evaluatierapport") + f"-{audience}.xlsx",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    key="download_report",
+)
