@@ -35,6 +35,18 @@ def soffice() -> str:
     return path  # type: ignore[return-value]
 
 
+# Debian's chromium as root in a closed network: no sandbox, no GPU, and none of the background
+# connections it would otherwise try (and be refused) at every start.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
 @pytest.fixture(scope="session")
 def chromium() -> str:
     path = shutil.which("chromium") or (

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from conftest import CHROMIUM_ARGS
 
 from evaluation.i18n import t
 
@@ -34,14 +35,6 @@ from test_dashboard_apptest import (  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts" / "e2e"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 WAIT_MS = 60_000
 
 pytestmark = [pytest.mark.e2e, pytest.mark.system]
