@@ -40,6 +40,10 @@ LANGS = ("nl", "en")
 CACHE_TTL = 600  # seconds; see the module docstring
 
 
+# the portfolio pages open on the latest year of quarters (see period_filter)
+LATEST_PERIODS = 4
+
+
 @dataclass(frozen=True)
 class Filters:
     """What a page asks for: which initiatives (None = all the viewer may see) and periods.
@@ -180,8 +184,8 @@ def dataset(who: Principal, filters: Filters) -> Dataset:
 
 @st.cache_data(show_spinner=False, ttl=CACHE_TTL)
 def periods(who: Principal, initiative_ids: tuple[str, ...] | None = None) -> list[str]:
-    """Every period with data the viewer may see, in time order."""
-    return views.available_periods(dataset(who, Filters(initiative_ids=initiative_ids)))
+    """Every period with data, in time order, asked of the store without loading the rows."""
+    return store().periods(who, list(initiative_ids) if initiative_ids else None)
 
 
 @st.cache_resource(show_spinner=False, ttl=CACHE_TTL, max_entries=64)
@@ -280,16 +284,26 @@ def about_blocks(lang_: str) -> list[tuple[str, str]]:
 
 
 def period_filter(
-    who: Principal, lang_: str, key: str, initiative_ids: tuple[str, ...] | None = None
+    who: Principal,
+    lang_: str,
+    key: str,
+    initiative_ids: tuple[str, ...] | None = None,
+    latest: int | None = None,
 ) -> Filters:
-    """A range slider over the periods with data; returns the page's ``Filters``."""
+    """A range slider over the periods with data; returns the page's ``Filters``.
+
+    ``latest`` starts the slider on the latest that many periods instead of all of them: the
+    portfolio pages open on the most recent year, so a programme with years of reports opens
+    quickly; the slider reaches back to the first period.
+    """
     available = periods(who, initiative_ids)
     if len(available) < 2:
         return Filters(initiative_ids=initiative_ids)
+    start = available[-latest] if latest and len(available) > latest else available[0]
     first, last = st.select_slider(
         t("ui.app.periods", lang_),
         options=available,
-        value=(available[0], available[-1]),
+        value=(start, available[-1]),
         format_func=lambda p: format_period(p, lang_),
         key=key,
         help=t("ui.app.periods_help", lang_),

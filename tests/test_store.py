@@ -204,6 +204,18 @@ def test_current_dataset_filters_and_profile(store: Store):
     assert store.initiatives(admin())["name"].tolist() == ["Buurtkamer West", "Taalcafé Oost"]
 
 
+def test_periods_lists_the_current_periods_in_time_order(store: Store):
+    for q in (3, 1):
+        _put(store, f"o{q}".encode(), make_report(OOST, quarter=q))
+    _put(store, b"w4", make_report(WEST, name="Buurtkamer West", year=2024, quarter=4))
+    _put(store, b"o1b", make_report(OOST, quarter=1, variant=1))  # a correction: still one
+    assert store.periods(Principal("funder")) == ["2024-Q4", "2025-Q1", "2025-Q3"]
+    assert store.periods(initiative(OOST), [OOST]) == ["2025-Q1", "2025-Q3"]
+    # the same periods as the rows of the current state carry
+    ds = store.current_dataset(admin())
+    assert set(store.periods(admin())) == set(ds.observations["period"])
+
+
 def test_add_initiative(store: Store):
     store.add_initiative(admin(), "nieuw-initiatief", "Nieuw Initiatief")
     assert "nieuw-initiatief" in store.initiatives(admin())["initiative_id"].tolist()

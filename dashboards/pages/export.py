@@ -25,7 +25,13 @@ chosen = st.multiselect(
     format_func=lambda i: names.get(i, i),
     key="export_initiatives",
 )
-filters = state.period_filter(who, lang, key="export_periods", initiative_ids=tuple(chosen) or None)
+filters = state.period_filter(
+    who,
+    lang,
+    key="export_periods",
+    initiative_ids=tuple(chosen) or None,
+    latest=state.LATEST_PERIODS,
+)
 
 st.subheader(t("ui.export.tidy_title", lang))
 counts = state.row_counts(who, filters)

@@ -14,7 +14,7 @@ st.write(t("ui.story.intro", lang))
 with st.expander(t("ui.story.guide_title", lang)):
     st.markdown(t("ui.story.guide", lang))
 
-filters = state.period_filter(who, lang, key="story_periods")
+filters = state.period_filter(who, lang, key="story_periods", latest=state.LATEST_PERIODS)
 page = state.story_page(who, filters, lang)
 
 left, right = st.columns([3, 2], gap="large")

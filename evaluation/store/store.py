@@ -630,6 +630,21 @@ class Store:
             q = q.where(_S.c.period_start <= period_bounds(period_to)[1])
         return q.subquery("cur")
 
+    def periods(self, principal: Principal, initiative_ids: list[str] | None = None) -> list[str]:
+        """The period labels of the current state, in time order, without reading its rows.
+
+        Lets a page offer its period choice (and default to the latest periods) before it
+        loads any data. Period labels carry no unpublished material, so every role may ask.
+        """
+
+        def work(conn: Connection) -> list[str]:
+            cur = self._current(initiative_ids, None, None)
+            q = select(cur.c.period, cur.c.period_start).distinct()
+            rows = conn.execute(q).all()
+            return [p for p, _ in sorted(rows, key=lambda r: (r[1], r[0]))]
+
+        return self._read(work)
+
     def current_dataset(
         self,
         principal: Principal,
