@@ -7,8 +7,15 @@ is missing a test that needs it is skipped with the reason, unless EVALUATION_RE
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -66,3 +73,68 @@ def postgres_url() -> str:
         "set EVALUATION_TEST_POSTGRES_URL=postgresql+psycopg://user@host:port/db",
     )
     return url  # type: ignore[return-value]
+
+
+def free_port() -> int:
+    """A TCP port on localhost that nothing listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def streamlit_server(
+    cwd: Path, env: dict[str, str], log_path: Path, port: int | None = None
+) -> Iterator[str]:
+    """``streamlit run dashboards/app.py`` on localhost, as a user starts it; its base URL.
+
+    Started from ``cwd`` (where a test may keep its own ``.streamlit/secrets.toml``), with the
+    test's environment (its database), and stopped afterwards; its output goes to
+    ``log_path`` and is shown if it does not come up. Pass ``port`` when the test needs the
+    address beforehand (a sign-in redirect URI).
+    """
+    port = port or free_port()
+    base = f"http://127.0.0.1:{port}"
+    with log_path.open("w") as log:
+        proc = subprocess.Popen(
+            [
+                str(Path(sys.executable).parent / "streamlit"),
+                "run",
+                str(ROOT / "dashboards" / "app.py"),
+                "--server.headless",
+                "true",
+                "--server.port",
+                str(port),
+                "--server.address",
+                "127.0.0.1",
+                "--browser.gatherUsageStats",
+                "false",
+                # no reloading of modules changed on disk while a test runs
+                "--server.fileWatcherType",
+                "none",
+            ],
+            cwd=cwd,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            deadline = time.time() + 90
+            while True:
+                try:
+                    with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
+                        if r.status == 200:
+                            break
+                except OSError:
+                    pass
+                if time.time() > deadline or proc.poll() is not None:
+                    log.flush()
+                    pytest.fail("streamlit did not start: " + log_path.read_text())
+                time.sleep(0.5)
+            yield base
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()

@@ -11,17 +11,13 @@ from __future__ import annotations
 
 import io
 import os
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
 import zipfile
 from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest import CHROMIUM_ARGS
+from conftest import CHROMIUM_ARGS, streamlit_server
 
 from evaluation.i18n import t
 
@@ -40,64 +36,14 @@ WAIT_MS = 60_000
 pytestmark = [pytest.mark.e2e, pytest.mark.system]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def app_url(tmp_path):
     """A running `streamlit run dashboards/app.py` on a fresh database; its base URL."""
     db = tmp_path / "evaluation.sqlite"
     build_database(db, skip=(UPLOAD_INITIATIVE, UPLOAD_PERIOD))
-    port = _free_port()
     env = dict(os.environ, EVALUATION_DATABASE_URL=f"sqlite:///{db}")
-    log = (tmp_path / "streamlit.log").open("w")
-    proc = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "streamlit"),
-            "run",
-            "dashboards/app.py",
-            "--server.headless",
-            "true",
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--browser.gatherUsageStats",
-            "false",
-            # other engineers edit the tree while tests run: no reloading of changed modules
-            "--server.fileWatcherType",
-            "none",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.time() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.time() > deadline or proc.poll() is not None:
-                log.flush()
-                pytest.fail("streamlit did not start: " + (tmp_path / "streamlit.log").read_text())
-            time.sleep(0.5)
+    with streamlit_server(ROOT, env, tmp_path / "streamlit.log") as base:
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
 
 
 def _broken_workbook(path: Path) -> Path:

@@ -11,16 +11,11 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import CHROMIUM_ARGS
+from conftest import CHROMIUM_ARGS, free_port, streamlit_server
 
 from evaluation import accounts
 from evaluation.access import Principal
@@ -42,32 +37,12 @@ STRANGER = "stranger@elsewhere.example"
 pytestmark = [pytest.mark.e2e, pytest.mark.system]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_for(url: str, proc: subprocess.Popen, log: Path) -> None:
-    deadline = time.time() + 90
-    while True:
-        try:
-            with urllib.request.urlopen(url, timeout=2) as r:
-                if r.status == 200:
-                    return
-        except OSError:
-            pass
-        if time.time() > deadline or proc.poll() is not None:
-            pytest.fail("streamlit did not start: " + log.read_text())
-        time.sleep(0.5)
-
-
 @pytest.fixture(scope="module")
 def provider() -> Iterator[str]:
     """A real OpenID Connect provider on a free localhost port; its base URL."""
     from oidc_provider_mock import run_server_in_thread
 
-    with run_server_in_thread(port=_free_port()) as server:
+    with run_server_in_thread(port=free_port()) as server:
         yield f"http://localhost:{server.server_port}"
 
 
@@ -89,7 +64,7 @@ def app(tmp_path_factory, provider: str) -> Iterator[tuple[str, Path]]:
     accounts.disable_user(store, SETUP, DISABLED)
     store.close()
 
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     (folder / ".streamlit").mkdir()
     shutil.copy(ROOT / ".streamlit" / "config.toml", folder / ".streamlit" / "config.toml")
@@ -103,37 +78,8 @@ def app(tmp_path_factory, provider: str) -> Iterator[tuple[str, Path]]:
     )
     env = dict(os.environ, EVALUATION_DATABASE_URL=f"sqlite:///{db}")
     env.pop("EVALUATION_DEMO", None)
-    log_path = folder / "streamlit.log"
-    log = log_path.open("w")
-    proc = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "streamlit"),
-            "run",
-            str(ROOT / "dashboards" / "app.py"),
-            "--server.headless",
-            "true",
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--browser.gatherUsageStats",
-            "false",
-        ],
-        cwd=folder,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        _wait_for(f"{base}/_stcore/health", proc, log_path)
-        yield base, db
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+    with streamlit_server(folder, env, folder / "streamlit.log", port=port) as url:
+        yield url, db
 
 
 @pytest.fixture(scope="module")
