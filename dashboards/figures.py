@@ -441,21 +441,34 @@ def partner_kinds(kinds: pd.DataFrame, lang: str) -> go.Figure:
     present = [k for k in order if k in counts]
     labels = [_label("partner_types", k, lang) for k in present]
     values = [int(counts[k]) for k in present]
+    fig = _list_order_bars(
+        labels,
+        values,
+        values,
+        PALETTE[3],
+        x_title=t("ui.figures.partner_kind", lang),
+        y_title=t("ui.profile.partners", lang),
+    )
+    return _base_layout(fig, title, lang, height=320)
+
+
+def _list_order_bars(
+    labels: list[str], values: list[int], text: list, colour: str, x_title: str, y_title: str
+) -> go.Figure:
+    """Bars in a choice list's order (never by value) with the count written on each."""
     fig = go.Figure(
         go.Bar(
             x=labels,
             y=values,
-            text=values,
+            text=text,
             textposition="outside",
-            marker={"color": PALETTE[3]},
-            name=t("ui.profile.partners", lang),
+            marker={"color": colour},
+            name=y_title,
         )
     )
-    fig.update_xaxes(
-        title=t("ui.figures.partner_kind", lang), categoryorder="array", categoryarray=labels
-    )
-    fig.update_yaxes(title=t("ui.profile.partners", lang), rangemode="tozero")
-    return _base_layout(fig, title, lang, height=320)
+    fig.update_xaxes(title=x_title, categoryorder="array", categoryarray=labels)
+    fig.update_yaxes(title=y_title, rangemode="tozero")
+    return fig
 
 
 def self_views(reflections: pd.DataFrame, lang: str) -> go.Figure:
@@ -519,20 +532,14 @@ def voice_balance(balance: pd.DataFrame, lang: str) -> go.Figure:
     labels = [_label("voices", c, lang) for c in present]
     values = [0 if sup[c] else int(counts[c] or 0) for c in present]
     text = [format_count(counts[c], sup[c], lang) for c in present]
-    fig = go.Figure(
-        go.Bar(
-            x=labels,
-            y=values,
-            text=text,
-            textposition="outside",
-            marker={"color": PALETTE[4]},
-            name=t("ui.figures.stories", lang),
-        )
+    fig = _list_order_bars(
+        labels,
+        values,
+        text,
+        PALETTE[4],
+        x_title=t("ui.voices.filter_voice", lang),
+        y_title=t("ui.figures.stories", lang),
     )
-    fig.update_xaxes(
-        title=t("ui.voices.filter_voice", lang), categoryorder="array", categoryarray=labels
-    )
-    fig.update_yaxes(title=t("ui.figures.stories", lang), rangemode="tozero")
     return _base_layout(fig, title, lang, height=340)
 
 
