@@ -62,6 +62,11 @@ def _title(page, text: str) -> None:
     page.get_by_role("heading", name=text, level=1).wait_for(timeout=WAIT_MS)
 
 
+def _idle(page) -> None:
+    """Wait until the app has finished its run: a click during a rerun can be lost."""
+    page.get_by_test_id("stStatusWidget").wait_for(state="hidden", timeout=WAIT_MS)
+
+
 def _nav(page, text: str) -> None:
     page.get_by_test_id("stSidebarNav").get_by_text(text, exact=True).click()
 
@@ -137,6 +142,11 @@ def test_browser_walk(chromium, app_url, tmp_path):
             _choose_role(page, t("ui.app.role_evaluator", "en"))
             _nav(page, t("ui.nav.export", "en"))
             _title(page, t("ui.export.title", "en"))
+            # the report button is the page's last element: the whole page is there
+            page.get_by_role("button", name=t("ui.export.report_button", "en")).wait_for(
+                timeout=WAIT_MS
+            )
+            _idle(page)
             with page.expect_download(timeout=WAIT_MS) as info:
                 page.get_by_role("button", name=t("ui.export.tidy_button", "en")).click()
             data = Path(info.value.path()).read_bytes()

@@ -47,6 +47,7 @@ st.download_button(
     file_name="evaluation-data.zip" if lang == "en" else "evaluatie-gegevens.zip",
     mime="application/zip",
     key="download_tidy",
+    on_click="ignore",  # no rerun: a rerun re-registers the deferred file mid-download
 )
 
 # --- Excel report (issue 7) ----------------------------------------------------------------
@@ -65,4 +66,5 @@ st.download_button(
     file_name=("evaluation-report" if lang == "en" else "evaluatierapport") + f"-{audience}.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     key="download_report",
+    on_click="ignore",
 )

@@ -33,6 +33,7 @@ st.download_button(
     file_name=uploads.template_file_name(who.initiative_id, lang),
     mime=uploads.XLSX_MIME,
     key="download_template",
+    on_click="ignore",  # no rerun: a rerun re-registers the deferred file mid-download
 )
 
 st.subheader(t("ui.submit.step_upload", lang))
