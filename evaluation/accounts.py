@@ -346,6 +346,14 @@ def _refuse(
     _audit(store, conn, address, "sign_in_refused", initiative, f"{via}: {reason}")
 
 
+def _admit(
+    store: Store, conn: Connection, address: str, via: str, now: dt.datetime, account: AccountInfo
+) -> None:
+    """Record a successful sign-in: the attempt (it ends a run of failures) and the audit line."""
+    conn.execute(_AT.insert().values(email=address, at=now, reason="ok"))
+    _audit(store, conn, account.principal(), "sign_in", account.initiative_id, via)
+
+
 def authenticate(
     store: Store,
     email: str,
@@ -376,9 +384,8 @@ def authenticate(
         if reason is not None:
             _refuse(store, conn, address, reason, "local", now, account)
             return reason, until
-        conn.execute(_AT.insert().values(email=address, at=now, reason="ok"))
         assert account is not None
-        _audit(store, conn, account.principal(), "sign_in", account.initiative_id, "local")
+        _admit(store, conn, address, "local", now, account)
         return None, None
 
     reason, until = store._write(work)
@@ -435,9 +442,8 @@ def principal_for_email(
         if reason is not None:
             _refuse(store, conn, address, reason, "sso", now, account)
             return reason, account
-        conn.execute(_AT.insert().values(email=address, at=now, reason="ok"))
         assert account is not None
-        _audit(store, conn, account.principal(), "sign_in", account.initiative_id, "sso")
+        _admit(store, conn, address, "sso", now, account)
         return None, account
 
     reason, account = store._write(work)
