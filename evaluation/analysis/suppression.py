@@ -179,12 +179,13 @@ class _Groups:
         ).astype(np.int64)
 
 
-def _blocks(gs: _Groups, hidden: np.ndarray) -> list[tuple[list[int], list]]:
+def _blocks(gs: _Groups, hidden: np.ndarray) -> list[tuple[list[int], list, list]]:
     """Hidden cells split into independent blocks (cells linked by sharing a group).
 
     The equations are block-diagonal over these blocks, so each is solved on its own; this
-    keeps the check cheap on a large portfolio. Returns (cells, groups touching them) pairs.
-    Only groups holding a hidden cell are walked in Python (in group order, as before).
+    keeps the check cheap on a large portfolio. Returns (cells, groups touching them, and
+    per such group its id and hidden cells) triples. Only groups holding a hidden cell are
+    walked in Python (in group order, as before).
     """
     parent: dict[int, int] = {int(p): int(p) for p in np.flatnonzero(hidden)}
 
@@ -203,16 +204,118 @@ def _blocks(gs: _Groups, hidden: np.ndarray) -> list[tuple[list[int], list]]:
     touching = []
     for k, a, b in zip(touched.tolist(), starts.tolist(), ends.tolist(), strict=True):
         hs = hid_members[a:b].tolist()
-        touching.append((gs.groups[k], hs))
+        touching.append((k, hs))
         for other in hs[1:]:
             parent[find(other)] = find(hs[0])
     cells: dict[int, list[int]] = {}
     for p in parent:
         cells.setdefault(find(p), []).append(p)
     eqs: dict[int, list] = {root: [] for root in cells}
-    for g, hs in touching:
-        eqs[find(hs[0])].append(g)
-    return [(sorted(cells[root]), eqs[root]) for root in sorted(cells)]
+    for k, hs in touching:
+        eqs[find(hs[0])].append((k, hs))
+    return [
+        (sorted(cells[root]), [gs.groups[k] for k, _ in eqs[root]], eqs[root])
+        for root in sorted(cells)
+    ]
+
+
+def _edge_signs(gs: _Groups, levels: np.ndarray, k: int, cells: list[int]) -> list[float]:
+    """The coefficients of ``cells`` (members of group ``k``) in the group's equation: as
+    ``_signs``, -1 for the group's total (its highest level) when it has one, else +1."""
+    lv = levels[gs.groups[k]]
+    top = lv.max()
+    if lv.min() == top:
+        return [1.0] * len(cells)
+    return [-1.0 if levels[p] == top else 1.0 for p in cells]
+
+
+def _bridges(n_vertices: int, edges: list[tuple[int, int]]) -> list[bool]:
+    """Which edges of a multigraph are bridges (on no cycle); parallel edges form a cycle.
+
+    Iterative depth-first search with low points, keyed by edge so that a second edge
+    between the same two vertices is not taken for the way back.
+    """
+    adj: list[list[tuple[int, int]]] = [[] for _ in range(n_vertices)]
+    for e, (u, v) in enumerate(edges):
+        adj[u].append((v, e))
+        adj[v].append((u, e))
+    order = [-1] * n_vertices
+    low = [0] * n_vertices
+    bridge = [False] * len(edges)
+    counter = 0
+    for root in range(n_vertices):
+        if order[root] >= 0:
+            continue
+        order[root] = low[root] = counter
+        counter += 1
+        stack = [(root, -1, iter(adj[root]))]
+        while stack:
+            u, via, it = stack[-1]
+            for v, e in it:
+                if e == via:
+                    continue
+                if order[v] < 0:
+                    order[v] = low[v] = counter
+                    counter += 1
+                    stack.append((v, e, iter(adj[v])))
+                    break
+                low[u] = min(low[u], order[v])
+            else:
+                stack.pop()
+                if stack:
+                    parent = stack[-1][0]
+                    low[parent] = min(low[parent], low[u])
+                    if low[u] > order[parent]:
+                        bridge[via] = True
+    return bridge
+
+
+def _pinned_by_graph(
+    gs: _Groups, levels: np.ndarray, hid: list[int], touching: list[tuple[int, list[int]]]
+) -> list[int] | None:
+    """The pinned cells of a block whose every hidden cell is in exactly two of its equations,
+    or None when the block is not of that shape (then the linear algebra decides).
+
+    Such equations are a graph: an equation is a vertex, a hidden cell an edge between its two
+    equations. When the signs are balanced (every equation can be multiplied by +1 or -1 so
+    that each cell has +1 in one and -1 in the other: always so for the rows and columns of a
+    table without totals), the equations are those of a flow in that graph, whose free values
+    are the circulations: a cell is free exactly when it lies on a cycle, and pinned exactly
+    when it is a bridge. This is the answer of ``_free_cells`` without an eigendecomposition,
+    which at portfolio scale (blocks of hundreds of cells, redone after every complement) was
+    most of the time of the flows between phases.
+    """
+    ends: dict[int, list[tuple[int, float]]] = {p: [] for p in hid}
+    for u, (k, hs) in enumerate(touching):
+        for p, sign in zip(hs, _edge_signs(gs, levels, k, hs), strict=True):
+            ends[p].append((u, sign))
+    if any(len(e) != 2 for e in ends.values()):
+        return None
+    edges = [(ends[p][0][0], ends[p][1][0]) for p in hid]
+    # balance: a factor per equation such that each cell's two coefficients cancel
+    n = len(touching)
+    adj: list[list[tuple[int, float]]] = [[] for _ in range(n)]
+    for p in hid:
+        (u, su), (v, sv) = ends[p]
+        adj[u].append((v, -su * sv))
+        adj[v].append((u, -su * sv))
+    factor = [0.0] * n
+    for root in range(n):
+        if factor[root]:
+            continue
+        factor[root] = 1.0
+        todo = [root]
+        while todo:
+            u = todo.pop()
+            for v, rel in adj[u]:
+                want = factor[u] * rel
+                if not factor[v]:
+                    factor[v] = want
+                    todo.append(v)
+                elif factor[v] != want:
+                    return None
+    bridge = _bridges(n, edges)
+    return [p for p, b in zip(hid, bridge, strict=True) if b]
 
 
 def _free_cells(a: np.ndarray) -> np.ndarray:
@@ -228,6 +331,20 @@ def _free_cells(a: np.ndarray) -> np.ndarray:
     return np.abs(null).max(axis=1) > 1e-7
 
 
+def _pinned_by_null_space(levels: np.ndarray, hid: list[int], block_groups: list) -> list[int]:
+    """The pinned cells of a block from the null space of its equations (any shape)."""
+    col = {p: j for j, p in enumerate(hid)}
+    rows = []
+    for g in block_groups:
+        r = np.zeros(len(hid))
+        for p, sign in zip(g, _signs(g, levels), strict=True):
+            if int(p) in col:
+                r[col[int(p)]] = sign
+        rows.append(r)
+    free = _free_cells(np.vstack(rows))
+    return [hid[j] for j in range(len(hid)) if not free[j]]
+
+
 def _pinned(
     gs: _Groups,
     levels: np.ndarray,
@@ -240,9 +357,11 @@ def _pinned(
 
     A block held by one group is one equation with +-1 for each of its hidden cells: with two
     or more cells none is determined, with one that cell is; no linear algebra is needed.
+    A block whose cells are each in two balanced equations (a table's rows and columns) is a
+    graph, solved by ``_pinned_by_graph``; any other block by the null space.
     """
     out = []
-    for hid, block_groups in _blocks(gs, hidden):
+    for hid, block_groups, touching in _blocks(gs, hidden):
         if len(hid) > _LINEAR_CHECK_LIMIT:
             continue
         key = tuple(hid)
@@ -250,16 +369,12 @@ def _pinned(
             if len(block_groups) == 1:
                 cache[key] = list(hid) if len(hid) == 1 else []
             else:
-                col = {p: j for j, p in enumerate(hid)}
-                rows = []
-                for g in block_groups:
-                    r = np.zeros(len(hid))
-                    for p, sign in zip(g, _signs(g, levels), strict=True):
-                        if int(p) in col:
-                            r[col[int(p)]] = sign
-                    rows.append(r)
-                free = _free_cells(np.vstack(rows))
-                cache[key] = [hid[j] for j in range(len(hid)) if not free[j]]
+                by_graph = _pinned_by_graph(gs, levels, hid, touching)
+                cache[key] = (
+                    by_graph
+                    if by_graph is not None
+                    else _pinned_by_null_space(levels, hid, block_groups)
+                )
         if cache[key]:
             out.append((key, cache[key], block_groups))
     return out
