@@ -45,11 +45,17 @@ from functools import cache
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from evaluation.catalogue import Catalogue, Column, Section, fold, load_catalogue
 from evaluation.problems import Problem
 
 HEADER_SEARCH_ROWS = 10  # the header is row 1 in the template; look a little further down
+# Long sheets take vectorised paths (pandas and Arrow string operations), short ones plain
+# Python loops, which are quicker on a few rows; both give the same result, and
+# tests/test_ingest_paths.py holds them to it by moving these thresholds.
+SMALL_BODY_ROWS = 2_000
 
 # --- cell references ---------------------------------------------------------------------
 
@@ -231,12 +237,19 @@ class SheetData:
     section: Section
     name: str  # the sheet name as in the workbook
     frame: pd.DataFrame  # canonical column codes + ``_row``; unreadable values stay as typed
-    typed: pd.DataFrame  # the same cells as typed (str or None), for messages
+    # the same cells as typed (a string, or a missing value), for messages; kept as the reader
+    # gave them (Arrow strings on a long sheet), since only the few problem cells are looked at
+    typed: pd.DataFrame
     letters: dict[str, str]  # column code -> column letter
     headers: dict[str, str]  # column code -> header as in the workbook
     header_row: int  # 1-based
     missing: list[str] = field(default_factory=list)  # column codes not found
     percent: dict[str, pd.Series] = field(default_factory=dict)  # code -> mask of "45%" cells
+
+    @property
+    def date_columns(self) -> frozenset[str]:
+        """Codes of the date columns, whose date cells are shown without a time of day."""
+        return frozenset(c.code for c in self.section.columns if c.type == "date")
 
     def cell(self, code: str, row: int) -> str | None:
         letter = self.letters.get(code)
@@ -246,6 +259,10 @@ class SheetData:
         """A problem at the cell of column ``column`` in frame row ``idx``."""
         row = int(self.frame.at[idx, "_row"])
         value = self.typed.at[idx, column] if column in self.typed.columns else None
+        if _is_missing(value) or value is pd.NA:
+            value = None
+        elif column in self.date_columns:
+            value = _shown_date(value)
         return Problem(
             code=code,
             severity=severity,  # type: ignore[arg-type]
@@ -355,13 +372,13 @@ def normalise_sheet(
         headers[code] = col.headers[_lang_of(header_cells)]
 
     start = header_idx + 1 if header_idx is not None else len(grid)
-    body = grid.loc[grid.index >= start, [col_of[c] for c in col_of]] if col_of else None
+    body = _rows_from(grid, start)[[col_of[c] for c in col_of]] if col_of else None
     if body is None or body.empty:
         rows_index = pd.Index([], dtype="int64")
         typed = pd.DataFrame({c: pd.Series(dtype="object") for c in section.column_codes})
     else:
         body = body.set_axis(list(col_of), axis=1)
-        if len(body) <= 2_000:  # a few rows: one plain pass beats a pandas call per column
+        if len(body) <= SMALL_BODY_ROWS:  # a few rows: one plain pass beats a call per column
             body = body.map(lambda v: v.strip() if isinstance(v, str) else v)
         else:
             body = body.apply(lambda s: s.str.strip())
@@ -390,16 +407,11 @@ def normalise_sheet(
             percent[col.code] = pct
     columns["_row"] = rows_index.to_numpy() if len(rows_index) else np.array([], dtype="int64")
     frame = pd.DataFrame(columns, index=typed.index)
-    typed_obj = typed.astype(object).where(typed.notna(), None)
-    for col in section.columns:
-        if col.type == "date" and len(typed_obj):
-            # a date cell reads as "2025-02-03 00:00:00"; show it the way it was typed
-            typed_obj[col.code] = typed_obj[col.code].map(_shown_date)
     data = SheetData(
         section=section,
         name=name,
         frame=frame,
-        typed=typed_obj,
+        typed=typed,
         letters={code: column_letter(c) for code, c in col_of.items()},
         headers=headers,
         header_row=header_row,
@@ -412,7 +424,15 @@ def normalise_sheet(
     return data, problems
 
 
+def _rows_from(grid: pd.DataFrame, start: int) -> pd.DataFrame:
+    """The grid's rows from worksheet row index ``start`` on (a slice: no copy of a long sheet)."""
+    if grid.index.is_monotonic_increasing:
+        return grid.iloc[int(grid.index.searchsorted(start)) :]
+    return grid.loc[grid.index >= start]
+
+
 def _shown_date(v: object) -> object:
+    """A date cell reads as ``2025-02-03 00:00:00``; show it the way it was typed."""
     if isinstance(v, str) and v.endswith(" 00:00:00") and _ISO.fullmatch(v):
         return v[: -len(" 00:00:00")]
     return v
@@ -437,12 +457,51 @@ def _as_object(s: pd.Series) -> pd.Series:
     return pd.Series(s.to_numpy(dtype=object, na_value=None), index=s.index, dtype="object")
 
 
+# above this many distinct texts in a column, mapping them goes through vectorised string
+# operations (a long upload's indicator column holds thousands of own codes); below it a
+# plain loop is quicker; both give the same result
+VECTOR_UNIQUES = 200
+
+
 def _map_unique(s: pd.Series, fn) -> pd.Series:
     """Apply ``fn`` once per distinct non-blank text; blanks -> None (vectorised by factorize)."""
     codes, uniques = pd.factorize(s, use_na_sentinel=True)
     mapped = np.empty(len(uniques) + 1, dtype=object)
     mapped[: len(uniques)] = [fn(u) for u in np.asarray(uniques, dtype=object).tolist()]
     mapped[len(uniques)] = None  # code -1 (blank) picks the last slot
+    return pd.Series(mapped[codes], index=s.index, dtype="object")
+
+
+def _map_folded(s: pd.Series, mapping: dict[str, str]) -> pd.Series:
+    """Each text -> ``mapping[quick_fold(text)]``, or the text as typed when not in it;
+    blanks -> None. Like ``_map_unique``, once per distinct text."""
+    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    texts = pd.Series(np.asarray(uniques, dtype=object), dtype=object)
+    mapped = np.empty(len(uniques) + 1, dtype=object)
+    if len(texts) > VECTOR_UNIQUES:
+        keys = fold_series(texts).tolist()
+        mapped[: len(uniques)] = [mapping.get(k, v) for k, v in zip(keys, texts, strict=True)]
+    else:
+        mapped[: len(uniques)] = [mapping.get(quick_fold(v), v) for v in texts.tolist()]
+    mapped[len(uniques)] = None
+    return pd.Series(mapped[codes], index=s.index, dtype="object")
+
+
+def _lower_codes(s: pd.Series) -> pd.Series:
+    """Codes stripped and lower-cased (``str.lower``: non-ASCII text goes through Python)."""
+    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    texts = pd.Series(np.asarray(uniques, dtype=object), dtype=object)
+    mapped = np.empty(len(uniques) + 1, dtype=object)
+    if len(texts) > VECTOR_UNIQUES:
+        arrow = texts.astype("str")
+        lowered = arrow.str.strip().str.lower().astype(object)
+        other = ~arrow.str.isascii().to_numpy(dtype=bool)
+        if other.any():
+            lowered[other] = [v.strip().lower() for v in texts[other]]
+        mapped[: len(uniques)] = lowered.to_numpy(dtype=object)
+    else:
+        mapped[: len(uniques)] = [v.strip().lower() for v in texts.tolist()]
+    mapped[len(uniques)] = None
     return pd.Series(mapped[codes], index=s.index, dtype="object")
 
 
@@ -474,27 +533,47 @@ def _normalise_column(
     if t == "date":
         return _map_unique(s, lambda v: parse_date(v) or v), None
     if t == "choice" and col.choices:
-        mapping = choice_map(col.choices)
-        return _map_unique(s, lambda v: mapping.get(quick_fold(v), v)), None
+        return _map_folded(s, choice_map(col.choices)), None
     if t == "indicator":
-        mapping = catalogue_indicator_map()
-
-        def indicator(v: str) -> str:
-            key = quick_fold(v)
-            return mapping.get(key) or own.get(key) or v
-
-        return _map_unique(s, indicator), None
+        # a catalogue code or name wins over an own indicator of the same folded text
+        return _map_folded(s, {**own, **catalogue_indicator_map()}), None
     if t == "id":
-        return _map_unique(s, lambda v: v.strip().lower()), None
+        return _lower_codes(s), None
     return _as_object(s), None
+
+
+# a number as calamine writes a number cell, and as most people type one: for a long column
+# Arrow reads these (RE2 and a cast, no Python per cell); anything else takes pandas' parser
+_PLAIN_NUMBER = r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$"
+LONG_COLUMN = 2_000
+
+
+def _plain_numbers(s: pd.Series) -> pd.Series:
+    """``pd.to_numeric(s, errors="coerce")`` as float64, the same values, faster on a long
+    column of Arrow strings (what the reader gives for a sheet of thousands of rows)."""
+    if (
+        len(s) >= LONG_COLUMN
+        and isinstance(s.dtype, pd.StringDtype)
+        and (s.dtype.storage == "pyarrow")
+    ):
+        texts = pa.array(s.array)
+        plain = pc.match_substring_regex(texts, _PLAIN_NUMBER)
+        numbers = pc.cast(pc.if_else(plain, texts, pa.scalar(None, texts.type)), pa.float64())
+        fast = pd.Series(numbers.to_numpy(zero_copy_only=False), index=s.index, dtype="float64")
+        other = s.notna().to_numpy(dtype=bool) & ~plain.fill_null(False).to_numpy(
+            zero_copy_only=False
+        )
+        if other.any():
+            fast[other] = pd.to_numeric(s[other], errors="coerce").astype("float64")
+        return fast
+    return pd.to_numeric(s, errors="coerce").astype("float64")
 
 
 def _numbers(s: pd.Series) -> tuple[pd.Series, pd.Series | None]:
     """Numbers, vectorised: ``to_numeric`` for the usual case, the rules above for the rest."""
     if s.isna().all():
         return pd.Series(np.nan, index=s.index, dtype="float64"), None
-    fast = pd.to_numeric(s, errors="coerce")
-    fast = fast.astype("float64")
+    fast = _plain_numbers(s)
     fast[~np.isfinite(fast.to_numpy(dtype="float64", na_value=np.nan))] = np.nan
     rest = s.notna() & fast.isna()
     if not rest.any():

@@ -195,6 +195,12 @@ def _digit_count(text: str) -> int:
 _NUMBER_CLUSTER = re.compile(r"\d(?:(?:[ \t]?[-./][ \t]?|[ \t()]{1,3})?\d)*")
 
 
+# the same test for a whole column at once, as an RE2 pattern (pyarrow's regex engine): some
+# chain of eight digits, each joined to the next by one of the cluster's separators; a text
+# (of ASCII) matches it exactly when ``_has_long_number`` is true (a test keeps them in step)
+LONG_NUMBER_PATTERN = r"\d(?:(?:[ \t]?[-./][ \t]?|[ \t()]{1,3})?\d){7}"
+
+
 def _has_long_number(text: str) -> bool:
     """Whether some run of digits and separators holds eight digits or more.
 
@@ -264,6 +270,7 @@ def text_problems(
 
 
 __all__ = [
+    "LONG_NUMBER_PATTERN",
     "PROBLEM_CODES",
     "Finding",
     "bsn_is_valid",

@@ -28,6 +28,8 @@ import math
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from evaluation.catalogue import load_catalogue
 from evaluation.ingest.normalise import (
@@ -110,24 +112,38 @@ def validate_report(sheets: dict[str, SheetData]) -> list[Problem]:
 
 def _units(sheets: dict[str, SheetData]) -> dict[str, str]:
     """Indicator code -> unit, for the catalogue and the declared own indicators."""
-    units = {i.code: i.unit for i in load_catalogue().indicators}
-    own = sheets.get("own_indicators")
-    if own is not None:
-        for code, unit in zip(own.frame["indicator"], own.frame["unit"], strict=True):
-            if not _blank(code) and isinstance(unit, str):
-                units.setdefault(str(code), unit)
-    return units
+    return _own_lookup(sheets, "unit", {i.code: i.unit for i in load_catalogue().indicators})
 
 
 def _default_phases(sheets: dict[str, SheetData]) -> dict[str, str]:
     """Indicator code -> the phase a row without one falls in (catalogue, or own sheet)."""
-    phases = {i.code: i.main_phase for i in load_catalogue().indicators}
+    return _own_lookup(sheets, "phase", {i.code: i.main_phase for i in load_catalogue().indicators})
+
+
+def _own_lookup(sheets: dict[str, SheetData], column: str, known: dict[str, str]) -> dict:
+    """``known``, plus own indicator code -> ``column`` from the Own indicators sheet; the
+    catalogue wins over an own row, and the first own row over a later one with its code."""
     own = sheets.get("own_indicators")
-    if own is not None:
-        for code, phase in zip(own.frame["indicator"], own.frame["phase"], strict=True):
-            if isinstance(code, str) and isinstance(phase, str):
-                phases.setdefault(code, phase)
-    return phases
+    if own is None or own.frame.empty:
+        return known
+    pairs = [
+        (str(code), value)
+        for code, value in zip(own.frame["indicator"], own.frame[column], strict=True)
+        if isinstance(value, str) and not _blank(code)
+    ]
+    out = dict(reversed(pairs))  # reversed: the first row of a repeated code is written last
+    out.update(known)
+    return out
+
+
+def _lookup(s: pd.Series, mapping: dict) -> pd.Series:
+    """``s.map(mapping)`` (None where missing), looking up each distinct value once: faster
+    than pandas' map for a long column and a mapping of thousands of own indicators."""
+    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    values = np.empty(len(uniques) + 1, dtype=object)
+    values[: len(uniques)] = [mapping.get(u) for u in np.asarray(uniques, dtype=object).tolist()]
+    values[len(uniques)] = None  # code -1 (blank) picks the last slot
+    return pd.Series(values[codes], index=s.index, dtype=object)
 
 
 def _text_rows(sheet: SheetData, units: dict[str, str]) -> pd.Series:
@@ -342,7 +358,7 @@ def _indicators(
     frame = sheet.frame
     out: list[Problem] = []
     ind = frame["indicator"]
-    unit = ind.map(units)
+    unit = _lookup(ind, units)
     known = unit.notna()
     for idx in frame.index[ind.notna() & ~known]:
         out.append(sheet.problem("unknown_indicator", "indicator", idx))
@@ -367,7 +383,7 @@ def _indicators(
     v = pd.to_numeric(frame["value"], errors="coerce")
     report((unit == "rubric") & v.notna() & ~v.isin(RUBRIC_STEPS), "rubric_out_of_range", "value")
 
-    phase = frame["phase"].where(frame["phase"].notna(), ind.map(default_phase))
+    phase = frame["phase"].where(frame["phase"].notna(), _lookup(ind, default_phase))
     phase = phase.astype(object)
     keys = pd.DataFrame({"indicator": ind, "phase": phase})
     out += _duplicates(sheet, keys, "indicator", valid=known)
@@ -432,27 +448,39 @@ def privacy_problems(sheets: dict[str, SheetData], units: dict[str, str]) -> lis
     return out
 
 
+# a column longer than this is first gated as a whole (Arrow, no Python per cell)
+COLUMN_GATE_ROWS = 1_000
+
+
 def _candidates(texts: pd.Series) -> np.ndarray:
     """Which texts could hold personal data, by the scanner's own first gate, for a whole
-    column at once: an "@", or at least eight digits (every phone number, IBAN and BSN has
-    them). Texts with other scripts always go to the scanner (their digits count too)."""
-    s = texts.astype(str).astype("str")
-    maybe = (
-        s.str.contains("@", regex=False)
-        | (s.str.count("[0-9]") >= 8)
-        | s.str.contains(r"[^\x00-\x7f]", regex=True)
+    column at once: an "@", or a run of at least eight digits held together the way numbers
+    are written (``privacy.LONG_NUMBER_PATTERN``; every phone number, IBAN and BSN has one).
+    Texts with other scripts always go to the scanner (their digits count too)."""
+    from evaluation.ingest.privacy import LONG_NUMBER_PATTERN
+
+    arrow = texts if isinstance(texts.dtype, pd.StringDtype) else texts.astype("str")
+    values = pa.array(arrow.array)
+    maybe = pc.or_(
+        pc.or_(
+            pc.match_substring(values, "@"),
+            pc.match_substring_regex(values, LONG_NUMBER_PATTERN),
+        ),
+        pc.invert(pc.string_is_ascii(values)),
     )
-    return maybe.to_numpy(dtype=bool)
+    return maybe.fill_null(False).to_numpy(zero_copy_only=False)
 
 
 def _scan_column(sheet: SheetData, code: str, texts: pd.Series, scan_text) -> list[Problem]:
+    texts = texts[texts.notna()]
+    if len(texts) > COLUMN_GATE_ROWS:
+        # a short column goes straight to the scanner (which has the same gate inside): the
+        # column-wide gate pays off only on long sheets
+        texts = texts[_candidates(texts)]
     codes, uniques = pd.factorize(texts, use_na_sentinel=True)
     if not len(uniques):
         return []
-    # a short column goes straight to the scanner (which has the same gate inside): the
-    # column-wide gate pays off only on long sheets
-    maybe = _candidates(pd.Series(uniques)) if len(uniques) > 1000 else np.ones(len(uniques), bool)
-    found = {i: f for i in np.flatnonzero(maybe).tolist() if (f := scan_text(str(uniques[i])))}
+    found = {i: f for i, u in enumerate(uniques.tolist()) if (f := scan_text(str(u)))}
     out: list[Problem] = []
     if not found:
         return out
