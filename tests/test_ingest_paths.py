@@ -8,7 +8,7 @@ that one workbook goes through every path, and compare problem for problem and c
 - a long workbook (2,700 indicator rows, 900 own indicators) with breaks planted at known
   cells, read as shipped (long paths) and with every threshold raised (short paths);
 - every broken and awkward fixture workbook, read as shipped (short paths) and with every
-  threshold at zero (long paths).
+  threshold at zero (long paths, the Indicators sheet read on a second thread).
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 BASE = ROOT / "sample_data" / "brug-en-bedrijf" / "brug-en-bedrijf_2024-Q1.xlsx"  # English
 
 THRESHOLDS = [
+    (reading, "BACKGROUND_FROM_BYTES"),
     (reading, "SMALL_SHEET_ROWS"),
     (normalise, "SMALL_BODY_ROWS"),
     (normalise, "VECTOR_UNIQUES"),
@@ -147,6 +148,16 @@ def test_long_and_short_paths_agree_on_a_long_sheet(long_workbook, monkeypatch):
     short_problems, short_report = _read_with(long_workbook, 10**9, monkeypatch)
     assert long_problems == short_problems
     _assert_same_report(long_report, short_report)
+
+
+def test_reading_the_long_sheet_on_a_second_thread_changes_nothing(long_workbook, monkeypatch):
+    one_thread, one_report = _read_with(long_workbook, None, monkeypatch)
+    assert long_workbook.stat().st_size < reading.BACKGROUND_FROM_BYTES  # as shipped: one
+    with monkeypatch.context() as m:
+        m.setattr(reading, "BACKGROUND_FROM_BYTES", 0)
+        result = read_workbook(long_workbook)
+    assert [p.to_dict("en") for p in result.problems] == one_thread
+    _assert_same_report(result.report, one_report)
 
 
 FIXTURE_BOOKS = sorted(p.name for p in FIXTURES.glob("*.xlsx") if p.name != "not_a_workbook.xlsx")

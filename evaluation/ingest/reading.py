@@ -119,35 +119,51 @@ def _read(source, file_name, limits) -> IngestResult:
 
     cat = load_catalogue()
     found, lang = match_sheets(names)
+    shown_lang = lang or "nl"
+    if not found:  # someone else's spreadsheet: one clear problem, not one per sheet
+        if not _any_content(reader, names, found):
+            return IngestResult(_empty_report(), problems + [Problem("empty_workbook")], lang)
+        sheet_names = ", ".join(s.name(shown_lang) for s in cat.sections)
+        problems.append(Problem("not_a_template", params={"sheet_names": sheet_names}))
+        return IngestResult(_empty_report(), problems, lang)
+
     merge_reader = _xlsx_merges if kind == "xlsx" else _ods_merges
     merges = merge_reader(data, [found[c] for c in found])
 
-    grids: dict[str, pd.DataFrame] = {}
-    for code, name in found.items():
-        try:
-            grids[code] = load_grid(reader, name, merges.get(name, ()))
-        except (KeyboardInterrupt, SystemExit):
-            raise
-        except BaseException:  # calamine panics (a BaseException) on some hostile cells
-            log.info("calamine could not read sheet %r of %r", name, file_name, exc_info=True)
-            grid = _grid_from_openpyxl(data, name) if kind == "xlsx" else None
-            if grid is None:
-                problems.append(
-                    Problem("unreadable_sheet", sheet=name, params={"sheet_name": name})
-                )
-                grid = pd.DataFrame()
-            elif name in merges:
-                grid = fill_merges(grid, merges[name])
-            grids[code] = grid
+    from evaluation.ingest.normalise import normalise_sheet
+    from evaluation.ingest.validate import (
+        _units,
+        own_indicator_lookup,
+        validate_across,
+        validate_sheet,
+    )
 
-    shown_lang = lang or "nl"
-    if not any(len(g) for g in grids.values()) and not _any_content(reader, names, found):
+    # Each sheet is normalised and checked as soon as it is read; a long upload's Indicators
+    # sheet is read on a second thread meanwhile (see SheetLoader). The sheets' problems are
+    # held back until it is clear the workbook is not empty.
+    sheets = {}
+    normalised: list[Problem] = []  # header and percentage problems
+    checked: list[Problem] = []  # each sheet's schema, own rows and personal data
+    own: dict[str, str] = {}
+    units = _units({})
+    any_cells = False
+    with SheetLoader(data, kind, reader, found, merges, file_name) as loader:
+        for code in READ_ORDER:
+            if code not in found:
+                continue
+            grid, load_problems = loader.grid(code)
+            problems.extend(load_problems)
+            any_cells = any_cells or len(grid) > 0
+            data_sheet, sheet_problems = normalise_sheet(grid, cat.section(code), found[code], own)
+            sheets[code] = data_sheet
+            normalised.extend(sheet_problems)
+            if code == "own_indicators":
+                own = own_indicator_lookup(data_sheet)
+                units = _units(sheets)  # READ_ORDER: before the Indicators sheet needs them
+            checked.extend(validate_sheet(data_sheet, units))
+
+    if not any_cells and not _any_content(reader, names, found):
         problems.append(Problem("empty_workbook"))
-        return IngestResult(_empty_report(), problems, lang)
-
-    if not found:  # someone else's spreadsheet: one clear problem, not one per sheet
-        sheet_names = ", ".join(s.name(shown_lang) for s in cat.sections)
-        problems.append(Problem("not_a_template", params={"sheet_names": sheet_names}))
         return IngestResult(_empty_report(), problems, lang)
 
     for code in REQUIRED_SHEETS + OPTIONAL_REPORTED:
@@ -160,28 +176,75 @@ def _read(source, file_name, limits) -> IngestResult:
                 )
             )
 
-    from evaluation.ingest.normalise import normalise_sheet
-    from evaluation.ingest.validate import own_indicator_lookup, validate_report
-
-    sheets = {}
-    own: dict[str, str] = {}
-    for code in READ_ORDER:
-        if code not in grids:
-            continue
-        data_sheet, sheet_problems = normalise_sheet(
-            grids[code], cat.section(code), found[code], own
-        )
-        sheets[code] = data_sheet
-        problems.extend(sheet_problems)
-        if code == "own_indicators":
-            own = own_indicator_lookup(data_sheet)
-
     if not any(len(s.frame) for s in sheets.values()):
+        problems.extend(normalised)
         problems.append(Problem("empty_workbook"))
         return IngestResult(_report_from(sheets), problems, lang)
 
-    problems.extend(validate_report(sheets))
+    problems.extend(normalised + checked)
+    problems.extend(validate_across(sheets, units))
     return IngestResult(_report_from(sheets), _ordered(problems, sheets), lang)
+
+
+# the background read pays off once a workbook is this big (a few thousand rows)
+BACKGROUND_FROM_BYTES = 1024 * 1024
+# the sheet that grows: a long upload is long in its indicator rows
+BACKGROUND_SHEET = "indicators"
+
+
+class SheetLoader:
+    """Reads the section sheets of one workbook, each once, as text grids.
+
+    In a big workbook the Indicators sheet is read on a second thread from the start, by its
+    own reader: calamine does not hold Python's lock while it parses, so the other sheets are
+    read, normalised and checked meanwhile (on two cores, a 100,000-row upload's wait is then
+    mostly the reading of that one sheet). A small workbook is read in one thread.
+    """
+
+    def __init__(self, data: bytes, kind: str, reader, found: dict[str, str], merges, file_name):
+        self._data, self._kind, self._reader = data, kind, reader
+        self._found, self._merges, self._file_name = found, merges, file_name
+        self._pool = None
+        self._pending = None
+        if len(data) >= BACKGROUND_FROM_BYTES and BACKGROUND_SHEET in found:
+            from concurrent.futures import ThreadPoolExecutor
+
+            self._pool = ThreadPoolExecutor(1, thread_name_prefix="read-sheet")
+            self._pending = self._pool.submit(self._load, None, BACKGROUND_SHEET)
+
+    def __enter__(self) -> SheetLoader:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def grid(self, code: str) -> tuple[pd.DataFrame, list[Problem]]:
+        """The sheet's grid, and the problem when it could not be read (then an empty grid)."""
+        if code == BACKGROUND_SHEET and self._pending is not None:
+            return self._pending.result()
+        return self._load(self._reader, code)
+
+    def _load(self, reader, code: str) -> tuple[pd.DataFrame, list[Problem]]:
+        name = self._found[code]
+        try:
+            if reader is None:
+                import fastexcel
+
+                reader = fastexcel.read_excel(self._data)
+            return load_grid(reader, name, self._merges.get(name, ())), []
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException:  # calamine panics (a BaseException) on some hostile cells
+            log.info("calamine could not read sheet %r of %r", name, self._file_name,
+                     exc_info=True)  # fmt: skip
+            grid = _grid_from_openpyxl(self._data, name) if self._kind == "xlsx" else None
+            if grid is None:
+                problem = Problem("unreadable_sheet", sheet=name, params={"sheet_name": name})
+                return pd.DataFrame(), [problem]
+            if name in self._merges:
+                grid = fill_merges(grid, self._merges[name])
+            return grid, []
 
 
 def _check_file(data: bytes, file_name: str | None, limits) -> tuple[str | None, list[Problem]]:

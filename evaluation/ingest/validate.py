@@ -89,21 +89,37 @@ def choice_params(list_name: str) -> dict[str, str]:
 
 def validate_report(sheets: dict[str, SheetData]) -> list[Problem]:
     """Every problem in the normalised sheets (pandera, cross-sheet rules, privacy)."""
-    problems: list[Problem] = []
     units = _units(sheets)
+    problems: list[Problem] = []
     for sheet in sheets.values():
-        problems.extend(_schema_problems(sheet, units))
-    problems.extend(_profile(sheets))
+        problems.extend(validate_sheet(sheet, units))
+    problems.extend(validate_across(sheets, units))
+    return problems
+
+
+def validate_sheet(sheet: SheetData, units: dict[str, str]) -> list[Problem]:
+    """The problems one sheet shows on its own: its schema, its own rows, personal data.
+
+    Only the Indicators sheet needs ``units`` (the catalogue's and the declared own
+    indicators'), so the reader can check each sheet as soon as it is normalised.
+    """
+    problems = _schema_problems(sheet, units)
+    if sheet.section.code == "own_indicators":
+        problems.extend(_own_indicators(sheet))
+    problems.extend(_sheet_privacy(sheet, units))
+    return problems
+
+
+def validate_across(sheets: dict[str, SheetData], units: dict[str, str]) -> list[Problem]:
+    """The rules that look across rows and sheets: profile, period, indicators, stories."""
+    problems = _profile(sheets)
     period = _period(sheets)
-    if "own_indicators" in sheets:
-        problems.extend(_own_indicators(sheets["own_indicators"]))
     if "indicators" in sheets:
         problems.extend(_indicators(sheets["indicators"], units, _default_phases(sheets)))
     if "stories" in sheets:
         problems.extend(_stories(sheets["stories"], period))
     if "reflection" in sheets:
         problems.extend(_reflection(sheets["reflection"]))
-    problems.extend(privacy_problems(sheets, units))
     return problems
 
 
@@ -433,18 +449,21 @@ def _reflection(sheet: SheetData) -> list[Problem]:
 
 def privacy_problems(sheets: dict[str, SheetData], units: dict[str, str]) -> list[Problem]:
     """Every free-text cell through ``privacy.scan_text``; each distinct text is scanned once."""
+    return [p for sheet in sheets.values() for p in _sheet_privacy(sheet, units)]
+
+
+def _sheet_privacy(sheet: SheetData, units: dict[str, str]) -> list[Problem]:
     from evaluation.ingest.privacy import scan_text
 
     out: list[Problem] = []
-    for sheet in sheets.values():
-        if sheet.frame.empty:
-            continue
-        for code in [c.code for c in sheet.section.columns if c.free_text]:
-            out += _scan_column(sheet, code, sheet.typed[code], scan_text)
-        if sheet.section.code == "indicators":
-            text_rows = _text_rows(sheet, units)
-            if text_rows.any():
-                out += _scan_column(sheet, "value", sheet.typed["value"][text_rows], scan_text)
+    if sheet.frame.empty:
+        return out
+    for code in [c.code for c in sheet.section.columns if c.free_text]:
+        out += _scan_column(sheet, code, sheet.typed[code], scan_text)
+    if sheet.section.code == "indicators":
+        text_rows = _text_rows(sheet, units)
+        if text_rows.any():
+            out += _scan_column(sheet, "value", sheet.typed["value"][text_rows], scan_text)
     return out
 
 
