@@ -170,8 +170,28 @@ class _Groups:
         counts = np.bincount(self.members, minlength=n_cells)
         self.cptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
 
+        self._levels: tuple[np.ndarray, list, list, list] | None = None
+
     def of_cell(self, p: int) -> np.ndarray:
         return self.by_cell[self.cptr[p] : self.cptr[p + 1]]
+
+    def level_info(self, levels: np.ndarray) -> tuple[list, list, list]:
+        """Per group its highest level and whether it holds a total (levels differ), and the
+        levels as a list: what ``_signs`` decides, for every group at once (kept per
+        ``levels``, which stay the same while one column is protected)."""
+        if self._levels is None or self._levels[0] is not levels:
+            sizes = np.diff(self.ptr)
+            if len(sizes) and (sizes > 0).all():
+                lv = levels[self.members]
+                top = np.maximum.reduceat(lv, self.ptr[:-1])
+                has_total = np.minimum.reduceat(lv, self.ptr[:-1]) != top
+            else:
+                top = np.array([levels[g].max() if len(g) else 0 for g in self.groups])
+                has_total = np.array(
+                    [bool(len(g)) and levels[g].min() != levels[g].max() for g in self.groups]
+                )
+            self._levels = (levels, top.tolist(), has_total.tolist(), levels.tolist())
+        return self._levels[1], self._levels[2], self._levels[3]
 
     def hidden_counts(self, hidden: np.ndarray) -> np.ndarray:
         return np.bincount(
@@ -202,8 +222,9 @@ def _blocks(gs: _Groups, hidden: np.ndarray) -> list[tuple[list[int], list, list
     starts = np.searchsorted(hid_gid, touched, side="left")
     ends = np.searchsorted(hid_gid, touched, side="right")
     touching = []
+    members = hid_members.tolist()
     for k, a, b in zip(touched.tolist(), starts.tolist(), ends.tolist(), strict=True):
-        hs = hid_members[a:b].tolist()
+        hs = members[a:b]
         touching.append((k, hs))
         for other in hs[1:]:
             parent[find(other)] = find(hs[0])
@@ -217,16 +238,6 @@ def _blocks(gs: _Groups, hidden: np.ndarray) -> list[tuple[list[int], list, list
         (sorted(cells[root]), [gs.groups[k] for k, _ in eqs[root]], eqs[root])
         for root in sorted(cells)
     ]
-
-
-def _edge_signs(gs: _Groups, levels: np.ndarray, k: int, cells: list[int]) -> list[float]:
-    """The coefficients of ``cells`` (members of group ``k``) in the group's equation: as
-    ``_signs``, -1 for the group's total (its highest level) when it has one, else +1."""
-    lv = levels[gs.groups[k]]
-    top = lv.max()
-    if lv.min() == top:
-        return [1.0] * len(cells)
-    return [-1.0 if levels[p] == top else 1.0 for p in cells]
 
 
 def _bridges(n_vertices: int, edges: list[tuple[int, int]]) -> list[bool]:
@@ -285,18 +296,29 @@ def _pinned_by_graph(
     which at portfolio scale (blocks of hundreds of cells, redone after every complement) was
     most of the time of the flows between phases.
     """
-    ends: dict[int, list[tuple[int, float]]] = {p: [] for p in hid}
+    top, has_total, lv = gs.level_info(levels)
+    # per cell: [equation, sign] of its first equation, then of its second
+    ends: dict[int, list] = {}
     for u, (k, hs) in enumerate(touching):
-        for p, sign in zip(hs, _edge_signs(gs, levels, k, hs), strict=True):
-            ends[p].append((u, sign))
-    if any(len(e) != 2 for e in ends.values()):
+        total_level = top[k] if has_total[k] else None
+        for p in hs:
+            sign = -1.0 if total_level is not None and lv[p] == total_level else 1.0
+            got = ends.get(p)
+            if got is None:
+                ends[p] = [u, sign]
+            elif len(got) == 2:
+                got += [u, sign]
+            else:
+                return None  # a third equation: no graph
+    if len(ends) != len(hid) or any(len(e) != 4 for e in ends.values()):
         return None
-    edges = [(ends[p][0][0], ends[p][1][0]) for p in hid]
+    edges = []
     # balance: a factor per equation such that each cell's two coefficients cancel
     n = len(touching)
     adj: list[list[tuple[int, float]]] = [[] for _ in range(n)]
     for p in hid:
-        (u, su), (v, sv) = ends[p]
+        u, su, v, sv = ends[p]
+        edges.append((u, v))
         adj[u].append((v, -su * sv))
         adj[v].append((u, -su * sv))
     factor = [0.0] * n
