@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.exc import IntegrityError
@@ -17,6 +18,7 @@ from evaluation.model import PERIOD_COLUMNS, TIDY_COLUMNS
 from evaluation.problems import Problem
 from evaluation.store import SchemaMismatch, Store
 from evaluation.store.migrate import HEAD
+from evaluation.store.store import _tuples
 from evaluation.store.tables import TIDY_TABLES, Submission
 
 OOST = "taalcafe-oost"
@@ -202,6 +204,27 @@ def test_current_dataset_filters_and_profile(store: Store):
     assert ds.initiatives["initiative_id"].tolist() == [WEST, OOST]
     assert ds.network.loc[ds.network["partner"] == OOST, "partner_initiative_id"].tolist() == [OOST]
     assert store.initiatives(admin())["name"].tolist() == ["Buurtkamer West", "Taalcafé Oost"]
+
+
+def test_rows_read_as_tuples_make_the_frames_that_database_rows_made(store: Store):
+    """``current_dataset`` hands pandas plain tuples (fast) instead of SQLAlchemy rows (which
+    pandas probed one by one): every tidy table's frame, dates, flags and blanks included,
+    must come out the same."""
+    for q in (1, 2):
+        _put(store, f"o{q}".encode(), make_report(OOST, quarter=q))
+    _put(
+        store,
+        b"w",
+        make_report(WEST, name="Buurtkamer West", partner=OOST, partner_type="initiative"),
+    )
+    with store.engine.connect() as conn:
+        for name, table in TIDY_TABLES.items():
+            q = select(table).order_by(table.c.id)
+            columns = list(table.c.keys())
+            before = pd.DataFrame.from_records(conn.execute(q).all(), columns=columns)
+            after = pd.DataFrame.from_records(_tuples(conn.execute(q)), columns=columns)
+            assert len(after), name
+            pd.testing.assert_frame_equal(after, before, check_exact=True)
 
 
 def test_periods_lists_the_current_periods_in_time_order(store: Store):
