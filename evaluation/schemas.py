@@ -184,10 +184,23 @@ def section_schema(section_code: str) -> pa.DataFrameSchema:
     )
 
 
-def validate_section(section_code: str, frame: pd.DataFrame) -> pa.errors.SchemaErrors | None:
-    """Run one section's schema lazily; the errors (with ``failure_cases``) or None."""
+@cache
+def _columns_schema(section_code: str, columns: tuple[str, ...]) -> pa.DataFrameSchema:
+    return section_schema(section_code).select_columns(list(columns))
+
+
+def validate_section(
+    section_code: str, frame: pd.DataFrame, columns: tuple[str, ...] | None = None
+) -> pa.errors.SchemaErrors | None:
+    """Run one section's schema lazily; the errors (with ``failure_cases``) or None.
+
+    With ``columns``, only those columns' part of the schema (the reader checks a long
+    sheet's columns in separate small frames of their distinct values)."""
+    schema = section_schema(section_code)
+    if columns is not None and set(columns) != set(schema.columns):
+        schema = _columns_schema(section_code, tuple(c for c in columns if c in schema.columns))
     try:
-        section_schema(section_code).validate(frame, lazy=True)
+        schema.validate(frame, lazy=True)
     except pa.errors.SchemaErrors as exc:
         return exc
     return None

@@ -188,3 +188,18 @@ def test_the_column_gate_pattern_means_the_same_in_python():
     # the pattern is RE2 syntax that Python's re reads alike (ASCII digits)
     assert re.search(LONG_NUMBER_PATTERN, "tel 06 - 1234 5678", re.ASCII)
     assert not re.search(LONG_NUMBER_PATTERN, "3-2-2025, 48 mensen, 1.234,50 euro", re.ASCII)
+
+
+# --- folding a whole column ---------------------------------------------------------------
+
+header_soup = st.lists(
+    st.text(alphabet="aBc Zé*\t\n\r\x0b\x0c\x1c\x1f -_ÀŞ.", max_size=16), min_size=1, max_size=30
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(header_soup)
+def test_folding_a_column_folds_each_text_as_one_text_is_folded(texts):
+    folded = normalise.fold_series(pd.Series(texts + [None], dtype=object)).tolist()
+    assert folded[:-1] == [normalise.quick_fold(t) for t in texts]
+    assert pd.isna(folded[-1])  # a blank stays blank

@@ -505,7 +505,6 @@ def _lower_codes(s: pd.Series) -> pd.Series:
     return pd.Series(mapped[codes], index=s.index, dtype="object")
 
 
-_NON_ASCII = r"[^\x00-\x7f]"
 _WHITESPACE_RUN = r"[\t\n\x0b\x0c\r\x1c-\x1f ]+"  # what str.split() splits on, in ASCII
 
 
@@ -514,11 +513,16 @@ def fold_series(s: pd.Series) -> pd.Series:
     present = s[s.notna()].astype(str).astype("str")
     if present.empty:
         return pd.Series([None] * len(s), index=s.index, dtype="object")
-    folded = (
-        present.str.strip().str.rstrip("*").str.strip().str.lower()
-        .str.replace(_WHITESPACE_RUN, " ", regex=True)
-    ).astype(object)  # fmt: skip
-    other = present.str.contains(_NON_ASCII, regex=True).to_numpy(dtype=bool)
+    folded = present.str.strip().str.rstrip("*").str.strip().str.lower()
+    # whitespace runs become one space; the regex runs only on texts that hold a run (two
+    # spaces, or a tab, newline or other control character), which few texts do
+    texts = pa.array(folded.array)
+    runs = pc.or_(pc.invert(pc.ascii_is_printable(texts)), pc.match_substring(texts, "  "))
+    runs = runs.fill_null(False).to_numpy(zero_copy_only=False)
+    folded = folded.astype(object)
+    if runs.any():
+        folded[runs] = folded[runs].astype("str").str.replace(_WHITESPACE_RUN, " ", regex=True)
+    other = ~pc.string_is_ascii(pa.array(present.array)).to_numpy(zero_copy_only=False)
     if other.any():
         folded[other] = [fold(v) for v in present[other]]
     return folded.reindex(s.index)

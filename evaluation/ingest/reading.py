@@ -132,6 +132,7 @@ def _read(source, file_name, limits) -> IngestResult:
 
     from evaluation.ingest.normalise import normalise_sheet
     from evaluation.ingest.validate import (
+        _default_phases,
         _units,
         own_indicator_lookup,
         validate_across,
@@ -145,7 +146,7 @@ def _read(source, file_name, limits) -> IngestResult:
     normalised: list[Problem] = []  # header and percentage problems
     checked: list[Problem] = []  # each sheet's schema, own rows and personal data
     own: dict[str, str] = {}
-    units = _units({})
+    units, phases = _units({}), _default_phases({})
     any_cells = False
     with SheetLoader(data, kind, reader, found, merges, file_name) as loader:
         for code in READ_ORDER:
@@ -159,7 +160,8 @@ def _read(source, file_name, limits) -> IngestResult:
             normalised.extend(sheet_problems)
             if code == "own_indicators":
                 own = own_indicator_lookup(data_sheet)
-                units = _units(sheets)  # READ_ORDER: before the Indicators sheet needs them
+                # READ_ORDER: made before the Indicators sheet needs them
+                units, phases = _units(sheets), _default_phases(sheets)
             checked.extend(validate_sheet(data_sheet, units))
 
     if not any_cells and not _any_content(reader, names, found):
@@ -182,7 +184,7 @@ def _read(source, file_name, limits) -> IngestResult:
         return IngestResult(_report_from(sheets), problems, lang)
 
     problems.extend(normalised + checked)
-    problems.extend(validate_across(sheets, units))
+    problems.extend(validate_across(sheets, units, phases))
     return IngestResult(_report_from(sheets), _ordered(problems, sheets), lang)
 
 

@@ -66,16 +66,19 @@ def own_indicator_lookup(sheet: SheetData) -> dict[str, str]:
     frame = sheet.frame
     if frame.empty:
         return {}
-    codes = frame["indicator"].astype(object)
-    filled = codes.notna() & (codes.astype(str).str.strip() != "")
-    code_list = codes[filled].astype(str).tolist()
-    labels = fold_series(frame["label"][filled]).tolist()
+    codes = frame["indicator"].tolist()
+    filled = [i for i, c in enumerate(codes) if not _blank(c)]
+    if len(filled) < len(codes):
+        codes = [str(codes[i]) for i in filled]
+        labels = frame["label"].iloc[filled]
+    else:
+        codes = [str(c) for c in codes]
+        labels = frame["label"]
+    folded_labels = fold_series(labels).tolist()
     # reversed, so that the first of a repeated name wins; then a code wins over a name
-    pairs = zip(reversed(labels), reversed(code_list), strict=True)
+    pairs = zip(reversed(folded_labels), reversed(codes), strict=True)
     out = {k: c for k, c in pairs if isinstance(k, str) and k}
-    out.update(
-        zip(fold_series(pd.Series(code_list, dtype=object)).tolist(), code_list, strict=True)
-    )
+    out.update(zip(fold_series(pd.Series(codes, dtype=object)).tolist(), codes, strict=True))
     return out
 
 
@@ -110,12 +113,21 @@ def validate_sheet(sheet: SheetData, units: dict[str, str]) -> list[Problem]:
     return problems
 
 
-def validate_across(sheets: dict[str, SheetData], units: dict[str, str]) -> list[Problem]:
-    """The rules that look across rows and sheets: profile, period, indicators, stories."""
+def validate_across(
+    sheets: dict[str, SheetData],
+    units: dict[str, str],
+    default_phases: dict[str, str] | None = None,
+) -> list[Problem]:
+    """The rules that look across rows and sheets: profile, period, indicators, stories.
+
+    ``units`` and ``default_phases`` (``_default_phases(sheets)`` when not given) come from
+    the catalogue and the Own indicators sheet; the reader makes them before the long
+    Indicators sheet arrives."""
     problems = _profile(sheets)
     period = _period(sheets)
     if "indicators" in sheets:
-        problems.extend(_indicators(sheets["indicators"], units, _default_phases(sheets)))
+        phases = default_phases if default_phases is not None else _default_phases(sheets)
+        problems.extend(_indicators(sheets["indicators"], units, phases))
     if "stories" in sheets:
         problems.extend(_stories(sheets["stories"], period))
     if "reflection" in sheets:
@@ -142,24 +154,30 @@ def _own_lookup(sheets: dict[str, SheetData], column: str, known: dict[str, str]
     own = sheets.get("own_indicators")
     if own is None or own.frame.empty:
         return known
-    pairs = [
-        (str(code), value)
-        for code, value in zip(own.frame["indicator"], own.frame[column], strict=True)
-        if isinstance(value, str) and not _blank(code)
-    ]
-    out = dict(reversed(pairs))  # reversed: the first row of a repeated code is written last
+    codes = own.frame["indicator"].tolist()
+    values = own.frame[column].tolist()
+    # reversed, so that the first row of a repeated code is written last and wins
+    out = {
+        str(code): value
+        for code, value in zip(reversed(codes), reversed(values), strict=True)
+        if isinstance(value, str) and (code.strip() if isinstance(code, str) else not _blank(code))
+    }
     out.update(known)
     return out
 
 
-def _lookup(s: pd.Series, mapping: dict) -> pd.Series:
-    """``s.map(mapping)`` (None where missing), looking up each distinct value once: faster
-    than pandas' map for a long column and a mapping of thousands of own indicators."""
+def _lookups(s: pd.Series, *mappings: dict) -> list[pd.Series]:
+    """``s.map(m)`` for each mapping (None where missing), looking up each distinct value
+    once: faster than pandas' map for a long column and thousands of own indicators."""
     codes, uniques = pd.factorize(s, use_na_sentinel=True)
-    values = np.empty(len(uniques) + 1, dtype=object)
-    values[: len(uniques)] = [mapping.get(u) for u in np.asarray(uniques, dtype=object).tolist()]
-    values[len(uniques)] = None  # code -1 (blank) picks the last slot
-    return pd.Series(values[codes], index=s.index, dtype=object)
+    keys = np.asarray(uniques, dtype=object).tolist()
+    out = []
+    for mapping in mappings:
+        values = np.empty(len(keys) + 1, dtype=object)
+        values[: len(keys)] = [mapping.get(k) for k in keys]
+        values[len(keys)] = None  # code -1 (blank) picks the last slot
+        out.append(pd.Series(values[codes], index=s.index, dtype=object))
+    return out
 
 
 def _text_rows(sheet: SheetData, units: dict[str, str]) -> pd.Series:
@@ -180,12 +198,16 @@ def _schema_problems(sheet: SheetData, units: dict[str, str]) -> list[Problem]:
             check_frame["value"] = check_frame["value"].astype(object)
             check_frame.loc[text_rows, "value"] = None
     distinct = _distinct_values(section.code, check_frame)
-    errors = validate_section(section.code, distinct[0] if distinct else check_frame)
-    if errors is None:
+    found = [
+        errors.failure_cases
+        for part in (distinct[0] if distinct else [check_frame])
+        if (errors := validate_section(section.code, part, tuple(part.columns))) is not None
+    ]
+    if not found:
         return []
     skip = set(sheet.missing)
     out = []
-    cases = errors.failure_cases
+    cases = pd.concat(found, ignore_index=True) if len(found) > 1 else found[0]
     cases = cases[cases["index"].notna() & cases["column"].isin(section.column_codes)]
     for column, check, idx in zip(cases["column"], cases["check"], cases["index"], strict=True):
         if column in skip:
@@ -206,14 +228,17 @@ def _schema_problems(sheet: SheetData, units: dict[str, str]) -> list[Problem]:
 
 
 DISTINCT_FROM_ROWS = 500
+# columns with up to this many distinct values share one small frame; a column with more
+# (33,000 own indicator codes) gets a frame of its own, so the others are not padded to it
+SHARED_FRAME_VALUES = 256
 
 
 def _distinct_values(section_code: str, frame: pd.DataFrame):
-    """For a long sheet: a frame of each column's distinct values, and a map back to rows.
+    """For a long sheet: small frames of each column's distinct values, and a map back to rows.
 
     The section checks are per cell (element-wise, or not-null), so checking each distinct
     value once finds every failing cell: 100,000 indicator rows hold a few hundred distinct
-    numbers. Column ``c`` of the small frame lists ``c``'s distinct values (blank last), padded
+    numbers. Column ``c`` of a small frame lists ``c``'s distinct values (blank last), padded
     with its first value; ``rows_of(c, i)`` gives the frame rows holding distinct value ``i``.
     Returns None (check the whole frame) for short sheets or a schema with checks across rows.
     """
@@ -241,14 +266,10 @@ def _distinct_values(section_code: str, frame: pd.DataFrame):
             values.append(None)
         codes[name] = (col_codes, len(uniques))
         columns[name] = values
-    height = max((len(v) for v in columns.values()), default=0)
-    small = pd.DataFrame(
-        {
-            name: (values + [values[0]] * (height - len(values))) if values else [None] * height
-            for name, values in columns.items()
-        },
-        dtype="object",
-    )
+    shared = [n for n, v in columns.items() if len(v) <= SHARED_FRAME_VALUES]
+    groups = [shared] if shared else []
+    groups += [[n] for n, v in columns.items() if len(v) > SHARED_FRAME_VALUES]
+    small = [_padded({n: columns[n] for n in names}) for names in groups]
 
     def rows_of(column: str, idx: int) -> list[int]:
         col_codes, n_unique = codes[column]
@@ -261,6 +282,18 @@ def _distinct_values(section_code: str, frame: pd.DataFrame):
         return [int(i) for i in frame.index[hit]]
 
     return small, rows_of
+
+
+def _padded(columns: dict[str, list]) -> pd.DataFrame:
+    """One frame of the columns' distinct values, each padded with its first value."""
+    height = max((len(v) for v in columns.values()), default=0)
+    return pd.DataFrame(
+        {
+            name: (values + [values[0]] * (height - len(values))) if values else [None] * height
+            for name, values in columns.items()
+        },
+        dtype="object",
+    )
 
 
 # --- 2. rules across rows and sheets -----------------------------------------------------
@@ -374,7 +407,7 @@ def _indicators(
     frame = sheet.frame
     out: list[Problem] = []
     ind = frame["indicator"]
-    unit = _lookup(ind, units)
+    unit, main_phase = _lookups(ind, units, default_phase)
     known = unit.notna()
     for idx in frame.index[ind.notna() & ~known]:
         out.append(sheet.problem("unknown_indicator", "indicator", idx))
@@ -399,7 +432,7 @@ def _indicators(
     v = pd.to_numeric(frame["value"], errors="coerce")
     report((unit == "rubric") & v.notna() & ~v.isin(RUBRIC_STEPS), "rubric_out_of_range", "value")
 
-    phase = frame["phase"].where(frame["phase"].notna(), _lookup(ind, default_phase))
+    phase = frame["phase"].where(frame["phase"].notna(), main_phase)
     phase = phase.astype(object)
     keys = pd.DataFrame({"indicator": ind, "phase": phase})
     out += _duplicates(sheet, keys, "indicator", valid=known)
