@@ -23,6 +23,7 @@ and a partial unique index guarantees one current submission per initiative and 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import os
 import random
@@ -696,6 +697,7 @@ class Store:
 
         frames = self._read(work)
         known = frames.pop("_known")
+        fold_once = functools.cache(fold)  # a partner's name repeats in every quarter
         empty = Dataset.empty().frames()
         out: dict[str, pd.DataFrame] = {}
         for name, cols in TIDY_COLUMNS.items():
@@ -713,7 +715,7 @@ class Store:
                     frame["partner_type"] == "initiative"
                 )
                 if missing.any():
-                    filled = frame.loc[missing, "partner"].map(lambda p: known.get(fold(p)))
+                    filled = frame.loc[missing, "partner"].map(lambda p: known.get(fold_once(p)))
                     frame = frame.copy()
                     frame.loc[missing, "partner_initiative_id"] = filled
             out[name] = frame[cols].reset_index(drop=True) if not frame.empty else empty[name]
@@ -745,13 +747,7 @@ class Store:
     def _known_names(self, conn: Connection) -> dict[str, str]:
         """Folded id and name (registered and every profile name) -> initiative id."""
         known: dict[str, str] = {}
-        folded: dict[str, str] = {}  # every quarter repeats the name: fold each name once
-
-        def fold_once(value: str) -> str:
-            if value not in folded:
-                folded[value] = fold(value)
-            return folded[value]
-
+        fold_once = functools.cache(fold)  # every quarter repeats the name: fold it once
         for rid, rname in conn.execute(select(_I.c.initiative_id, _I.c.name)):
             known[fold_once(rname)] = rid
         q = select(_S.c.initiative_id, _P.c.name).join_from(_P, _S, _P.c.submission_id == _S.c.id)
