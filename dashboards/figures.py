@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -50,6 +51,15 @@ RELATION_DASH = {
 NEUTRAL_LINE = "#7f7f7f"
 # above this many initiatives the network names them on hover only
 LABELLED_NODES = 40
+
+
+def _array(values: list) -> np.ndarray:
+    """A long list for a trace, as an object array: plotly checks a Python list element by
+    element (a tenth of a second for a big network's edges) and an array at once; the figure
+    it writes out is the same (blanks stay ``null``, numbers and texts as they were)."""
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
 
 
 def _label(list_name: str, code: object, lang: str) -> str:
@@ -126,8 +136,8 @@ def phase_puzzle(puzzle: pd.DataFrame, lang: str) -> go.Figure:
         part = puzzle[puzzle["role"] == role]
         fig.add_trace(
             go.Scatter(
-                x=[_wrap(phase_label(p, lang)) for p in part["phase"]],
-                y=[str(n) for n in part["name"]],
+                x=_array([_wrap(phase_label(p, lang)) for p in part["phase"]]),
+                y=_array([str(n) for n in part["name"]]),
                 mode="markers",
                 name=t(f"ui.figures.puzzle_{role}", lang),
                 marker={"symbol": symbol, "size": size, "color": colour, "line": {"width": 2}},
@@ -185,8 +195,8 @@ def network(
                 continue
             fig.add_trace(
                 go.Scatter(
-                    x=xs,
-                    y=ys,
+                    x=_array(xs),
+                    y=_array(ys),
                     mode="lines",
                     hoverinfo="skip",
                     name=_label("relation_types", rel, lang),
@@ -215,9 +225,9 @@ def network(
                 x=part["x"],
                 y=part["y"],
                 mode="markers+text" if labelled else "markers",
-                text=[str(s) for s in part["label"]],
+                text=_array([str(s) for s in part["label"]]),
                 textposition="top center",
-                hovertext=hover,
+                hovertext=_array(hover),
                 hoverinfo="text",
                 name=kind_label,
                 legendgroup="kinds",
