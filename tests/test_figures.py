@@ -8,9 +8,11 @@ list order, never by value), and that meaning never rests on colour alone.
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pandas as pd
 import plotly.graph_objects as go
+import plotly.io as pio
 import pytest
 
 from dashboards import figures
@@ -113,6 +115,31 @@ def test_network_gives_each_partner_kind_a_shape_and_each_relation_a_dash():
     }
     initiatives = next(tr for tr in markers if tr.name == partner_types.label("initiative", "en"))
     assert list(initiatives.text) == ["Alfa", "Beta"], "labels by name, not by degree"
+
+
+def test_network_is_written_out_with_gaps_between_edges_and_labels_as_text():
+    """What the browser receives (the figure as JSON, as ``st.plotly_chart`` sends it): each
+    edge is its two ends and a gap (``null``), and labels are plain texts."""
+    nodes = pd.DataFrame(
+        [
+            {"node": "b", "label": "Beta", "kind": "initiative", "x": 0.5, "y": 0, "degree": 2},
+            {"node": "a", "label": "Alfa", "kind": "initiative", "x": 1, "y": 0.25, "degree": 1},
+            {"node": "m", "label": "Gemeente", "kind": "municipality", "x": 0, "y": 1, "degree": 1},
+        ]
+    )
+    edges = pd.DataFrame(
+        [
+            {"source": "b", "target": "a", "relation": "collaboration", "count": 6},
+            {"source": "b", "target": "m", "relation": "collaboration", "count": 1},
+        ]
+    )
+    sent = json.loads(pio.to_json(figures.network(nodes, edges, "en"), validate=False))
+    [line] = [tr for tr in sent["data"] if tr["mode"] == "lines"]
+    assert line["x"] == [0.5, 1, None, 0.5, 0, None]
+    assert line["y"] == [0, 0.25, None, 0, 1, None]
+    initiatives = next(tr for tr in sent["data"] if tr["mode"] != "lines" and "Alfa" in tr["text"])
+    assert initiatives["text"] == ["Alfa", "Beta"]
+    assert all(isinstance(h, str) for h in initiatives["hovertext"])
 
 
 def test_network_without_data_says_so():
