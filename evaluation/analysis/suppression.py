@@ -169,7 +169,6 @@ class _Groups:
         self.by_cell = self.gid[order]
         counts = np.bincount(self.members, minlength=n_cells)
         self.cptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
-
         self._levels: tuple[np.ndarray, list, list, list] | None = None
 
     def of_cell(self, p: int) -> np.ndarray:
