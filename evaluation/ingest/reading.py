@@ -135,6 +135,7 @@ def _read(source, file_name, limits) -> IngestResult:
         _default_phases,
         _units,
         own_indicator_lookup,
+        sheet_privacy,
         validate_across,
         validate_sheet,
     )
@@ -148,6 +149,8 @@ def _read(source, file_name, limits) -> IngestResult:
     own: dict[str, str] = {}
     units, phases = _units({}), _default_phases({})
     any_cells = False
+    scans = []
+    across: list[Problem] = []
     with SheetLoader(data, kind, reader, found, merges, file_name) as loader:
         for code in READ_ORDER:
             if code not in found:
@@ -162,7 +165,16 @@ def _read(source, file_name, limits) -> IngestResult:
                 own = own_indicator_lookup(data_sheet)
                 # READ_ORDER: made before the Indicators sheet needs them
                 units, phases = _units(sheets), _default_phases(sheets)
-            checked.extend(validate_sheet(data_sheet, units))
+            if code == BACKGROUND_SHEET and loader.threaded:
+                # the long sheet's personal-data scan runs beside its other checks
+                scans.append(loader.submit(sheet_privacy, data_sheet, units))
+                checked.extend(validate_sheet(data_sheet, units, privacy=False))
+            else:
+                checked.extend(validate_sheet(data_sheet, units))
+        if any(len(s.frame) for s in sheets.values()):
+            across = validate_across(sheets, units, phases)
+        for scan in scans:
+            checked.extend(scan.result())
 
     if not any_cells and not _any_content(reader, names, found):
         problems.append(Problem("empty_workbook"))
@@ -183,8 +195,7 @@ def _read(source, file_name, limits) -> IngestResult:
         problems.append(Problem("empty_workbook"))
         return IngestResult(_report_from(sheets), problems, lang)
 
-    problems.extend(normalised + checked)
-    problems.extend(validate_across(sheets, units, phases))
+    problems.extend(normalised + checked + across)
     return IngestResult(_report_from(sheets), _ordered(problems, sheets), lang)
 
 
@@ -220,6 +231,15 @@ class SheetLoader:
     def __exit__(self, *exc) -> None:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
+
+    @property
+    def threaded(self) -> bool:
+        """Whether a second thread is at hand (a big workbook)."""
+        return self._pool is not None
+
+    def submit(self, fn, *args):
+        """Run ``fn(*args)`` on the second thread (after the read); a Future."""
+        return self._pool.submit(fn, *args)
 
     def grid(self, code: str) -> tuple[pd.DataFrame, list[Problem]]:
         """The sheet's grid, and the problem when it could not be read (then an empty grid)."""

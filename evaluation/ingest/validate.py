@@ -100,8 +100,11 @@ def validate_report(sheets: dict[str, SheetData]) -> list[Problem]:
     return problems
 
 
-def validate_sheet(sheet: SheetData, units: dict[str, str]) -> list[Problem]:
-    """The problems one sheet shows on its own: its schema, its own rows, personal data.
+def validate_sheet(
+    sheet: SheetData, units: dict[str, str], *, privacy: bool = True
+) -> list[Problem]:
+    """The problems one sheet shows on its own: its schema, its own rows, personal data
+    (unless ``privacy`` is False: the reader then runs ``sheet_privacy`` beside it).
 
     Only the Indicators sheet needs ``units`` (the catalogue's and the declared own
     indicators'), so the reader can check each sheet as soon as it is normalised.
@@ -109,7 +112,8 @@ def validate_sheet(sheet: SheetData, units: dict[str, str]) -> list[Problem]:
     problems = _schema_problems(sheet, units)
     if sheet.section.code == "own_indicators":
         problems.extend(_own_indicators(sheet))
-    problems.extend(_sheet_privacy(sheet, units))
+    if privacy:
+        problems.extend(sheet_privacy(sheet, units))
     return problems
 
 
@@ -403,23 +407,33 @@ def _own_indicators(sheet: SheetData) -> list[Problem]:
 def _indicators(
     sheet: SheetData, units: dict[str, str], default_phase: dict[str, str]
 ) -> list[Problem]:
-    """The Indicators sheet's rules, a column at a time (the sheet can hold 100,000 rows)."""
+    """The Indicators sheet's rules, a column at a time (the sheet can hold 100,000 rows).
+
+    Each distinct indicator is looked up once (its unit and main phase), and the masks are
+    taken from those per-indicator answers by the rows' indicator numbers (``factorize``).
+    """
     frame = sheet.frame
     out: list[Problem] = []
-    ind = frame["indicator"]
-    unit, main_phase = _lookups(ind, units, default_phase)
-    known = unit.notna()
-    for idx in frame.index[ind.notna() & ~known]:
+    codes, uniques = pd.factorize(frame["indicator"], use_na_sentinel=True)
+    names = np.asarray(uniques, dtype=object).tolist()
+    # one slot per distinct indicator, and a last one for a blank cell (code -1)
+    unit_of = np.array([units.get(k) for k in names] + [None], dtype=object)
+    phase_of = np.array([default_phase.get(k) for k in names] + [None], dtype=object)
+    known_of = np.array([u is not None for u in unit_of], dtype=bool)
+    known = known_of[codes]
+    share = (unit_of == "share")[codes]
+    rubric = (unit_of == "rubric")[codes]
+    for idx in frame.index[(codes >= 0) & ~known]:
         out.append(sheet.problem("unknown_indicator", "indicator", idx))
 
-    value_blank = frame["value"].isna()
-    num_blank, den_blank = frame["numerator"].isna(), frame["denominator"].isna()
-    n = pd.to_numeric(frame["numerator"], errors="coerce")
-    d = pd.to_numeric(frame["denominator"], errors="coerce")
-    share = known & (unit == "share")
+    value_blank = frame["value"].isna().to_numpy(dtype=bool)
+    num_blank = frame["numerator"].isna().to_numpy(dtype=bool)
+    den_blank = frame["denominator"].isna().to_numpy(dtype=bool)
+    n = pd.to_numeric(frame["numerator"], errors="coerce").to_numpy(dtype=float)
+    d = pd.to_numeric(frame["denominator"], errors="coerce").to_numpy(dtype=float)
     nothing = value_blank & num_blank & den_blank
 
-    def report(mask: pd.Series, code: str, column: str, severity: str = "error", **params):
+    def report(mask: np.ndarray, code: str, column: str, severity: str = "error", **params):
         for idx in frame.index[mask]:
             extra = {k: v(idx) for k, v in params.items()}
             out.append(sheet.problem(code, column, idx, severity, **extra))
@@ -428,15 +442,34 @@ def _indicators(
     report(share & ~nothing & num_blank, "share_needs_both", "numerator")
     report(share & ~nothing & ~num_blank & den_blank, "share_needs_both", "denominator")
     report(share & (n > d), "numerator_above_denominator", "numerator",
-           denominator=lambda idx: _fmt(float(d.at[idx])))  # fmt: skip
+           denominator=lambda idx: _fmt(float(frame.at[idx, "denominator"])))  # fmt: skip
     v = pd.to_numeric(frame["value"], errors="coerce")
-    report((unit == "rubric") & v.notna() & ~v.isin(RUBRIC_STEPS), "rubric_out_of_range", "value")
+    off_steps = (v.notna() & ~v.isin(RUBRIC_STEPS)).to_numpy(dtype=bool)
+    report(rubric & off_steps, "rubric_out_of_range", "value")
 
-    phase = frame["phase"].where(frame["phase"].notna(), main_phase)
-    phase = phase.astype(object)
-    keys = pd.DataFrame({"indicator": ind, "phase": phase})
-    out += _duplicates(sheet, keys, "indicator", valid=known)
+    # one row per indicator and phase; a row without a phase falls in the indicator's own
+    phase = frame["phase"].to_numpy(dtype=object, copy=True)
+    no_phase = frame["phase"].isna().to_numpy(dtype=bool)
+    phase[no_phase] = phase_of[codes][no_phase]
+    phase_codes, phases = pd.factorize(pd.Series(phase, dtype=object), use_na_sentinel=True)
+    keyed = known & (phase_codes >= 0)
+    key = codes.astype(np.int64) * (len(phases) + 1) + phase_codes
+    out += _repeats(sheet, key, keyed, "indicator")
     return out
+
+
+def _repeats(sheet: SheetData, key: np.ndarray, keyed: np.ndarray, column: str) -> list[Problem]:
+    """``duplicate_row`` at every keyed row whose key repeats an earlier keyed row's."""
+    keys = pd.Series(key[keyed], index=sheet.frame.index[keyed])
+    repeat = keys.duplicated(keep="first")
+    if not repeat.any():
+        return []
+    rows = sheet.frame.loc[keys.index, "_row"]
+    first = rows.groupby(keys.to_numpy(), sort=False).transform("first")
+    return [
+        sheet.problem("duplicate_row", column, idx, first_row=int(first.at[idx]))
+        for idx in repeat[repeat].index
+    ]
 
 
 def _fmt(x: float) -> str:
@@ -482,10 +515,14 @@ def _reflection(sheet: SheetData) -> list[Problem]:
 
 def privacy_problems(sheets: dict[str, SheetData], units: dict[str, str]) -> list[Problem]:
     """Every free-text cell through ``privacy.scan_text``; each distinct text is scanned once."""
-    return [p for sheet in sheets.values() for p in _sheet_privacy(sheet, units)]
+    return [p for sheet in sheets.values() for p in sheet_privacy(sheet, units)]
 
 
-def _sheet_privacy(sheet: SheetData, units: dict[str, str]) -> list[Problem]:
+def sheet_privacy(sheet: SheetData, units: dict[str, str]) -> list[Problem]:
+    """The personal data in one sheet's free-text cells (and text indicator values).
+
+    It only reads the sheet, so the reader may run it on a second thread (most of its work
+    on a long sheet is Arrow's, which does not hold Python's lock)."""
     from evaluation.ingest.privacy import scan_text
 
     out: list[Problem] = []
