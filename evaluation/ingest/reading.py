@@ -165,8 +165,8 @@ def _read(source, file_name, limits) -> IngestResult:
                 own = own_indicator_lookup(data_sheet)
                 # READ_ORDER: made before the Indicators sheet needs them
                 units, phases = _units(sheets), _default_phases(sheets)
-            if code == BACKGROUND_SHEET and loader.threaded:
-                # the long sheet's personal-data scan runs beside its other checks
+            if loader.threaded:
+                # in a big workbook the personal-data scans run beside the other checks
                 scans.append(loader.submit(sheet_privacy, data_sheet, units))
                 checked.extend(validate_sheet(data_sheet, units, privacy=False))
             else:
