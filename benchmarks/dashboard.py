@@ -4,6 +4,8 @@ A SQLite store is filled with reports cloned from the sample reports (new initia
 periods) through ``Store.store_report``, the path an upload takes after its workbook is read;
 then every page is rendered through Streamlit's AppTest, first with empty caches (a new
 visitor after an upload) and then again with warm caches (the same visitor clicking on).
+Each render runs the entry script (``app.py``: sidebar, names, navigation) and the page, as
+``streamlit run`` does.
 
     .venv/bin/python benchmarks/dashboard.py                 # full scale (builds ~10,000 reports)
     .venv/bin/python benchmarks/dashboard.py --scale 0.05    # a quick run (25 initiatives)
