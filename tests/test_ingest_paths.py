@@ -203,3 +203,27 @@ def test_folding_a_column_folds_each_text_as_one_text_is_folded(texts):
     folded = normalise.fold_series(pd.Series(texts + [None], dtype=object)).tolist()
     assert folded[:-1] == [normalise.quick_fold(t) for t in texts]
     assert pd.isna(folded[-1])  # a blank stays blank
+
+
+# --- numbers in a long column -------------------------------------------------------------
+
+number_texts = st.lists(
+    st.one_of(st.none(), st.text(alphabet="0123456789.,-+eE %_xinfaINFA", min_size=1, max_size=8)),
+    min_size=1,
+    max_size=20,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(number_texts)
+def test_plain_numbers_of_a_long_column_are_what_pandas_reads(texts):
+    texts = [(t.strip() or None) if t is not None else None for t in texts]  # as normalised
+    column = pd.Series(texts, dtype="str")
+    expected = pd.to_numeric(pd.Series(texts, dtype=object), errors="coerce").astype("float64")
+    old = normalise.LONG_COLUMN
+    normalise.LONG_COLUMN = 0  # the Arrow path, whatever the length
+    try:
+        got = normalise._plain_numbers(column)
+    finally:
+        normalise.LONG_COLUMN = old
+    pd.testing.assert_series_equal(got, expected, check_names=False)

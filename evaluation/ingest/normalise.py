@@ -561,6 +561,12 @@ def _plain_numbers(s: pd.Series) -> pd.Series:
         and (s.dtype.storage == "pyarrow")
     ):
         texts = pa.array(s.array)
+        try:  # every cell a plain number (Arrow reads a subset of what pandas reads, alike)
+            numbers = pc.cast(texts, pa.float64())
+        except pa.ArrowInvalid:
+            pass  # some cell is not: sort them out below
+        else:
+            return pd.Series(numbers.to_numpy(zero_copy_only=False), index=s.index, dtype=float)
         plain = pc.match_substring_regex(texts, _PLAIN_NUMBER)
         numbers = pc.cast(pc.if_else(plain, texts, pa.scalar(None, texts.type)), pa.float64())
         fast = pd.Series(numbers.to_numpy(zero_copy_only=False), index=s.index, dtype="float64")
