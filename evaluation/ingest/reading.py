@@ -14,6 +14,12 @@ was never calculated reads as blank). Merged ranges are read from the xlsx XML a
 from their top-left cell; for ods from ``content.xml`` (both for files up to
 ``MERGE_SCAN_MAX_BYTES`` of XML per sheet or content: bigger ones are machine-made).
 
+A big upload (over ``BACKGROUND_FROM_BYTES``) has its Indicators sheet, the one that grows
+to 100,000 rows, read on a second thread while the other sheets are read, normalised and
+checked, and the personal-data scans run on that thread too (``SheetLoader``): on two cores
+the wait is then that read plus the checks of that sheet. It is the same work with the same
+results; ``tests/test_ingest_paths.py`` reads with and without the thread.
+
 Which sheets must be there: Profile, Activities and Indicators (``missing_sheet``, an error);
 a missing Stories, Network or Reflection sheet is a warning (read as empty); a missing
 Own indicators sheet is not reported (it is optional). Other sheets (the reading guide, the
