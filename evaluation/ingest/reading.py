@@ -138,10 +138,10 @@ def _read(source, file_name, limits) -> IngestResult:
 
     from evaluation.ingest.normalise import normalise_sheet
     from evaluation.ingest.validate import (
-        _default_phases,
-        _units,
+        default_phases_of,
         own_indicator_lookup,
         sheet_privacy,
+        units_of,
         validate_across,
         validate_sheet,
     )
@@ -153,7 +153,7 @@ def _read(source, file_name, limits) -> IngestResult:
     normalised: list[Problem] = []  # header and percentage problems
     checked: list[Problem] = []  # each sheet's schema, own rows and personal data
     own: dict[str, str] = {}
-    units, phases = _units({}), _default_phases({})
+    units, phases = units_of({}), default_phases_of({})
     any_cells = False
     scans = []
     across: list[Problem] = []
@@ -170,7 +170,7 @@ def _read(source, file_name, limits) -> IngestResult:
             if code == "own_indicators":
                 own = own_indicator_lookup(data_sheet)
                 # READ_ORDER: made before the Indicators sheet needs them
-                units, phases = _units(sheets), _default_phases(sheets)
+                units, phases = units_of(sheets), default_phases_of(sheets)
             if loader.threaded:
                 # in a big workbook the personal-data scans run beside the other checks
                 scans.append(loader.submit(sheet_privacy, data_sheet, units))
@@ -215,9 +215,9 @@ class SheetLoader:
     """Reads the section sheets of one workbook, each once, as text grids.
 
     In a big workbook the Indicators sheet is read on a second thread from the start, by its
-    own reader: calamine does not hold Python's lock while it parses, so the other sheets are
-    read, normalised and checked meanwhile (on two cores, a 100,000-row upload's wait is then
-    mostly the reading of that one sheet). A small workbook is read in one thread.
+    own reader, while the main thread reads, normalises and checks the other sheets; much of
+    calamine's parse overlaps with that Python work (``benchmarks/ingest.py`` times the
+    ingest with and without the thread). A small workbook is read in one thread.
     """
 
     def __init__(self, data: bytes, kind: str, reader, found: dict[str, str], merges, file_name):

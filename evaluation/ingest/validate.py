@@ -92,7 +92,7 @@ def choice_params(list_name: str) -> dict[str, str]:
 
 def validate_report(sheets: dict[str, SheetData]) -> list[Problem]:
     """Every problem in the normalised sheets (pandera, cross-sheet rules, privacy)."""
-    units = _units(sheets)
+    units = units_of(sheets)
     problems: list[Problem] = []
     for sheet in sheets.values():
         problems.extend(validate_sheet(sheet, units))
@@ -124,13 +124,13 @@ def validate_across(
 ) -> list[Problem]:
     """The rules that look across rows and sheets: profile, period, indicators, stories.
 
-    ``units`` and ``default_phases`` (``_default_phases(sheets)`` when not given) come from
+    ``units`` and ``default_phases`` (``default_phases_of(sheets)`` when not given) come from
     the catalogue and the Own indicators sheet; the reader makes them before the long
     Indicators sheet arrives."""
     problems = _profile(sheets)
     period = _period(sheets)
     if "indicators" in sheets:
-        phases = default_phases if default_phases is not None else _default_phases(sheets)
+        phases = default_phases if default_phases is not None else default_phases_of(sheets)
         problems.extend(_indicators(sheets["indicators"], units, phases))
     if "stories" in sheets:
         problems.extend(_stories(sheets["stories"], period))
@@ -142,12 +142,12 @@ def validate_across(
 # --- 1. pandera ------------------------------------------------------------------------------
 
 
-def _units(sheets: dict[str, SheetData]) -> dict[str, str]:
+def units_of(sheets: dict[str, SheetData]) -> dict[str, str]:
     """Indicator code -> unit, for the catalogue and the declared own indicators."""
     return _own_lookup(sheets, "unit", {i.code: i.unit for i in load_catalogue().indicators})
 
 
-def _default_phases(sheets: dict[str, SheetData]) -> dict[str, str]:
+def default_phases_of(sheets: dict[str, SheetData]) -> dict[str, str]:
     """Indicator code -> the phase a row without one falls in (catalogue, or own sheet)."""
     return _own_lookup(sheets, "phase", {i.code: i.main_phase for i in load_catalogue().indicators})
 
