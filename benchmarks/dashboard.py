@@ -34,12 +34,12 @@ from evaluation.store import Store  # noqa: E402
 
 APP = ROOT / "dashboards" / "app.py"
 PAGES = {
-    "story": ("pages/story.py", "funder"),
-    "profile": ("pages/profile.py", "funder"),
-    "voices": ("pages/voices.py", "funder"),
-    "submit": ("pages/submit.py", "initiative:bench-00000"),
-    "export": ("pages/export.py", "evaluator"),
-    "about": ("pages/about.py", "funder"),
+    "story": ("app_pages/story.py", "funder"),
+    "profile": ("app_pages/profile.py", "funder"),
+    "voices": ("app_pages/voices.py", "funder"),
+    "submit": ("app_pages/submit.py", "initiative:bench-00000"),
+    "export": ("app_pages/export.py", "evaluator"),
+    "about": ("app_pages/about.py", "funder"),
 }
 FIRST_GOAL, CACHED_GOAL = 2.0, 0.3
 
@@ -64,33 +64,11 @@ def build(path: Path, n_initiatives: int, n_quarters: int) -> None:
     print(f"stored {n} reports in {time.perf_counter() - t0:.1f} s")
 
 
-def _run_entry_script_every_time() -> None:
-    """Make AppTest run ``app.py`` on every rerun, as ``streamlit run`` does.
-
-    AppTest sees the ``dashboards/pages/`` folder and, before each run, switches Streamlit to
-    the old folder-of-pages mode, where a page chosen with ``switch_page`` runs on its own:
-    the entry script (sidebar, sign-in state, the initiatives' names, the navigation) would
-    not be timed. Under ``streamlit run`` the entry script's ``st.navigation`` turns that
-    mode off for good, so every rerun runs ``app.py`` and then the page; here too.
-    """
-    from streamlit.runtime.pages_manager import PagesManager
-
-    original = PagesManager.__init__
-
-    def as_served(self, *args, **kwargs) -> None:
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    PagesManager.__init__ = as_served
-
-
 def time_pages(repeats: int) -> dict[str, tuple[float, float]]:
     """Per page: (first render with empty caches, median cached re-render), in seconds."""
     from streamlit.testing.v1 import AppTest
 
     from dashboards import state
-
-    _run_entry_script_every_time()
 
     out = {}
     for name, (path, role) in PAGES.items():

@@ -78,7 +78,11 @@ if session.demo:
     )
     signin.demo_notice(session, lang)
 
-PAGES = Path(__file__).parent / "pages"
+# Not named `pages/`: beside the entry script that name switches Streamlit to its old
+# folder-of-pages mode until some run reaches st.navigation, so the first visitor of a fresh
+# server who opened a deep link (/profile) got the page run on its own: no sign-in, no
+# guard, no sidebar. Every page is declared here and runs after this script.
+PAGES = Path(__file__).parent / "app_pages"
 pages = {
     t("ui.nav.section_story", lang): [
         st.Page(PAGES / "story.py", title=t("ui.nav.story", lang), url_path="story", default=True),

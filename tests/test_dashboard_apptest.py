@@ -30,12 +30,12 @@ UPLOAD_INITIATIVE = "gastvrij-dak"
 UPLOAD_PERIOD = "2025-Q4"
 UPLOAD_FILE = SAMPLE / UPLOAD_INITIATIVE / f"{UPLOAD_INITIATIVE}_{UPLOAD_PERIOD}.xlsx"
 PAGES = {
-    "story": "pages/story.py",
-    "profile": "pages/profile.py",
-    "voices": "pages/voices.py",
-    "submit": "pages/submit.py",
-    "export": "pages/export.py",
-    "about": "pages/about.py",
+    "story": "app_pages/story.py",
+    "profile": "app_pages/profile.py",
+    "voices": "app_pages/voices.py",
+    "submit": "app_pages/submit.py",
+    "export": "app_pages/export.py",
+    "about": "app_pages/about.py",
 }
 TITLES = {
     "story": "ui.story.title",
@@ -106,10 +106,9 @@ def _no_exception(at: AppTest) -> None:
 def _start(make, lang: str, role: str) -> AppTest:
     """A first run with the sidebar's choices made (language, demo role).
 
-    AppTest 1.67 keeps the entry script's elements (sidebar, banner) in its element tree only
-    on the first run of a multipage app; later runs show the page's elements alone (a
-    browser keeps both; see test_dashboard_e2e). So the choices are put in session state
-    before the first run, and the sidebar and banner are checked on that run.
+    The pages live in ``dashboards/app_pages/``, not ``pages/``, so AppTest (like
+    ``streamlit run``) runs the entry script before the page on every run, also after
+    ``switch_page``: the sidebar and the banner are there on every page (checked below).
     """
     at = make()
     at.session_state["lang"] = lang
@@ -123,9 +122,9 @@ def _start(make, lang: str, role: str) -> AppTest:
 
 @pytest.mark.parametrize("lang", ["nl", "en"])
 @pytest.mark.parametrize("role", ROLES)
-def test_every_page_renders_for_each_role_and_language(shared_app, lang, role):
+def test_every_page_renders_under_the_sidebar_and_demo_banner(shared_app, lang, role):
     at = _start(shared_app, lang, role)
-    banner = " ".join(i.value for i in at.info)
+    banner = at.info[0].value  # the entry script draws it above the page
     assert t("ui.app.demo_banner", lang, who="X").split("**")[0] in banner
     if role.startswith("initiative:"):
         names = Store.open().initiatives(Principal("funder")).set_index("initiative_id")["name"]
@@ -136,6 +135,10 @@ def test_every_page_renders_for_each_role_and_language(shared_app, lang, role):
         at.switch_page(path).run()
         _no_exception(at)
         assert [x.value for x in at.title] == [t(TITLES[page], lang)], page
+        # the entry script ran before the page: its language switch, role and demo banner
+        assert at.sidebar.radio(key="lang_choice").value == lang, page
+        assert at.sidebar.selectbox(key="demo_role_choice").value == role, page
+        assert at.info and at.info[0].value == banner, page
         charts = at.get("plotly_chart")
         if page in ("story", "profile", "voices"):
             assert len(charts) >= 2, page
@@ -153,6 +156,12 @@ def test_language_switch_in_the_sidebar(shared_app):
     at.radio(key="lang_choice").set_value("en").run()
     _no_exception(at)
     assert at.title[0].value == t("ui.story.title", "en")
+    # on a page reached through the navigation the switch is there and works too
+    at.switch_page(PAGES["profile"]).run()
+    assert at.title[0].value == t("ui.profile.title", "en")
+    at.sidebar.radio(key="lang_choice").set_value("nl").run()
+    _no_exception(at)
+    assert at.title[0].value == t("ui.profile.title", "nl")
 
 
 def test_story_page_draws_puzzle_network_sankey_and_context(shared_app):

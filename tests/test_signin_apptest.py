@@ -132,6 +132,13 @@ def test_demo_switched_on_skips_sign_in_even_with_accounts(db, monkeypatch):
     assert at.selectbox(key="demo_role_choice")
     assert t("accounts.ui.demo_switched_on", "nl") in [i.value for i in at.info]
     assert _titles(at) == [t("ui.story.title", "nl")]
+    # on another page the demo is just as plain: the entry script runs before every page
+    _ok(at.switch_page("app_pages/voices.py").run())
+    assert _titles(at) == [t("ui.voices.title", "nl")]
+    banner = t("ui.app.demo_banner", "nl", who="X").split("**")[0]
+    assert at.info[0].value.startswith(banner)
+    assert t("accounts.ui.demo_switched_on", "nl") in [i.value for i in at.info]
+    assert at.sidebar.selectbox(key="demo_role_choice")
 
 
 @pytest.mark.parametrize("lang", ["nl", "en"])
@@ -193,11 +200,13 @@ def test_local_sign_in(db):
 
 
 def test_sign_out_ends_the_session_here_and_at_the_provider(db):
-    # AppTest runs the entry script (with the sidebar) reliably on a first run only, so the
-    # drawing after a sign-out is checked in the browser (test_signin_e2e); here its effect
     at = _ok(_app("en", USERS["funder"][0]).run())
     assert at.session_state[signin.VIA_KEY] == "sso"
-    _ok(at.button(key="sign_out").click().run())
+    # signed out from a page reached through the navigation: the sign-in replaces it
+    _ok(at.switch_page("app_pages/profile.py").run())
+    _ok(at.sidebar.button(key="sign_out").click().run())
+    assert _titles(at) == [t("accounts.ui.signin_title", "en")]
+    assert not at.get("plotly_chart")
     assert state.SIGNED_IN_KEY not in at.session_state
     assert at.user == {"is_logged_in": False}  # st.logout() ran
     assert (USERS["funder"][0], "sign_out", "sign_out") in _audit(db)
@@ -236,15 +245,16 @@ def test_each_role_sees_what_it_may(db, role):
     assert "demo_role_choice" not in [s.key for s in at.selectbox]
     assert (email, "sign_in", "sso") in _audit(db)
     for page in PAGES:
-        _ok(at.switch_page(f"pages/{page}.py").run())
+        _ok(at.switch_page(f"app_pages/{page}.py").run())
+        # the entry script ran before the page: still signed in as this account
+        assert "sign_out" in [b.key for b in at.sidebar.button], page
+        assert email in " ".join(m.value for m in at.sidebar.markdown), page
         if page == "submit":
             assert bool(at.get("file_uploader")) == (role == "initiative")
         if page == "export":
             assert bool(at.get("download_button")) == (role != "initiative")
-    # reached anyway (AppTest runs a page file directly after the first run), the page itself
-    # refuses everyone but an admin
-    _ok(at.switch_page("pages/admin.py").run())
     if role == "admin":
+        _ok(at.switch_page("app_pages/admin.py").run())
         assert _titles(at) == [t("accounts.admin.title", "en")]
         assert len(at.tabs) == 4 and len(at.dataframe) == 4
         emails = set(at.dataframe[0].value[t("accounts.admin.columns.email", "en")])
@@ -254,22 +264,27 @@ def test_each_role_sees_what_it_may(db, role):
         newest = audit.iloc[0]  # newest first
         assert newest[t("accounts.admin.columns.actor", "en")] == email
         assert newest[t("accounts.admin.columns.action", "en")] == "sign_in"
-    else:
-        assert [e.value for e in at.error] == [t("access.admin_only", "en", who=email)]
-        assert not at.dataframe
-        assert (email, "denied", "admin: access.admin_only") in _audit(db)
 
 
 @pytest.mark.parametrize("role", list(USERS))
 def test_the_admin_page_is_in_the_navigation_only_for_admins(db, role):
-    at = _ok(_app("en", USERS[role][0]).run())
+    email = USERS[role][0]
+    at = _ok(_app("en", email).run())
     # AppTest.switch_page finds only the pages the app put in its navigation
     if role == "admin":
-        _ok(at.switch_page("pages/admin.py").run())
+        _ok(at.switch_page("app_pages/admin.py").run())
         assert _titles(at) == [t("accounts.admin.title", "en")]
-    else:
-        with pytest.raises(ValueError, match="Could not find a navigation page"):
-            at.switch_page("pages/admin.py")
+        return
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page("app_pages/admin.py")
+    # and should the page file ever run without the entry script, it refuses by itself
+    page = AppTest.from_file(str(ROOT / "dashboards" / "app_pages" / "admin.py"))
+    page.session_state["lang"] = "en"
+    page.session_state[state.SIGNED_IN_KEY] = at.session_state[state.SIGNED_IN_KEY]
+    _ok(page.run(timeout=60))
+    assert [e.value for e in page.error] == [t("access.admin_only", "en", who=email)]
+    assert not page.dataframe
+    assert (email, "denied", "admin: access.admin_only") in _audit(db)
 
 
 def test_an_initiative_opening_another_initiatives_page_is_refused(db):
@@ -288,6 +303,26 @@ def test_an_initiative_opening_another_initiatives_page_is_refused(db):
         at.query_params["initiative"] = initiative
         _ok(at.run())
         assert not at.error and _titles(at) == [t("ui.story.title", "en")]
+
+
+def test_the_other_initiative_guard_holds_on_every_page(db):
+    """A link to another page (``/profile?initiative=...``) is refused like the default page,
+    in the chosen language, with one audit line per page; the account's own link opens."""
+    email = USERS["initiative"][0]
+    at = _ok(_app("nl", email).run())
+    refusal = t("accounts.other_initiative", "nl", who=email, initiative=OTHER)
+    pages = [p for p in PAGES if p != "story"]
+    for page in pages:
+        at.query_params["initiative"] = OTHER
+        _ok(at.switch_page(f"app_pages/{page}.py").run())
+        assert [e.value for e in at.error] == [refusal], page
+        assert not at.get("plotly_chart") and not at.dataframe, page
+        assert not at.get("file_uploader") and not at.get("download_button"), page
+    denied = [a[2] for a in _audit(db) if a[:2] == (email, "denied")]
+    assert sorted(denied) == sorted(f"{p}: accounts.other_initiative" for p in pages)
+    at.query_params["initiative"] = MINE
+    _ok(at.switch_page("app_pages/profile.py").run())
+    assert not at.error and _titles(at) == [t("ui.profile.title", "nl")]
 
 
 def test_an_idle_session_is_signed_out(db):
@@ -329,7 +364,7 @@ def test_disabling_an_account_ends_its_open_session(db):
 
 def test_the_admin_adds_and_disables_accounts_on_the_admin_page(db):
     at = _ok(_app("en", USERS["admin"][0]).run())
-    _ok(at.switch_page("pages/admin.py").run())
+    _ok(at.switch_page("app_pages/admin.py").run())
     at.text_input(key="admin_email").input("new@example.org")
     at.selectbox(key="admin_role").set_value("initiative")
     at.selectbox(key="admin_initiative").set_value(OTHER)
