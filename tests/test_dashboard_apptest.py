@@ -124,6 +124,7 @@ def _start(make, lang: str, role: str) -> AppTest:
 @pytest.mark.parametrize("role", ROLES)
 def test_every_page_renders_under_the_sidebar_and_demo_banner(shared_app, lang, role):
     at = _start(shared_app, lang, role)
+    assert at.info, "the demo banner"
     banner = at.info[0].value  # the entry script draws it above the page
     assert t("ui.app.demo_banner", lang, who="X").split("**")[0] in banner
     if role.startswith("initiative:"):
