@@ -52,6 +52,24 @@ def app(tmp_path_factory, provider: str) -> Iterator[tuple[str, Path]]:
     initiative's reports and accounts (an SSO-only funder, a local initiative account, a
     disabled one); its base URL and the database file."""
     folder = tmp_path_factory.mktemp("signin-e2e")
+    db = _seeded(folder)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    (folder / ".streamlit" / "secrets.toml").write_text(
+        "[auth]\n"
+        f'redirect_uri = "{base}/oauth2callback"\n'
+        'cookie_secret = "a-test-cookie-secret-of-enough-length-1234"\n'
+        'client_id = "evaluation-test"\n'
+        'client_secret = "evaluation-test-secret"\n'
+        f'server_metadata_url = "{provider}/.well-known/openid-configuration"\n'
+    )
+    with streamlit_server(folder, _env(db), folder / "streamlit.log", port=port) as url:
+        yield url, db
+
+
+def _seeded(folder: Path) -> Path:
+    """A database in ``folder`` holding one initiative's reports and accounts (an SSO-only
+    funder, a local initiative account, a disabled one), and the app's Streamlit config."""
     db = folder / "evaluation.sqlite"
     store = Store.open(f"sqlite:///{db}")
     for report in sample_reports():
@@ -63,23 +81,15 @@ def app(tmp_path_factory, provider: str) -> Iterator[tuple[str, Path]]:
     accounts.add_user(store, SETUP, DISABLED, "evaluator", password=PASSWORD)
     accounts.disable_user(store, SETUP, DISABLED)
     store.close()
-
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
     (folder / ".streamlit").mkdir()
     shutil.copy(ROOT / ".streamlit" / "config.toml", folder / ".streamlit" / "config.toml")
-    (folder / ".streamlit" / "secrets.toml").write_text(
-        "[auth]\n"
-        f'redirect_uri = "{base}/oauth2callback"\n'
-        'cookie_secret = "a-test-cookie-secret-of-enough-length-1234"\n'
-        'client_id = "evaluation-test"\n'
-        'client_secret = "evaluation-test-secret"\n'
-        f'server_metadata_url = "{provider}/.well-known/openid-configuration"\n'
-    )
+    return db
+
+
+def _env(db: Path) -> dict[str, str]:
     env = dict(os.environ, EVALUATION_DATABASE_URL=f"sqlite:///{db}")
     env.pop("EVALUATION_DEMO", None)
-    with streamlit_server(folder, env, folder / "streamlit.log", port=port) as url:
-        yield url, db
+    return env
 
 
 @pytest.fixture(scope="module")
@@ -209,3 +219,25 @@ def test_local_accounts_refuse_clearly_then_sign_in(app, browser):
     assert ("nobody@example.org", "sign_in_refused", "local: unknown_account") in lines
     assert (DISABLED, "sign_in_refused", "local: disabled") in lines
     assert (LOCAL_USER, "sign_in", "local") in lines
+
+
+def test_a_deep_link_to_a_page_on_a_fresh_server_asks_for_sign_in(tmp_path, browser):
+    """The first visitor of a new server opens a page's own address, not the home page.
+
+    Streamlit runs a file of a folder named ``pages/`` beside the entry script on its own
+    until some run has reached ``st.navigation``: a deep link then showed the page without
+    sign-in (or a traceback). The pages live in ``app_pages/`` so that every run goes
+    through ``app.py``; here a real server and browser check it, page after page.
+    """
+    db = _seeded(tmp_path)
+    with streamlit_server(tmp_path, _env(db), tmp_path / "streamlit.log") as base:
+        page = browser.new_page()
+        try:
+            for path in ("profile", "voices", "export"):
+                page.goto(f"{base}/{path}")
+                _title(page, t("accounts.ui.signin_title", "nl"))
+                assert page.locator(".js-plotly-plot").count() == 0, path
+                assert not page.get_by_text("Traceback").count(), path
+            _shot(page, "deep-link")
+        finally:
+            page.close()
