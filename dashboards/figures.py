@@ -165,6 +165,70 @@ def phase_puzzle(puzzle: pd.DataFrame, lang: str) -> go.Figure:
     return fig
 
 
+# where a node's name may sit, in order of preference (plotly's textposition values), and the
+# offset of its box from the marker's centre, in units of (label width, label height)
+LABEL_SPOTS = (
+    ("top center", (-0.5, 0.0), (0, 1)),
+    ("bottom center", (-0.5, -1.0), (0, -1)),
+    ("middle right", (0.0, -0.5), (1, 0)),
+    ("middle left", (-1.0, -0.5), (-1, 0)),
+    ("top right", (0.0, 0.0), (1, 1)),
+    ("top left", (-1.0, 0.0), (-1, 1)),
+    ("bottom right", (0.0, -1.0), (1, -1)),
+    ("bottom left", (-1.0, -1.0), (-1, -1)),
+)
+# the network's plot area and text, in pixels, as the story page shows it (roughly: the
+# placement only has to tell near from far)
+NETWORK_AREA_PX = (640.0, 560.0)
+CHAR_PX, LINE_PX, MARKER_PX = 7.0, 16.0, 11.0
+
+
+def label_spots(
+    x: list[float], y: list[float], labels: list[str], others: list[tuple[float, float]] = ()
+) -> list[str]:
+    """A ``textposition`` for each label, so that names overlap each other (and the other
+    markers) as little as can be: each label, in the order given, takes the first spot of
+    ``LABEL_SPOTS`` that overlaps least what is already placed. Deterministic: the same
+    network is always labelled the same way."""
+    if not labels:
+        return []
+    xs = list(x) + [p[0] for p in others]
+    ys = list(y) + [p[1] for p in others]
+    span = max(max(xs) - min(xs), max(ys) - min(ys)) or 1.0
+    scale = min(NETWORK_AREA_PX) / span  # pixels per data unit (the axes share a scale)
+    markers = [
+        (px * scale - MARKER_PX, py * scale - MARKER_PX, px * scale + MARKER_PX,
+         py * scale + MARKER_PX)
+        for px, py in zip(xs, ys, strict=True)
+    ]  # fmt: skip
+    placed: list[tuple[float, float, float, float]] = []
+    spots = []
+    for i, (px, py, text) in enumerate(zip(x, y, labels, strict=True)):
+        w, h = CHAR_PX * len(str(text)) + 4, LINE_PX
+        cx, cy = px * scale, py * scale
+        best = None
+        for name, (fx, fy), (dx, dy) in LABEL_SPOTS:
+            x0 = cx + fx * w + dx * MARKER_PX
+            y0 = cy + fy * h + dy * MARKER_PX
+            box = (x0, y0, x0 + w, y0 + h)
+            cost = sum(_overlap(box, b) for b in placed)
+            cost += sum(_overlap(box, m) for j, m in enumerate(markers) if j != i)
+            if best is None or cost < best[0] - 1e-9:
+                best = (cost, name, box)
+            if cost == 0:
+                break
+        spots.append(best[1])
+        placed.append(best[2])
+    return spots
+
+
+def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> float:
+    """The area two boxes (x0, y0, x1, y1) share."""
+    w = min(a[2], b[2]) - max(a[0], b[0])
+    h = min(a[3], b[3]) - max(a[1], b[1])
+    return w * h if w > 0 and h > 0 else 0.0
+
+
 def network(
     nodes: pd.DataFrame, edges: pd.DataFrame, lang: str, title: str | None = None
 ) -> go.Figure:
@@ -220,13 +284,22 @@ def network(
         is_ini = kind == "initiative"
         # names beside the markers while they stay legible; a big portfolio names on hover
         labelled = is_ini and len(part) <= LABELLED_NODES
+        spots = "top center"
+        if labelled:
+            partners = nodes[nodes["kind"] != kind]
+            spots = label_spots(
+                part["x"].astype(float).tolist(),
+                part["y"].astype(float).tolist(),
+                [str(s) for s in part["label"]],
+                list(zip(partners["x"].astype(float), partners["y"].astype(float), strict=True)),
+            )
         fig.add_trace(
             go.Scatter(
                 x=part["x"],
                 y=part["y"],
                 mode="markers+text" if labelled else "markers",
                 text=_array([str(s) for s in part["label"]]),
-                textposition="top center",
+                textposition=spots,
                 hovertext=_array(hover),
                 hoverinfo="text",
                 name=kind_label,

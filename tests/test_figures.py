@@ -292,3 +292,35 @@ def test_formal_bridges_draw_every_formal_kind_with_its_own_pattern():
     assert list(bar.y) == [kinds.label("municipality", "en"), kinds.label("employer", "en")]
     assert list(bar.x) == [2, 0]
     assert len(set(bar.marker.pattern.shape)) == 2
+
+
+def test_network_names_move_aside_where_they_would_collide():
+    # four initiatives in a tight row: names above all of them would run into each other
+    x, y = [0.0, 0.08, 0.16, 0.24], [0.0, 0.0, 0.0, 0.0]
+    names = ["Initiatief A", "Initiatief B", "Initiatief C", "Initiatief D"]
+    far = [(1.0, 1.0)]  # a partner far away sets the scale
+    spots = figures.label_spots(x, y, names, far)
+    assert spots[0] == "top center"  # the first name takes the usual place
+    assert all(a != b for a, b in zip(spots, spots[1:], strict=False)), spots
+    assert figures.label_spots(x, y, names, far) == spots  # the same network, the same labels
+    # spread out, every name sits above its marker, as before
+    wide = figures.label_spots([0.0, 0.5, 1.0], [0.0, 0.5, 1.0], names[:3])
+    assert wide == ["top center"] * 3
+
+
+def test_network_figure_uses_the_spots_for_its_initiative_names():
+    nodes = pd.DataFrame(
+        [
+            {"node": f"i{k}", "label": f"Initiatief {k}", "kind": "initiative", "x": k * 0.08,
+             "y": 0.0, "degree": 1}
+            for k in range(4)
+        ]
+        + [{"node": "m", "label": "Gemeente", "kind": "municipality", "x": 1, "y": 1, "degree": 1}]
+    )  # fmt: skip
+    fig = figures.network(nodes, pd.DataFrame(), "nl")
+    [ini] = [tr for tr in fig.data if tr.mode == "markers+text"]
+    expected = figures.label_spots(
+        [k * 0.08 for k in range(4)], [0.0] * 4, [f"Initiatief {k}" for k in range(4)], [(1, 1)]
+    )
+    assert list(ini.textposition) == expected
+    assert len(set(expected)) > 1
