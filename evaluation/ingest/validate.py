@@ -13,6 +13,9 @@ Three layers, each reporting ``Problem`` objects at the cell they are about:
    self-view only on the rubric questions;
 3. the privacy scan (``evaluation.ingest.privacy.scan_text``) of every free-text cell.
 
+The reader calls ``validate_sheet`` (layers 1 and 3, and the Own indicators sheet's rows) as
+each sheet is normalised, and ``validate_across`` (layer 2) once all are.
+
 Decisions: a story with consent left blank or "no" gets ``missing_consent`` (one problem,
 not also ``required_missing``); an indicator row with neither value nor numerator/denominator
 gets the warning ``indicator_without_value``; the personal-data problems do not repeat the
@@ -88,16 +91,6 @@ def choice_params(list_name: str) -> dict[str, str]:
     return {
         f"choices_{lang}": ", ".join(c.labels[lang] for c in cl.choices) for lang in ("nl", "en")
     }
-
-
-def validate_report(sheets: dict[str, SheetData]) -> list[Problem]:
-    """Every problem in the normalised sheets (pandera, cross-sheet rules, privacy)."""
-    units = units_of(sheets)
-    problems: list[Problem] = []
-    for sheet in sheets.values():
-        problems.extend(validate_sheet(sheet, units))
-    problems.extend(validate_across(sheets, units))
-    return problems
 
 
 def validate_sheet(
@@ -511,11 +504,6 @@ def _reflection(sheet: SheetData) -> list[Problem]:
 
 
 # --- 3. privacy --------------------------------------------------------------------------
-
-
-def privacy_problems(sheets: dict[str, SheetData], units: dict[str, str]) -> list[Problem]:
-    """Every free-text cell through ``privacy.scan_text``; each distinct text is scanned once."""
-    return [p for sheet in sheets.values() for p in sheet_privacy(sheet, units)]
 
 
 def sheet_privacy(sheet: SheetData, units: dict[str, str]) -> list[Problem]:
