@@ -1,8 +1,9 @@
 """Time the evaluator's Excel report at programme scale: 200 initiatives x 8 quarters.
 
 The ten sample initiatives' tidy datasets are cloned in memory with new initiative ids and
-names (partners inside a clone group renamed with them), then ``build_report`` runs for the
-funder audience and the workbook is saved. Prints the time of each step and the file size.
+names (partners inside a clone group renamed with them; ``build`` of
+``benchmarks/analysis.py``), then ``build_report`` runs for the funder audience and the
+workbook is saved. Prints the time of each step and the file size.
 
     .venv/bin/python benchmarks/report.py                     # 200 initiatives
     .venv/bin/python benchmarks/report.py --initiatives 50    # a quicker run
@@ -22,40 +23,12 @@ import pandas as pd
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from analysis import build  # noqa: E402  (benchmarks/analysis.py: the same sample clones)
 
 from evaluation.model import Dataset  # noqa: E402
 from evaluation.report import build_report  # noqa: E402
-from evaluation.sample import known_initiatives, sample_reports  # noqa: E402
-
-
-def base_dataset() -> Dataset:
-    reports = sample_reports()
-    known = known_initiatives()
-    return Dataset.concat([r.to_tidy(i + 1, known) for i, r in enumerate(reports)])
-
-
-def clone(ds: Dataset, copies: int) -> Dataset:
-    """``copies`` copies of ``ds`` with new ids, names and submission ids."""
-    n_subs = int(ds.observations["submission_id"].max())
-    parts = []
-    for k in range(copies):
-        suffix = f"-{k:03d}"
-        frames = {}
-        for name, frame in ds.frames().items():
-            f = frame.copy()
-            f["initiative_id"] = f["initiative_id"].astype(str) + suffix
-            if "submission_id" in f.columns:
-                f["submission_id"] = f["submission_id"] + k * n_subs
-            if name == "initiatives":
-                f["name"] = f["name"].astype(str) + f" {k + 1:03d}"
-            if name == "network":
-                linked = f["partner_initiative_id"].notna()
-                f.loc[linked, "partner_initiative_id"] = (
-                    f.loc[linked, "partner_initiative_id"].astype(str) + suffix
-                )
-            frames[name] = f
-        parts.append(Dataset(**frames))
-    return Dataset.concat(parts)
 
 
 def submissions(ds: Dataset) -> pd.DataFrame:
@@ -83,8 +56,7 @@ def main() -> None:
 
     c0 = time.process_time()
     t0 = time.perf_counter()
-    base = base_dataset()
-    ds = clone(base, max(1, args.initiatives // 10))
+    ds = build(args.initiatives, 8)  # the sample's own eight quarters
     t1 = time.perf_counter()
     n_ini = len(ds.initiatives)
     n_periods = ds.observations["period"].nunique()
