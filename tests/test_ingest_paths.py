@@ -227,3 +227,18 @@ def test_plain_numbers_of_a_long_column_are_what_pandas_reads(texts):
     finally:
         normalise.LONG_COLUMN = old
     pd.testing.assert_series_equal(got, expected, check_names=False)
+
+
+def test_an_own_indicator_declared_twice_is_a_duplicate_row_at_the_second(tmp_path, monkeypatch):
+    wb = openpyxl.load_workbook(FIXTURES / "valid_en.xlsx")
+    own = wb["Own indicators"]
+    own.append([c.value for c in own[3]])  # row 4 repeats row 3's code
+    own.append([None] * 6)
+    own["A6"], own["B6"] = None, "A name without a code"  # blank codes repeat nothing
+    own.append([c.value for c in own[6]])
+    path = tmp_path / "twice.xlsx"
+    wb.save(path)
+    for value in (None, 0):  # short and long paths alike
+        problems, _report = _read_with(path, value, monkeypatch)
+        repeats = [p for p in problems if p["code"] == "duplicate_row"]
+        assert [p["cell"] for p in repeats] == ["'Own indicators'!A4"], repeats
