@@ -368,25 +368,6 @@ def _period(sheets: dict[str, SheetData]) -> tuple[dt.date, dt.date] | None:
     return None
 
 
-def _duplicates(
-    sheet: SheetData, keys: pd.DataFrame, column: str, valid: pd.Series | None = None
-) -> list[Problem]:
-    """``duplicate_row`` at every row whose key columns repeat an earlier row's (blanks aside)."""
-    ok = keys.notna().all(axis=1)
-    if valid is not None:
-        ok &= valid
-    keyed = keys[ok]
-    repeat = keyed.duplicated(keep="first")
-    if not repeat.any():
-        return []
-    rows = sheet.frame.loc[keyed.index, "_row"]
-    first = rows.groupby([keyed[c] for c in keyed.columns], sort=False).transform("first")
-    return [
-        sheet.problem("duplicate_row", column, idx, first_row=int(first.at[idx]))
-        for idx in repeat[repeat].index
-    ]
-
-
 def _own_indicators(sheet: SheetData) -> list[Problem]:
     catalogue = catalogue_indicator_map()
     codes = sheet.frame["indicator"]
@@ -394,7 +375,8 @@ def _own_indicators(sheet: SheetData) -> list[Problem]:
     out = [
         sheet.problem("own_indicator_collides", "indicator", idx) for idx in codes[collides].index
     ]
-    return out + _duplicates(sheet, pd.DataFrame({"indicator": codes}), "indicator")
+    key, _ = pd.factorize(codes, use_na_sentinel=True)  # a blank code repeats nothing
+    return out + _repeats(sheet, key, key >= 0, "indicator")
 
 
 def _indicators(
