@@ -463,46 +463,50 @@ def _as_object(s: pd.Series) -> pd.Series:
 VECTOR_UNIQUES = 200
 
 
-def _map_unique(s: pd.Series, fn) -> pd.Series:
-    """Apply ``fn`` once per distinct non-blank text; blanks -> None (vectorised by factorize)."""
+def _per_distinct(s: pd.Series, values_of) -> pd.Series:
+    """Each cell's value, worked out once per distinct text: ``values_of(texts)`` gets the
+    distinct non-blank texts (an object Series) and gives their values in order; blanks ->
+    None. A long column holds few distinct texts, so this is where the work shrinks."""
     codes, uniques = pd.factorize(s, use_na_sentinel=True)
     mapped = np.empty(len(uniques) + 1, dtype=object)
-    mapped[: len(uniques)] = [fn(u) for u in np.asarray(uniques, dtype=object).tolist()]
+    texts = pd.Series(np.asarray(uniques, dtype=object), dtype=object)
+    mapped[: len(uniques)] = values_of(texts) if len(texts) else []
     mapped[len(uniques)] = None  # code -1 (blank) picks the last slot
     return pd.Series(mapped[codes], index=s.index, dtype="object")
 
 
+def _map_unique(s: pd.Series, fn) -> pd.Series:
+    """Apply ``fn`` once per distinct non-blank text; blanks -> None."""
+    return _per_distinct(s, lambda texts: [fn(v) for v in texts.tolist()])
+
+
 def _map_folded(s: pd.Series, mapping: dict[str, str]) -> pd.Series:
     """Each text -> ``mapping[quick_fold(text)]``, or the text as typed when not in it;
-    blanks -> None. Like ``_map_unique``, once per distinct text."""
-    codes, uniques = pd.factorize(s, use_na_sentinel=True)
-    texts = pd.Series(np.asarray(uniques, dtype=object), dtype=object)
-    mapped = np.empty(len(uniques) + 1, dtype=object)
-    if len(texts) > VECTOR_UNIQUES:
-        keys = fold_series(texts).tolist()
-        mapped[: len(uniques)] = [mapping.get(k, v) for k, v in zip(keys, texts, strict=True)]
-    else:
-        mapped[: len(uniques)] = [mapping.get(quick_fold(v), v) for v in texts.tolist()]
-    mapped[len(uniques)] = None
-    return pd.Series(mapped[codes], index=s.index, dtype="object")
+    blanks -> None."""
+
+    def values_of(texts: pd.Series) -> list:
+        if len(texts) > VECTOR_UNIQUES:
+            keys = fold_series(texts).tolist()
+            return [mapping.get(k, v) for k, v in zip(keys, texts, strict=True)]
+        return [mapping.get(quick_fold(v), v) for v in texts.tolist()]
+
+    return _per_distinct(s, values_of)
 
 
 def _lower_codes(s: pd.Series) -> pd.Series:
     """Codes stripped and lower-cased (``str.lower``: non-ASCII text goes through Python)."""
-    codes, uniques = pd.factorize(s, use_na_sentinel=True)
-    texts = pd.Series(np.asarray(uniques, dtype=object), dtype=object)
-    mapped = np.empty(len(uniques) + 1, dtype=object)
-    if len(texts) > VECTOR_UNIQUES:
+
+    def values_of(texts: pd.Series):
+        if len(texts) <= VECTOR_UNIQUES:
+            return [v.strip().lower() for v in texts.tolist()]
         arrow = texts.astype("str")
         lowered = arrow.str.strip().str.lower().astype(object)
         other = ~arrow.str.isascii().to_numpy(dtype=bool)
         if other.any():
             lowered[other] = [v.strip().lower() for v in texts[other]]
-        mapped[: len(uniques)] = lowered.to_numpy(dtype=object)
-    else:
-        mapped[: len(uniques)] = [v.strip().lower() for v in texts.tolist()]
-    mapped[len(uniques)] = None
-    return pd.Series(mapped[codes], index=s.index, dtype="object")
+        return lowered.to_numpy(dtype=object)
+
+    return _per_distinct(s, values_of)
 
 
 _WHITESPACE_RUN = r"[\t\n\x0b\x0c\r\x1c-\x1f ]+"  # what str.split() splits on, in ASCII
