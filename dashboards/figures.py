@@ -391,14 +391,19 @@ def output_totals(totals: pd.DataFrame, lang: str) -> go.Figure:
             name=t("ui.common.value", lang),
         )
     )
-    fig.update_yaxes(
-        categoryorder="array",
-        categoryarray=list(reversed(labels)),
-        title=t("ui.figures.indicator", lang),
-    )
-    top = max(values) if values else 0
-    fig.update_xaxes(title=t("ui.common.value", lang), range=[0, top * 1.5 or 1])
+    _bar_axes(fig, labels, values, t("ui.figures.indicator", lang), t("ui.common.value", lang),
+              headroom=1.5)  # fmt: skip
     return _base_layout(fig, title, lang, height=max(240, 80 + 34 * len(labels)))
+
+
+def _bar_axes(
+    fig: go.Figure, labels: list, values: list, y_title: str, x_title: str, headroom: float
+) -> None:
+    """Axes of a horizontal bar chart: bars top-down in the order given (never by size),
+    and room beyond the longest bar for its number written outside it."""
+    fig.update_yaxes(categoryorder="array", categoryarray=list(reversed(labels)), title=y_title)
+    top = max(values) if values else 0
+    fig.update_xaxes(title=x_title, range=[0, top * headroom or 1])
 
 
 def _flags(frame: pd.DataFrame, column: str) -> list[bool]:
@@ -686,13 +691,6 @@ def formal_bridges(formal: pd.DataFrame, lang: str) -> go.Figure:
             name=t("ui.figures.initiatives_with_bridge", lang),
         )
     )
-    fig.update_yaxes(
-        categoryorder="array",
-        categoryarray=list(reversed(labels)),
-        title=t("ui.figures.partner_kind", lang),
-    )
-    top = max(values) if values else 0
-    fig.update_xaxes(
-        title=t("ui.figures.initiatives_with_bridge", lang), range=[0, top * 1.25 or 1]
-    )
+    _bar_axes(fig, labels, values, t("ui.figures.partner_kind", lang),
+              t("ui.figures.initiatives_with_bridge", lang), headroom=1.25)  # fmt: skip
     return _base_layout(fig, title, lang, height=340)
