@@ -32,6 +32,7 @@ import importlib  # noqa: E402
 
 from evaluation import analysis  # noqa: E402
 from evaluation.access import Principal  # noqa: E402
+from evaluation.disclosure import disclose  # noqa: E402
 from evaluation.model import Dataset, period_label  # noqa: E402
 from evaluation.sample import known_initiatives, sample_reports  # noqa: E402
 
@@ -117,27 +118,17 @@ def calls(ds: Dataset) -> dict[str, Callable[[Principal], object]]:
     ini = str(ds.initiatives["initiative_id"].iloc[0])
     periods = sorted(set(ds.observations["period"]))
     p_a, p_b = periods[0], periods[-1]
-    # the unprotected flows of the last period: a realistic frame for suppress on its own
-    flows = analysis.referral_flows(ds, Principal("initiative", "x"), p_b)
-    flows = flows.drop(columns=["people_suppressed"]).assign(from_id=None, to_id=None)
-    # the dashboard adds up over the chosen range before protecting (dashboards/views.py)
-    whole = Dataset(
-        **{
-            n: f if n == "initiatives" or not len(f) else f.assign(period="range")
-            for n, f in ds.frames().items()
-        }
-    )
 
     def story_page(v: Principal) -> None:
-        analysis.output_totals(whole, v)
-        analysis.build_graph(ds, None, v)
-        analysis.phase_flows(whole, v)
+        analysis.output_totals(ds, v)
+        analysis.build_graph(ds)
+        analysis.phase_flows(ds)
         analysis.phase_puzzle(ds, v)
         analysis.formal_links(ds)
 
     def profile_page(v: Principal) -> None:
         analysis.trajectories(ds, ini, v)
-        analysis.build_graph(ds, None, v)
+        analysis.build_graph(ds)
         analysis.network_positions(ds)
 
     def trajectories_each(v: Principal, n: int = 20) -> None:
@@ -150,30 +141,24 @@ def calls(ds: Dataset) -> dict[str, Callable[[Principal], object]]:
         "trajectories(x20)": trajectories_each,
         "phase_puzzle": lambda v: analysis.phase_puzzle(ds, v),
         "phase_coverage": lambda v: analysis.phase_coverage(ds, v),
-        "referral_flows": lambda v: analysis.referral_flows(ds, v),
-        "referral_flows(period)": lambda v: analysis.referral_flows(ds, v, p_b),
-        "phase_flows": lambda v: analysis.phase_flows(ds, v),
-        "phase_flows(period)": lambda v: analysis.phase_flows(ds, v, p_b),
+        "referral_flows": lambda v: analysis.referral_flows(ds),
+        "referral_flows(period)": lambda v: analysis.referral_flows(ds, p_b),
+        "phase_flows": lambda v: analysis.phase_flows(ds),
+        "phase_flows(period)": lambda v: analysis.phase_flows(ds, p_b),
         "formal_links": lambda v: analysis.formal_links(ds),
-        "build_graph": lambda v: analysis.build_graph(ds, None, v),
+        "build_graph": lambda v: analysis.build_graph(ds),
         "components": lambda v: analysis.components(ds),
         "network_positions": lambda v: analysis.network_positions(ds),
         "network_change": lambda v: analysis.network_change(ds, p_a, p_b),
         "output_totals": lambda v: analysis.output_totals(ds, v),
         "trajectories(one)": lambda v: analysis.trajectories(ds, ini, v),
-        "durability": lambda v: analysis.durability(ds, None, v),
-        "durability(one)": lambda v: analysis.durability(ds, ini, v),
+        "durability": lambda v: analysis.durability(ds),
+        "durability(one)": lambda v: analysis.durability(ds, ini),
         "voice_balance": lambda v: analysis.voice_balance(ds, None, v),
         "voice_balance(one)": lambda v: analysis.voice_balance(ds, ini, v),
         "themes_over_time": lambda v: analysis.themes_over_time(ds, v),
         "reflection_timeline": lambda v: analysis.reflection_timeline(ds, ini),
-        "suppress(flows)": lambda v: analysis.suppress(
-            flows,
-            v,
-            ["people"],
-            group_columns=[["from_label", "period"], ["to_label", "period"]],
-            owner_columns=("from_id", "to_id"),
-        ),
+        "disclose (every table)": lambda v: disclose(ds, v),
     }
 
 

@@ -103,7 +103,6 @@ def breakdown(url: str) -> list[tuple[str, float]]:
     timed on those; reading all periods is timed too (what the slider's full range costs).
     """
     from dashboards import state, views
-    from evaluation import analysis
     from evaluation.access import Principal
     from evaluation.i18n import t
 
@@ -122,24 +121,14 @@ def breakdown(url: str) -> list[tuple[str, float]]:
     timed("views.available_periods (all)", lambda: views.available_periods(everything))
     periods = timed("store.periods", lambda: store.periods(who))
     latest = periods[-state.LATEST_PERIODS :]
-    ds = timed(
-        f"store.current_dataset (latest {len(latest)})",
-        lambda: store.current_dataset(who, period_from=latest[0], period_to=latest[-1]),
-    )
-    whole = views.over_range(ds)
-    timed("analysis.output_totals", lambda: analysis.output_totals(whole, viewer=who))
-    graph = timed("analysis.build_graph", lambda: analysis.build_graph(ds, viewer=who))
-    timed("views.network_frames", lambda: views.network_frames(graph))
-    timed("analysis.phase_flows", lambda: analysis.phase_flows(whole, viewer=who))
-    timed("analysis.phase_puzzle", lambda: analysis.phase_puzzle(ds, viewer=who))
-    view = timed("views.story_view (all of it)", lambda: views.story_view(ds, who))
+    from evaluation.disclosure import disclose, select
+
+    shown = timed("disclosure.disclose (all)", lambda: disclose(everything, who))
+    window = timed("disclosure.select (latest)", lambda: select(shown, None, latest[0], latest[-1]))
+    view = timed("views.story_view (latest)", lambda: views.story_view(window))
     timed("views.story_page (figures)", lambda: views.story_page(view, "nl"))
     first = str(everything.initiatives["initiative_id"].iloc[0])
-    one = timed(
-        "store.current_dataset (one)", lambda: store.current_dataset(who, initiative_ids=[first])
-    )
-    timed("analysis.trajectories", lambda: analysis.trajectories(one, first, viewer=who))
-    pv = timed("views.profile_view (all of it)", lambda: views.profile_view(one, first, who))
+    pv = timed("views.profile_view", lambda: views.profile_view(shown, first))
     timed("views.profile_page (figures)", lambda: views.profile_page(pv, "nl"))
     store.close()
     return out

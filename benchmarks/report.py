@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from analysis import build  # noqa: E402  (benchmarks/analysis.py: the same sample clones)
 
 from evaluation.model import Dataset  # noqa: E402
-from evaluation.report import build_report  # noqa: E402
+from evaluation.report import report_for  # noqa: E402
 
 
 def submissions(ds: Dataset) -> pd.DataFrame:
@@ -65,7 +65,7 @@ def main() -> None:
         f"{len(ds.observations):,} observations, {len(ds.stories):,} stories, "
         f"{len(ds.network):,} ties (built in {t1 - t0:.1f} s)"
     )
-    wb = build_report(ds, submissions(ds), lang=args.lang, audience=args.audience)
+    wb = report_for(ds, submissions(ds), lang=args.lang, audience=args.audience)
     t2 = time.perf_counter()
     c2 = time.process_time()
     print(f"build_report: {t2 - t1:.1f} s wall ({len(wb.sheetnames)} sheets)")

@@ -21,8 +21,10 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from dashboards import exporting, uploads, views
+from dashboards import uploads, views
+from evaluation import export
 from evaluation.access import Principal
+from evaluation.disclosure import Disclosed, disclose, select
 from evaluation.formatting import format_period
 from evaluation.i18n import DEFAULT_LANG, strings, t
 from evaluation.model import Dataset
@@ -82,6 +84,7 @@ def clear_caches() -> None:
     st.cache_data.clear()
     for resource in (
         dataset,
+        disclosed,
         story_view,
         profile_view,
         voices_view,
@@ -182,6 +185,18 @@ def dataset(who: Principal, filters: Filters) -> Dataset:
     )
 
 
+@st.cache_resource(show_spinner=False, ttl=CACHE_TTL, max_entries=16)
+def disclosed(who: Principal) -> Disclosed:
+    """What the viewer may see of the whole current data, decided once
+    (``evaluation.disclosure``); every page cuts its initiatives and periods from it, never
+    protecting anything anew."""
+    return disclose(dataset(who, Filters()), who)
+
+
+def disclosed_for(who: Principal, filters: Filters) -> Disclosed:
+    return select(disclosed(who), filters.initiative_ids, filters.period_from, filters.period_to)
+
+
 @st.cache_data(show_spinner=False, ttl=CACHE_TTL)
 def periods(who: Principal, initiative_ids: tuple[str, ...] | None = None) -> list[str]:
     """Every period with data, in time order, asked of the store without loading the rows."""
@@ -190,17 +205,17 @@ def periods(who: Principal, initiative_ids: tuple[str, ...] | None = None) -> li
 
 @st.cache_resource(show_spinner=False, ttl=CACHE_TTL, max_entries=64)
 def story_view(who: Principal, filters: Filters) -> views.StoryView:
-    return views.story_view(dataset(who, filters), who)
+    return views.story_view(disclosed_for(who, filters))
 
 
 @st.cache_resource(show_spinner=False, ttl=CACHE_TTL, max_entries=64)
 def profile_view(who: Principal, initiative_id: str, filters: Filters) -> views.ProfileView:
-    return views.profile_view(dataset(who, filters), initiative_id, who)
+    return views.profile_view(disclosed_for(who, filters), initiative_id)
 
 
 @st.cache_resource(show_spinner=False, ttl=CACHE_TTL, max_entries=64)
 def voices_view(who: Principal, filters: Filters, choice: views.StoryFilter) -> views.VoicesView:
-    return views.voices_view(dataset(who, filters), who, choice)
+    return views.voices_view(disclosed_for(who, filters), choice)
 
 
 # Page models hold plotly figures: kept as resources (not pickled and rebuilt on every hit,
@@ -233,23 +248,29 @@ def submissions(who: Principal, initiative_id: str | None) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False, ttl=CACHE_TTL)
 def row_counts(who: Principal, filters: Filters) -> dict[str, int]:
-    return exporting.row_counts(dataset(who, filters))
+    return export.row_counts(disclosed_for(who, filters))
 
 
 @st.cache_data(show_spinner=False, ttl=CACHE_TTL)
+def withheld_cells(who: Principal, filters: Filters) -> tuple[int, int]:
+    return export.withheld_cells(disclosed_for(who, filters))
+
+
 def tidy_zip(who: Principal, filters: Filters, lang_: str) -> bytes:
-    return exporting.tidy_zip(dataset(who, filters), who, lang_)
+    """The tidy data of what the viewer may see (built when the download is clicked)."""
+    return export.tidy_zip(disclosed_for(who, filters), lang_)
 
 
 @st.cache_data(show_spinner=False, ttl=CACHE_TTL, max_entries=8)
 def report_xlsx(who: Principal, filters: Filters, lang_: str, audience: str) -> bytes:
     """The evaluator's Excel report for the chosen initiatives, periods and audience.
 
-    ``who`` is part of the cache key only: the page offers the report to those who may
-    export, and the report protects its numbers and stories for ``audience`` itself.
+    The report refuses an audience ``who`` may not have, and discloses everything to
+    ``audience`` (``evaluation.disclosure``), as the dashboard does for its viewer.
     """
     return report_bytes(
         store(),
+        principal=who,
         lang=lang_,
         audience=audience,
         initiative_ids=list(filters.initiative_ids) if filters.initiative_ids else None,
@@ -289,25 +310,49 @@ def period_filter(
     key: str,
     initiative_ids: tuple[str, ...] | None = None,
     latest: int | None = None,
+    stable: bool = False,
 ) -> Filters:
     """A range slider over the periods with data; returns the page's ``Filters``.
 
-    ``latest`` starts the slider on the latest that many periods instead of all of them: the
-    portfolio pages open on the most recent year, so a programme with years of reports opens
-    quickly; the slider reaches back to the first period.
+    ``stable`` opens the slider on the latest period for which most initiatives reported
+    (``views.stable_period``) and says under it how many reported for the chosen periods:
+    the portfolio pages never mix one initiative's new quarter with everyone's older ones
+    without saying so. ``latest`` opens on the latest that many periods instead.
     """
     available = periods(who, initiative_ids)
     if len(available) < 2:
         return Filters(initiative_ids=initiative_ids)
-    start = available[-latest] if latest and len(available) > latest else available[0]
+    shown = disclosed(who).dataset
+    counts = views.reporting(shown)
+    if stable:
+        start = end = views.stable_period(available, counts, len(shown.initiatives))
+    else:
+        start = available[-latest] if latest and len(available) > latest else available[0]
+        end = available[-1]
     first, last = st.select_slider(
         t("ui.app.periods", lang_),
         options=available,
-        value=(start, available[-1]),
+        value=(start, end),
         format_func=lambda p: format_period(p, lang_),
         key=key,
         help=t("ui.app.periods_help", lang_),
     )
+    if stable:
+        chosen = available[available.index(first) : available.index(last) + 1]
+        label = format_period(first, lang_)
+        if last != first:
+            label = f"{label} – {format_period(last, lang_)}"
+        reported = len(
+            {
+                i
+                for name, f in shown.frames().items()
+                if name != "initiatives"
+                for i in f.loc[f["period"].isin(chosen), "initiative_id"]
+            }
+        )
+        st.caption(
+            t("ui.app.reported", lang_, n=reported, total=len(shown.initiatives), period=label)
+        )
     whole = first == available[0] and last == available[-1]
     return Filters(
         initiative_ids=initiative_ids,

@@ -6,9 +6,9 @@ up over the chosen periods). Doing that here keeps the pages to ``st.*`` calls a
 figure builders pure drawing. Nothing here imports Streamlit; ``dashboards.state`` caches
 these results per viewer and filters.
 
-All person counts come out of the analyses already protected for the viewer; adding up
-protected values leaves withheld cells out and says how many were withheld, never fills
-them in.
+Every number comes from a ``Disclosed`` (``evaluation.disclosure``): nothing here protects
+a number itself. A sum over several disclosed cells (a range of periods) is shown only when
+every part is shown (``sum_published``), and a withheld sum is counted, never filled in.
 """
 
 from __future__ import annotations
@@ -21,9 +21,9 @@ import plotly.graph_objects as go
 
 from dashboards import figures, texts
 from evaluation import analysis
-from evaluation.access import Principal
 from evaluation.analysis._common import FORMAL_PARTNER_TYPES, neutral_sort, visible_stories
 from evaluation.catalogue import fold, load_catalogue
+from evaluation.disclosure import Disclosed, sum_published
 from evaluation.i18n import strings, t
 from evaluation.model import Dataset
 
@@ -49,6 +49,29 @@ def available_periods(ds: Dataset) -> list[str]:
     both = pd.concat(pairs).dropna(subset=["period"])
     first = both.assign(start=both["period_start"].astype(str)).groupby("period")["start"].min()
     return sorted(first.index, key=lambda p: (first[p], p))
+
+
+def reporting(ds: Dataset) -> dict[str, int]:
+    """Per period label: how many initiatives reported for it (any row of theirs)."""
+    pairs = [
+        frame[["initiative_id", "period"]]
+        for name, frame in ds.frames().items()
+        if name != "initiatives" and len(frame)
+    ]
+    if not pairs:
+        return {}
+    both = pd.concat(pairs).drop_duplicates()
+    return {str(p): int(n) for p, n in both.groupby("period")["initiative_id"].nunique().items()}
+
+
+def stable_period(periods: list[str], counts: dict[str, int], n_initiatives: int) -> str | None:
+    """The latest period for which most initiatives reported (more than half), so that one
+    initiative reporting early does not move a portfolio page onto a quarter few have sent;
+    the latest period when none has a majority."""
+    for p in reversed(periods):
+        if counts.get(p, 0) * 2 > n_initiatives:
+            return p
+    return periods[-1] if periods else None
 
 
 def network_frames(g: nx.MultiDiGraph, seed: int = 7) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -105,45 +128,43 @@ def network_frames(g: nx.MultiDiGraph, seed: int = 7) -> tuple[pd.DataFrame, pd.
 
 
 def flows_over_periods(flows: pd.DataFrame) -> tuple[pd.DataFrame, int]:
-    """Phase-to-phase flows added up over periods, and how many withheld cells were left out.
+    """Phase-to-phase flows of the disclosed periods added up, and how many sums are withheld.
 
-    Pass flows of a dataset collapsed with ``over_range`` so that small quarters add up
-    before protection; then this only reshapes and counts what stayed withheld.
+    A sum over periods is shown only when each of its periods is (``sum_published``); a
+    withheld sum is left out of the picture and counted, never filled in.
     """
+    cols = ["source_phase", "target_phase", "value"]
     if flows is None or not len(flows):
-        return pd.DataFrame(columns=["source_phase", "target_phase", "value"]), 0
-    withheld = int(flows["people_suppressed"].sum()) if "people_suppressed" in flows else 0
-    shown = flows.assign(value=pd.to_numeric(flows["people"], errors="coerce").fillna(0))
-    out = (
-        shown.groupby(["from_phase", "to_phase"], sort=False)["value"]
-        .sum()
-        .reset_index()
-        .rename(columns={"from_phase": "source_phase", "to_phase": "target_phase"})
-    )
-    return out, withheld
+        return pd.DataFrame(columns=cols), 0
+    rows, withheld = [], 0
+    for (a, b), sub in flows.groupby(["from_phase", "to_phase"], sort=False):
+        value, hidden = sum_published(sub["people"], sub["people_suppressed"])
+        if hidden:
+            withheld += 1
+            continue
+        rows.append({"source_phase": a, "target_phase": b, "value": value or 0.0})
+    return pd.DataFrame(rows, columns=cols), withheld
 
 
-def totals_over_periods(outputs: pd.DataFrame) -> pd.DataFrame:
-    """Output totals per indicator (catalogue order kept), for the context panel.
+def totals_over_periods(totals: pd.DataFrame) -> pd.DataFrame:
+    """Output totals per indicator (catalogue order kept) over the disclosed periods.
 
-    Given totals of a dataset collapsed with ``over_range`` there is one period and this only
-    reshapes. Given several periods, an indicator whose every period was withheld stays
-    withheld; otherwise the shown periods are added up (a lower bound).
+    A sum over periods is shown only when each period's total is (``sum_published``):
+    otherwise it says withheld, so no two windows can be subtracted to find a period.
     """
     cols = ["indicator", "unit", "value", "value_suppressed", "n_initiatives_reporting"]
-    if outputs is None or not len(outputs):
+    if totals is None or not len(totals):
         return pd.DataFrame(columns=cols)
-    summed = outputs[outputs["unit"].isin(["count", "hours"])]
+    outputs = totals[(totals["dimension"] == "output") & totals["unit"].isin(["count", "hours"])]
     rows = []
-    for code, sub in summed.groupby("indicator", sort=False):
-        shown = pd.to_numeric(sub["total"], errors="coerce").dropna()
-        all_hidden = bool(sub["total_suppressed"].all()) if "total_suppressed" in sub else False
+    for code, sub in outputs.groupby("indicator", sort=False):
+        value, hidden = sum_published(sub["total"], sub["total_suppressed"])
         rows.append(
             {
                 "indicator": code,
                 "unit": sub["unit"].iloc[0],
-                "value": None if all_hidden else float(shown.sum()),
-                "value_suppressed": all_hidden,
+                "value": value,
+                "value_suppressed": hidden,
                 "n_initiatives_reporting": int(sub["n_initiatives_reporting"].max()),
             }
         )
@@ -163,6 +184,8 @@ class StoryView:
     totals: pd.DataFrame
     formal: pd.DataFrame
     n_initiatives: int
+    gathered: list[str]
+    n_gathered: int
 
 
 def formal_bridges(ds: Dataset) -> pd.DataFrame:
@@ -180,36 +203,23 @@ def formal_bridges(ds: Dataset) -> pd.DataFrame:
     )
 
 
-RANGE = "range"  # the period label of a dataset collapsed over the chosen periods
-
-
-def over_range(ds: Dataset) -> Dataset:
-    """The dataset with every period relabelled as one, so the analyses add up over the
-    chosen range *before* protecting small numbers (adding up per-period results would
-    leave out every small quarter, and most quarters of a small initiative are small)."""
-    frames = ds.frames()
-    for name, frame in frames.items():
-        if name != "initiatives" and len(frame):
-            frames[name] = frame.assign(period=RANGE)
-    return Dataset(**frames)
-
-
-def story_view(ds: Dataset, viewer: Principal) -> StoryView:
-    whole = over_range(ds)
-    context = analysis.output_totals(whole, viewer=viewer)
-    nodes, edges = network_frames(analysis.build_graph(ds, viewer=viewer))
-    flows, withheld = flows_over_periods(analysis.phase_flows(whole, viewer=viewer))
-    formal = formal_bridges(ds)
+def story_view(disclosed: Disclosed) -> StoryView:
+    """The story page of what ``disclosed`` (already cut to the chosen periods) shows."""
+    ds, viewer = disclosed.dataset, disclosed.principal
+    nodes, edges = network_frames(analysis.build_graph(ds))
+    flows, withheld = flows_over_periods(disclosed.phase_flows)
     return StoryView(
         puzzle=analysis.phase_puzzle(ds, viewer=viewer),
-        coverage=context.phase_coverage,
+        coverage=analysis.phase_coverage(ds, viewer=viewer),
         nodes=nodes,
         edges=edges,
         flows=flows,
         flows_withheld=withheld,
-        totals=totals_over_periods(context.outputs),
-        formal=formal,
+        totals=totals_over_periods(disclosed.totals),
+        formal=formal_bridges(ds),
         n_initiatives=len(ds.initiatives),
+        gathered=list(disclosed.gathered),
+        n_gathered=disclosed.n_gathered,
     )
 
 
@@ -235,13 +245,16 @@ def _ego(g: nx.MultiDiGraph, node: str) -> nx.MultiDiGraph:
     return g.subgraph(keep).copy()
 
 
-def profile_view(ds: Dataset, initiative_id: str, viewer: Principal) -> ProfileView:
+def profile_view(disclosed: Disclosed, initiative_id: str) -> ProfileView:
+    """One initiative's profile, of what ``disclosed`` shows its audience (the same rule for
+    every way a page reaches the profile)."""
+    ds = disclosed.dataset
     ini = ds.initiatives[ds.initiatives["initiative_id"] == initiative_id]
     record = ini.iloc[0].to_dict() if len(ini) else {"initiative_id": initiative_id}
-    traj = analysis.trajectories(ds, initiative_id, viewer=viewer)
+    traj = disclosed.values_of(initiative_id)
     own = ds.own_indicators[ds.own_indicators["initiative_id"] == initiative_id]
     own = own.drop_duplicates("indicator", keep="last")
-    g = analysis.build_graph(ds, viewer=viewer)
+    g = analysis.build_graph(ds)
     nodes, edges = network_frames(_ego(g, initiative_id))
     # a profile's dataset may hold only this initiative: name partner initiatives as written
     written = dict(zip(ds.network["partner_initiative_id"], ds.network["partner"], strict=True))
@@ -257,8 +270,7 @@ def profile_view(ds: Dataset, initiative_id: str, viewer: Principal) -> ProfileV
         [{"partner_type": k, "partners": int(position.get(f"ties_{k}", 0) or 0)} for k in kinds],
         columns=["partner_type", "partners"],
     )
-    stories = visible_stories(ds, viewer)
-    stories = stories[stories["initiative_id"] == initiative_id]
+    stories = ds.stories[ds.stories["initiative_id"] == initiative_id]
     return ProfileView(
         initiative=record,
         trajectories=traj,
@@ -293,12 +305,13 @@ def _has_theme(joined: object, themes: tuple[str, ...]) -> bool:
     return isinstance(joined, str) and bool(set(joined.split(";")) & set(themes))
 
 
-def voices_view(ds: Dataset, viewer: Principal, choice: StoryFilter) -> VoicesView:
-    """Stories the viewer may read, filtered; the balance of voices over the same stories.
+def voices_view(disclosed: Disclosed, choice: StoryFilter) -> VoicesView:
+    """Stories the audience may read, filtered; the balance of voices over the same stories.
 
     The balance is drawn over the stories of the chosen phases and themes (all voices), so
     that choosing a voice does not make the balance look one-sided.
     """
+    ds, viewer = disclosed.dataset, disclosed.principal
     st = ds.stories
     if choice.phases:
         st = st[st["phase"].isin(choice.phases)]

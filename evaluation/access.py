@@ -1,7 +1,8 @@
 """Who may do what. Every write and every read of unpublished material takes a ``Principal``;
 the rules live here and nowhere else (pages and commands never decide access themselves).
 
-- an *initiative* imports only for itself and sees all of its own material;
+- an *initiative* imports only for itself and sees all of its own material, and of other
+  initiatives only what they made public (and their small numbers withheld);
 - a *funder* and an *evaluator* see stories shared with funders or the public report, and
   see small numbers of others only suppressed;
 - an *admin* manages initiatives, accounts and submissions and reads what funders read;
@@ -20,7 +21,8 @@ ROLES: tuple[Role, ...] = ("initiative", "funder", "evaluator", "admin", "public
 
 # story visibility codes (choices.yaml: visibility) each role may read, besides its own stories
 _STORY_AUDIENCE: dict[str, frozenset[str]] = {
-    "initiative": frozenset({"funders", "public"}),
+    # other initiatives read only what is public: "funders" means funders and evaluators
+    "initiative": frozenset({"public"}),
     "funder": frozenset({"funders", "public"}),
     "evaluator": frozenset({"funders", "public"}),
     "admin": frozenset({"funders", "public"}),
@@ -87,3 +89,23 @@ def require_raw(principal: Principal, initiative_id: str) -> None:
 def require_manage(principal: Principal) -> None:
     if not principal.can_manage():
         raise AccessDenied("access.admin_only", who=principal.label)
+
+
+# report and export audiences each role may have: a funder's view is for those who read what
+# initiatives share with funders; a public view is for anyone
+_AUDIENCES_OF: dict[str, frozenset[str]] = {
+    "initiative": frozenset({"public"}),
+    "funder": frozenset({"funder", "public"}),
+    "evaluator": frozenset({"funder", "public"}),
+    "admin": frozenset({"funder", "public"}),
+    "public": frozenset({"public"}),
+}
+
+
+def may_have_audience(principal: Principal, audience: str) -> bool:
+    return audience in _AUDIENCES_OF[principal.role]
+
+
+def require_audience(principal: Principal, audience: str) -> None:
+    if not may_have_audience(principal, audience):
+        raise AccessDenied("access.audience_other", who=principal.label, audience=audience)

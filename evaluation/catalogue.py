@@ -69,6 +69,9 @@ class ChoiceList:
         for c in self.choices:
             if key == fold(c.code) or any(key == fold(lbl) for lbl in c.labels.values()):
                 return c.code
+            # a label the list has since reworded, still read in workbooks made before
+            if any(key == fold(lbl) for lbl in c.extra.get("former", ())):
+                return c.code
         return None
 
 

@@ -75,11 +75,8 @@ def format_date(d: Any, lang: str = "nl") -> str:
 
 
 def format_count(value: Any, suppressed: bool = False, lang: str = "nl") -> str:
-    """A count of people; ``suppressed`` (a small number shown to others) becomes ``<5``.
-
-    The threshold travels in the string file (``ui.common.suppressed``) so that a deployment
-    with another threshold changes one text, not code.
-    """
+    """A count of people; a withheld one (``suppressed``) becomes the neutral mark
+    ("afgeschermd" / "withheld"), never "<5": a withheld complement need not be small."""
     if suppressed:
         return t("ui.common.suppressed", lang)
     return format_number(value, lang)

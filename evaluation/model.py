@@ -13,6 +13,7 @@ Its columns are listed in ``TIDY_COLUMNS`` and validated by ``evaluation.schemas
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, fields
 
 import pandas as pd
@@ -85,7 +86,9 @@ TIDY_COLUMNS: dict[str, list[str]] = {
         "phase",
         "description",
     ],
-    "reflections": PERIOD_COLUMNS + ["question", "answer", "self_view"],
+    # visibility: who may read the answer (choices.yaml: visibility); blank = the question's
+    # default (evaluation.disclosure.reflection_audience)
+    "reflections": PERIOD_COLUMNS + ["question", "answer", "self_view", "visibility"],
 }
 
 PHASE_ORDER = ("arrival", "landing", "future")
@@ -100,6 +103,31 @@ def period_label(start: dt.date, end: dt.date) -> str:
         if end == next_first - dt.timedelta(days=1):
             return f"{start.year}-Q{q + 1}"
     return f"{start.isoformat()}/{end.isoformat()}"
+
+
+_QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
+
+
+def period_bounds(label: str) -> tuple[dt.date, dt.date]:
+    """First and last day of a period given as ``2025-Q1``, ``2025-01-15/2025-03-31`` or a
+    single ISO date."""
+    label = label.strip()
+    m = _QUARTER.match(label)
+    if m:
+        year, q = int(m.group(1)), int(m.group(2))
+        start = dt.date(year, 3 * q - 2, 1)
+        nxt = dt.date(year + (q == 4), (3 * q) % 12 + 1, 1)
+        return start, nxt - dt.timedelta(days=1)
+    try:
+        if "/" in label:
+            a, b = label.split("/", 1)
+            return dt.date.fromisoformat(a), dt.date.fromisoformat(b)
+        day = dt.date.fromisoformat(label)
+    except ValueError:
+        from evaluation.errors import UserError
+
+        raise UserError("store.bad_period", period=label) from None
+    return day, day
 
 
 def _empty(columns: list[str]) -> pd.DataFrame:

@@ -279,7 +279,10 @@ def tidy_schemas() -> dict[str, pa.DataFrameSchema]:
                 "count": [pa.Check.ge(0)],
             },
         ),
-        "reflections": _tidy_schema("reflections", {"question": isin("reflection_questions")}),
+        "reflections": _tidy_schema(
+            "reflections",
+            {"question": isin("reflection_questions"), "visibility": isin("visibility")},
+        ),
     }
 
 

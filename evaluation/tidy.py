@@ -176,6 +176,7 @@ def report_to_dataset(
             "question": r["question"],
             "answer": _opt(r.get("answer")),
             "self_view": None if _blank(r.get("self_view")) else int(r["self_view"]),
+            "visibility": _opt(r.get("visibility")),
         }
         for _, r in report.reflection.iterrows()
     ]

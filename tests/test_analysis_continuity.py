@@ -6,6 +6,8 @@ from test_analysis_builders import DatasetBuilder
 
 from evaluation.access import Principal
 from evaluation.analysis import formal_links, phase_flows, referral_flows
+from evaluation.analysis.continuity import flow_rows
+from evaluation.disclosure import disclose
 
 FUNDER = Principal("funder")
 
@@ -36,13 +38,13 @@ def _flow(flows, src, dst):
 
 
 def test_chain_of_referrals_is_oriented_and_not_double_counted():
-    flows = referral_flows(_chain().dataset(), Principal("admin"))
+    flows = referral_flows(_chain().dataset())
     assert len(flows) == 4
     first = _flow(flows, "COA Amsterdam", "Anker Welkom")
     assert (first["from_kind"], first["from_id"], first["from_phase"]) == ("coa", None, "arrival")
-    assert first["people"] == 8 and not first["people_suppressed"]
+    assert first["people"] == 8
     handover = _flow(flows, "Anker Welkom", "Buurtkamer")
-    assert handover["people"] == 6  # max of the two sides (6 and 5), not 11
+    assert handover["people"] == 6  # the sender's count (6; the receiver said 5), not 11
     assert (handover["from_phase"], handover["to_phase"]) == ("arrival", "landing")
     assert (handover["to_id"], handover["to_kind"]) == ("buurt", "initiative")
     last = _flow(flows, "Crew Werkt", "Bakkerij De Ster")
@@ -51,20 +53,32 @@ def test_chain_of_referrals_is_oriented_and_not_double_counted():
     assert list(flows["from_label"]) == sorted(flows["from_label"], key=str.casefold)
 
 
-def test_small_flows_are_withheld_except_for_the_two_sides():
-    ds = _chain().dataset()
-    funder = referral_flows(ds, FUNDER)
-    assert _flow(funder, "Buurtkamer", "Crew Werkt")["people"] is None
-    assert bool(_flow(funder, "Buurtkamer", "Crew Werkt")["people_suppressed"])
-    assert _flow(funder, "Anker Welkom", "Buurtkamer")["people"] == 6
-    crew = referral_flows(ds, Principal("initiative", "crew"))
-    assert _flow(crew, "Buurtkamer", "Crew Werkt")["people"] == 4
-    assert _flow(crew, "Crew Werkt", "Bakkerij De Ster")["people"] == 3
+def test_the_receivers_count_stands_when_the_sender_reported_none():
+    b = DatasetBuilder()
+    b.initiative("anker", "Anker Welkom", "arrival").initiative("buurt", "Buurtkamer", "landing")
+    b.tie(
+        "buurt",
+        "2025-Q1",
+        "Anker Welkom",
+        "initiative",
+        "referral_in",
+        7,
+        partner_initiative_id="anker",
+    )
+    flows = referral_flows(b.dataset())
+    assert _flow(flows, "Anker Welkom", "Buurtkamer")["people"] == 7
+    rows = flow_rows(b.dataset())
+    assert rows["counted"].tolist() == [True]
 
 
-def test_phase_flows_follow_the_path_for_a_sankey(monkeypatch):
-    monkeypatch.setenv("EVALUATION_SMALL_NUMBER_THRESHOLD", "1")  # nothing withheld
-    flows = phase_flows(_chain().dataset(), Principal("admin"))
+def test_flow_rows_mark_the_receivers_rows_left_out_when_the_sender_reported():
+    rows = flow_rows(_chain().dataset())
+    left_out = rows[~rows["counted"]]
+    assert list(zip(left_out["reporter"], left_out["people"], strict=True)) == [("buurt", 5.0)]
+
+
+def test_phase_flows_follow_the_path_for_a_sankey():
+    flows = phase_flows(_chain().dataset())
     got = {(r.from_phase, r.to_phase): r.people for r in flows.itertuples()}
     assert got == {
         ("arrival", "arrival"): 8,
@@ -75,11 +89,21 @@ def test_phase_flows_follow_the_path_for_a_sankey(monkeypatch):
     assert list(flows["from_phase"]) == ["arrival", "arrival", "landing", "future"]
 
 
-def test_small_phase_flows_are_withheld_even_from_an_admin():
-    flows = phase_flows(_chain().dataset(), Principal("admin"))
-    # 4 and 3 are under the default threshold of 5; a phase total mixes initiatives
-    assert flows["people_suppressed"].tolist() == [False, False, True, True]
-    assert flows["people"].tolist() == [8, 6, None, None]
+def test_small_flows_are_withheld_from_a_funder_but_not_from_the_two_sides():
+    ds = _chain().dataset()
+    funder = disclose(ds, FUNDER)
+    assert _flow(funder.flows, "Buurtkamer", "Crew Werkt")["people"] is None
+    assert bool(_flow(funder.flows, "Buurtkamer", "Crew Werkt")["people_suppressed"])
+    crew = disclose(ds, Principal("initiative", "crew"))
+    assert _flow(crew.flows, "Buurtkamer", "Crew Werkt")["people"] == 4
+    assert _flow(crew.flows, "Crew Werkt", "Bakkerij De Ster")["people"] == 3
+    # phase flows mix initiatives: small ones are withheld from everyone, admins included
+    admin = disclose(ds, Principal("admin")).phase_flows
+    small = admin[admin["people_suppressed"]]
+    assert set(zip(small["from_phase"], small["to_phase"], strict=True)) >= {
+        ("landing", "future"),
+        ("future", "future"),
+    }
 
 
 def test_formal_links_show_the_bridge_with_zeros_for_absent_types():
@@ -99,8 +123,8 @@ def test_flows_of_one_period_only():
     b = _chain()
     b.tie("anker", "2025-Q2", "COA Amsterdam", "coa", "referral_in", 9, phase="arrival")
     ds = b.dataset()
-    assert set(referral_flows(ds, FUNDER)["period"]) == {"2025-Q1", "2025-Q2"}
-    q2 = referral_flows(ds, FUNDER, period="2025-Q2")
+    assert set(referral_flows(ds)["period"]) == {"2025-Q1", "2025-Q2"}
+    q2 = referral_flows(ds, period="2025-Q2")
     assert len(q2) == 1 and q2.iloc[0]["people"] == 9
 
 
@@ -112,23 +136,10 @@ def test_a_phase_flow_is_withheld_when_it_would_give_away_one_hidden_flow():
     b.tie("anker", q, "Buurtkamer", "initiative", "referral_out", 3, partner_initiative_id="buurt")
     b.tie("dak", q, "Eettafel", "initiative", "referral_out", 10, partner_initiative_id="eet")
     ds = b.dataset()
-    funder = phase_flows(ds, FUNDER).set_index(["from_phase", "to_phase"])
-    # 13 minus the visible 10 would give the withheld 3 away
-    assert funder.loc[("arrival", "landing"), "people"] is None
-    anker = phase_flows(ds, Principal("initiative", "anker")).set_index(["from_phase", "to_phase"])
-    assert anker.loc[("arrival", "landing"), "people"] == 13  # Anker knows its own 3
-    # two withheld flows (3 and 2) in one phase figure: the sum of 5 pins neither
-    b.tie(
-        "dak", "2025-Q2", "Eettafel", "initiative", "referral_out", 2, partner_initiative_id="eet"
-    )
-    b.tie(
-        "anker",
-        "2025-Q2",
-        "Buurtkamer",
-        "initiative",
-        "referral_out",
-        3,
-        partner_initiative_id="buurt",
-    )
-    q2 = phase_flows(b.dataset(), FUNDER, period="2025-Q2")
-    assert q2["people"].tolist() == [5]
+    funder = disclose(ds, FUNDER)
+    phase = funder.phase_flows.set_index(["from_phase", "to_phase"])
+    dak = _flow(funder.flows, "Dak Boven", "Eettafel")
+    # 13 minus a visible 10 would give the withheld 3 away: one of the two goes too
+    assert phase.loc[("arrival", "landing"), "people"] is None or dak["people"] is None
+    anker = disclose(ds, Principal("initiative", "anker"))
+    assert _flow(anker.flows, "Anker Welkom", "Buurtkamer")["people"] == 3  # its own

@@ -6,6 +6,7 @@ from test_analysis_builders import DatasetBuilder
 
 from evaluation.access import Principal
 from evaluation.analysis import build_graph, components, network_change, network_positions
+from evaluation.disclosure import disclose
 
 
 def _network() -> DatasetBuilder:
@@ -89,9 +90,10 @@ def test_graph_edges_carry_relation_and_protected_counts():
     assert g.nodes[employer]["partner_type"] == "employer"
     edge = g.edges["anker", employer, "referral_out"]
     assert (edge["relation"], edge["count"]) == ("referral_out", 3)
-    hidden = build_graph(ds, viewer=Principal("funder")).edges["anker", employer, "referral_out"]
+    shown = disclose(ds, Principal("funder")).dataset
+    hidden = build_graph(shown).edges["anker", employer, "referral_out"]
     assert hidden["count"] is None and hidden["count_suppressed"]
-    own = build_graph(ds, viewer=Principal("initiative", "anker"))
+    own = build_graph(disclose(ds, Principal("initiative", "anker")).dataset)
     assert own.edges["anker", employer, "referral_out"]["count"] == 3
 
 

@@ -47,7 +47,7 @@ def test_format_date_period_and_protected_count():
     assert format_period("2025-Q1", "nl") == "1e kwartaal 2025"
     assert format_period("2025-Q1", "en") == "Q1 2025"
     assert format_period("2025-01-15/2025-03-31", "en") == "15 January 2025 – 31 March 2025"
-    assert format_count(3, True, "nl") == "<5"
+    assert format_count(3, True, "nl") == "afgeschermd"
     assert format_count(1200, False, "nl") == "1.200"
     assert plotly_separators("nl") == ",."
     assert plotly_separators("en") == ".,"
@@ -192,7 +192,7 @@ def test_output_totals_keep_catalogue_order_and_write_protected_values():
     labels = [cat.indicator(c).label("nl") for c in totals["indicator"]]
     # catalogue order top to bottom, not by value
     assert list(fig.layout.yaxis.categoryarray) == list(reversed(labels))
-    assert list(bar.text) == ["3", "1.234,5", "<5"]
+    assert list(bar.text) == ["3", "1.234,5", "afgeschermd"]
     assert fig.layout.xaxis.title.text == t("ui.common.value", "nl")
 
 
@@ -230,7 +230,7 @@ def test_small_multiples_one_panel_per_indicator_on_its_own_scale():
     assert fig.data[0].yaxis != fig.data[1].yaxis
     assert list(fig.data[0].x) == ["Q1 2025", "Q2 2025"]
     assert list(fig.data[1].y) == [None, 6]
-    assert list(fig.data[1].text) == ["<5", "6"]
+    assert list(fig.data[1].text) == ["withheld", "6"]
 
 
 def test_voice_balance_draws_every_voice_in_list_order():

@@ -25,7 +25,7 @@ from evaluation.catalogue import load_catalogue
 from evaluation.errors import UserError
 from evaluation.i18n import t
 from evaluation.model import Dataset
-from evaluation.report import build_report
+from evaluation.report import report_for
 from evaluation.report.cells import SHEET_NAME_MAX, sheet_name
 
 INITIATIVES = ("gastvrij-dak", "groeiplek", "brug-en-bedrijf")
@@ -73,7 +73,7 @@ def submissions_for(ds: Dataset) -> pd.DataFrame:
 
 
 def save(ds: Dataset, tmp_path: Path, name: str = "report.xlsx", **options) -> Path:
-    wb = build_report(ds, submissions_for(ds), **options)
+    wb = report_for(ds, submissions_for(ds), **options)
     path = tmp_path / name
     wb.save(path)
     return path
@@ -168,7 +168,7 @@ def test_structure_sheets_headers_and_charts(funder_report: Path) -> None:
     assert charts["Data"] == 0
     guide_text = " ".join(str(c) for row in sheets["Leeswijzer"] for c in row if c)
     assert t("about.headings.relational_autonomy", "nl") in guide_text
-    assert "<5" in guide_text
+    assert "afgeschermd" in guide_text and "<5" not in guide_text
 
 
 def test_english_report_uses_english_texts(tmp_path: Path) -> None:
@@ -318,10 +318,10 @@ def test_funder_report_leaves_out_initiative_only_and_unconsented_stories(tmp_pa
 def test_unknown_audience_and_initiative_are_refused() -> None:
     ds = small_dataset()
     with pytest.raises(UserError) as exc:
-        build_report(ds, submissions_for(ds), audience="everyone")
+        report_for(ds, submissions_for(ds), audience="everyone")
     assert exc.value.key == "report.errors.unknown_audience"
     with pytest.raises(UserError) as exc:
-        build_report(ds, submissions_for(ds), initiative_ids=["no-such-initiative"])
+        report_for(ds, submissions_for(ds), initiative_ids=["no-such-initiative"])
     assert exc.value.key == "report.errors.unknown_initiative"
 
 
@@ -469,7 +469,7 @@ def test_notes_and_reflections_stay_out_of_a_public_report(tmp_path: Path) -> No
 def test_an_empty_selection_gives_a_report_that_says_so(tmp_path: Path) -> None:
     ds = Dataset.empty()
     path = tmp_path / "empty.xlsx"
-    build_report(ds, pd.DataFrame(columns=["submission_id"]), lang="en").save(path)
+    report_for(ds, pd.DataFrame(columns=["submission_id"]), lang="en").save(path)
     sheets = calamine_sheets(path)
     assert list(sheets) == [
         "Reading guide",

@@ -16,6 +16,7 @@ from python_calamine import CalamineWorkbook
 
 from evaluation.access import Principal
 from evaluation.cli import main
+from evaluation.errors import AccessDenied
 from evaluation.i18n import t
 from evaluation.store import Store
 
@@ -95,3 +96,57 @@ def test_unknown_initiative_is_refused_with_a_message_and_no_file(
     err = capsys.readouterr().err
     assert "nobody" in err and "Traceback" not in err
     assert not out.exists()
+
+
+def test_report_and_export_refuse_an_audience_the_principal_may_not_have(
+    database, tmp_path, capsys
+):
+    url, _ = database
+    out = tmp_path / "r.xlsx"
+    as_initiative = ["--as-role", "initiative", "--as-initiative", "groeiplek"]
+    code = main(
+        ["report", "--out", str(out), "--database", url, "--audience", "funder", *as_initiative]
+    )
+    assert code == AccessDenied.exit_code and not out.exists()
+    err = capsys.readouterr().err
+    assert "groeiplek" in err and "financiers" in err
+    zipped = tmp_path / "d.zip"
+    code = main(
+        ["export", "--out", str(zipped), "--database", url, "--audience", "funder", *as_initiative]
+    )
+    assert code == AccessDenied.exit_code and not zipped.exists()
+    # a public report and export are anyone's
+    assert (
+        main(
+            ["report", "--out", str(out), "--database", url, "--audience", "public", *as_initiative]
+        )
+        == 0
+    )
+    assert (
+        main(
+            [
+                "export",
+                "--out",
+                str(zipped),
+                "--database",
+                url,
+                "--audience",
+                "public",
+                *as_initiative,
+            ]
+        )
+        == 0
+    )
+    assert "afgeschermd" in capsys.readouterr().out  # the export says how much it withheld
+
+
+def test_export_writes_the_disclosed_tables_with_the_withheld_count(database, tmp_path, capsys):
+    import zipfile
+
+    url, _ = database
+    zipped = tmp_path / "d.zip"
+    assert main(["export", "--out", str(zipped), "--database", url, "--lang", "en"]) == 0
+    said = capsys.readouterr().out
+    assert "numbers of people withheld" in said
+    names = set(zipfile.ZipFile(zipped).namelist())
+    assert {"observations.csv", "network.csv", "reflections.csv", "dictionary_columns.csv"} <= names

@@ -6,7 +6,8 @@ from functools import partial
 
 import streamlit as st
 
-from dashboards import exporting, state
+from dashboards import state
+from evaluation.access import may_have_audience
 from evaluation.i18n import t
 from evaluation.report import AUDIENCES
 
@@ -40,10 +41,12 @@ st.caption(
         t("ui.export.rows", lang, table=t(f"ui.tables.{k}", lang), n=n) for k, n in counts.items()
     )
 )
+withheld, cells = state.withheld_cells(who, filters)
+st.caption(t("ui.export.withheld", lang, withheld=withheld, cells=cells))
 st.download_button(
     t("ui.export.tidy_button", lang),
     # built only when clicked: a page visit does not pay for protecting and zipping every row
-    data=partial(exporting.tidy_zip, state.dataset(who, filters), who, lang),
+    data=partial(state.tidy_zip, who, filters, lang),
     file_name="evaluation-data.zip" if lang == "en" else "evaluatie-gegevens.zip",
     mime="application/zip",
     key="download_tidy",
@@ -54,7 +57,7 @@ st.download_button(
 st.subheader(t("ui.export.report_title", lang))
 audience = st.radio(
     t("report.audience.label", lang),
-    options=list(AUDIENCES),
+    options=[a for a in AUDIENCES if may_have_audience(who, a)],
     format_func=lambda a: t(f"report.audience.{a}", lang),
     horizontal=True,
     key="export_audience",

@@ -14,7 +14,7 @@ st.write(t("ui.story.intro", lang))
 with st.expander(t("ui.story.guide_title", lang)):
     st.markdown(t("ui.story.guide", lang))
 
-filters = state.period_filter(who, lang, key="story_periods", latest=state.LATEST_PERIODS)
+filters = state.period_filter(who, lang, key="story_periods", stable=True)
 page = state.story_page(who, filters, lang)
 
 left, right = st.columns([3, 2], gap="large")
@@ -39,3 +39,10 @@ with left:
 with right:
     st.subheader(t("ui.story.formal_title", lang))
     st.plotly_chart(page.formal, key="formal")
+
+# what initiatives say about funders' demands: only gathered, without names (Kader 2)
+view = state.story_view(who, filters)
+st.subheader(t("ui.story.gathered_title", lang))
+st.caption(t("ui.story.gathered_note", lang, n=view.n_gathered))
+for answer in view.gathered:
+    st.text(answer)

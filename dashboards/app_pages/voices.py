@@ -14,7 +14,7 @@ st.title(t("ui.voices.title", lang))
 st.write(t("ui.voices.intro", lang))
 
 cat = load_catalogue()
-filters = state.period_filter(who, lang, key="voices_periods", latest=state.LATEST_PERIODS)
+filters = state.period_filter(who, lang, key="voices_periods", stable=True)
 c1, c2, c3 = st.columns(3)
 phases = c1.multiselect(
     t("ui.voices.filter_phase", lang),

@@ -3,9 +3,10 @@
 Pure functions over an ``evaluation.model.Dataset`` that return tidy DataFrames (or a
 networkx graph). They express the report's relational autonomy: each initiative on its own
 scale and in its own words, and its meaning for the others. None returns a ranking, a score,
-a target or a pass/fail; lists are in neutral order (name, phase, period). Functions that
-return counts of people or stories take a ``viewer`` and protect small numbers and stories;
-without one they show what the public may see (public stories, every small count withheld).
+a target or a pass/fail; lists are in neutral order (name, phase, period). The figures are
+exact: what an audience may see of them is decided once, by ``evaluation.disclosure``, for
+every output together. A ``viewer`` only decides which stories are read or counted (without
+one: the public's).
 """
 
 from evaluation.analysis.continuity import formal_links, phase_flows, referral_flows
@@ -17,7 +18,6 @@ from evaluation.analysis.network import (
 )
 from evaluation.analysis.phases import phase_coverage, phase_puzzle
 from evaluation.analysis.portfolio import PortfolioContext, output_totals
-from evaluation.analysis.suppression import shown_value, small_number_threshold, suppress
 from evaluation.analysis.trajectories import durability, trajectories
 from evaluation.analysis.voices import reflection_timeline, themes_over_time, voice_balance
 
@@ -35,9 +35,6 @@ __all__ = [
     "phase_puzzle",
     "referral_flows",
     "reflection_timeline",
-    "shown_value",
-    "small_number_threshold",
-    "suppress",
     "themes_over_time",
     "trajectories",
     "voice_balance",

@@ -8,9 +8,11 @@ Decisions:
 - A flow's direction: ``referral_out`` runs from the reporting initiative to the partner,
   ``referral_in`` from the partner to the reporting initiative.
 - **No double counting.** When both initiatives of the programme report the same hand-over
-  (A's ``referral_out`` to B and B's ``referral_in`` from A, in the same period), each side's
-  rows are summed and the flow takes the *larger* of the two sides: both describe the same
-  people, and the larger count is the one a side cannot have missed.
+  (A's ``referral_out`` to B and B's ``referral_in`` from A, in the same period), the
+  sender's rows count: the sender knows whom it referred, while a receiver may not know where
+  everyone came from. The receiver's rows count when the sender reported none. Either way a
+  flow is a plain sum of network rows, so the disclosure layer can protect flows and rows as
+  one system of equations (``flow_rows`` says which rows count).
 - Phases: a programme initiative's side of a flow is its primary phase. A formal
   organisation's (or other outside partner's) side is the phase written on the network row,
   or, when blank, the reporting initiative's primary phase (a hand-over within its phase).
@@ -20,7 +22,6 @@ from __future__ import annotations
 
 import pandas as pd
 
-from evaluation.access import Principal
 from evaluation.analysis._common import (
     FORMAL_PARTNER_TYPES,
     blank,
@@ -31,9 +32,7 @@ from evaluation.analysis._common import (
     names,
     neutral_sort,
     sorted_periods,
-    viewer_or_public,
 )
-from evaluation.analysis.suppression import suppress
 from evaluation.model import Dataset
 
 FLOW_COLUMNS = [
@@ -127,95 +126,72 @@ def _raw_flows(ds: Dataset) -> pd.DataFrame:
     )
 
 
-def _flows(ds: Dataset, period: str | None) -> pd.DataFrame:
+def flow_rows(ds: Dataset) -> pd.DataFrame:
+    """One row per referral network row (in the network's row order), oriented from sender to
+    receiver, with ``counted``: whether the row is part of its flow (the sender's rows of a
+    hand-over between programme initiatives that both reported; otherwise every row)."""
     raw = _raw_flows(ds)
+    if not len(raw):
+        return raw.assign(counted=pd.Series(dtype=bool))
+    both = (raw["from_id"].notna() & raw["to_id"].notna()).to_numpy()
+    by_sender = (raw["reporter"] == raw["from_id"]).to_numpy()
+    pair = [raw["period"], raw["from_id"].fillna(""), raw["to_id"].fillna("")]
+    sender_reported = pd.Series(by_sender).groupby(pair).transform("any").to_numpy(dtype=bool)
+    return raw.assign(counted=~both | by_sender | ~sender_reported)
+
+
+def _flows(ds: Dataset, period: str | None) -> pd.DataFrame:
+    raw = flow_rows(ds)
     raw = in_period(raw, period)
+    raw = raw[raw["counted"].to_numpy(dtype=bool)]
     if not len(raw):
         return pd.DataFrame(columns=FLOW_COLUMNS)
     keys = [c for c in FLOW_COLUMNS if c != "people"]
     filled = raw.astype({c: object for c in keys}).fillna({c: "" for c in keys})
-    per_side = grouped_exact_sum(
-        filled.groupby(["reporter", *keys], sort=False, dropna=False)["people"]
-    )
-    # both sides of a hand-over between programme initiatives: the larger side counts
-    flows = per_side.groupby(level=keys, sort=False).max().reset_index()
-    flows = flows.replace({c: {"": None} for c in keys})
+    flows = grouped_exact_sum(filled.groupby(keys, sort=False, dropna=False)["people"])
+    flows = flows.reset_index().replace({c: {"": None} for c in keys})
     return flows[FLOW_COLUMNS]
 
 
-def _protected_flows(
-    ds: Dataset, viewer: Principal, period: str | None
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The flows in neutral order, raw and as ``viewer`` may see them (same rows, same order)."""
-    flows = neutral_sort(
+def _sorted_flows(ds: Dataset, period: str | None) -> pd.DataFrame:
+    """The flows in neutral order: sender name, receiver name, period."""
+    return neutral_sort(
         _flows(ds, period),
         text=["from_label", "to_label"],
         period=["period"],
         periods=sorted_periods(ds),
         order=["from_label", "to_label", "period"],
     )
-    shown = suppress(
-        flows,
-        viewer,
-        ["people"],
-        group_columns=[["from_label", "period"], ["to_label", "period"]],
-        owner_columns=("from_id", "to_id"),
-    )
-    return flows, shown
 
 
-def referral_flows(
-    ds: Dataset, viewer: Principal | None = None, period: str | None = None
-) -> pd.DataFrame:
+def referral_flows(ds: Dataset, period: str | None = None) -> pd.DataFrame:
     """People handed on between initiatives, phases and formal organisations.
 
-    One row per sender, receiver and period, with ``people`` (protected for ``viewer``:
-    withheld as "<5" with ``people_suppressed`` unless the viewer is one of the two sides;
-    a sender's or receiver's flows of a period are complemented so that their sum cannot give
-    a withheld flow away). Order: sender name, receiver name, period.
+    One row per sender, receiver and period, with ``people`` (exact: what an audience may
+    see of it is ``evaluation.disclosure``'s). Order: sender name, receiver name, period.
     """
-    return _protected_flows(ds, viewer_or_public(viewer), period)[1]
+    return _sorted_flows(ds, period)
 
 
-def phase_flows(
-    ds: Dataset, viewer: Principal | None = None, period: str | None = None
-) -> pd.DataFrame:
-    """People handed on from phase to phase, per period (for a Sankey), protected for viewer.
-
-    Flows whose phase on either side is unknown are left out. A phase-to-phase figure is the
-    sum of flows that ``referral_flows`` shows; it is withheld when small, and also when it
-    would give away a flow withheld there (exactly one withheld flow among its parts).
-    """
-    viewer = viewer_or_public(viewer)
-    raw, shown = _protected_flows(ds, viewer, period)
+def phase_flows(ds: Dataset, period: str | None = None) -> pd.DataFrame:
+    """People handed on from phase to phase, per period (for a Sankey): the sums of the flows
+    of ``referral_flows`` whose phases are known on both sides (exact figures)."""
+    raw = _sorted_flows(ds, period)
     known = (raw["from_phase"].notna() & raw["to_phase"].notna()).to_numpy()
-    parts = raw[known].assign(_level=0, _withheld=shown["people_suppressed"].to_numpy()[known])
+    parts = raw[known]
     keys = ["period", "from_phase", "to_phase"]
     totals = (
         grouped_exact_sum(parts.groupby(keys, sort=False)["people"]).reset_index()
         if len(parts)
         else pd.DataFrame(columns=PHASE_FLOW_COLUMNS)
     )
-    totals = neutral_sort(
+    return neutral_sort(
         totals[PHASE_FLOW_COLUMNS],
         phase=["from_phase", "to_phase"],
         period=["period"],
         periods=sorted_periods(ds),
         order=["from_phase", "to_phase", "period"],
-    ).assign(_level=1, _withheld=False, from_id=None, to_id=None)
-    joint = pd.concat([parts, totals], ignore_index=True)
-    prot = suppress(
-        joint,
-        viewer,
-        ["people"],
-        group_columns=[keys],
-        total_rows="_level",
-        owner_columns=("from_id", "to_id"),
-        complement_rows=joint["_level"] > 0,
-        withheld={"people": "_withheld"},
     )
-    out = prot[prot["_level"] > 0][[*PHASE_FLOW_COLUMNS, "people_suppressed"]]
-    return out.reset_index(drop=True)
 
 
 def formal_links(ds: Dataset, period: str | None = None) -> pd.DataFrame:

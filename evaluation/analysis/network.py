@@ -20,7 +20,6 @@ from __future__ import annotations
 import networkx as nx
 import pandas as pd
 
-from evaluation.access import Principal
 from evaluation.analysis._common import (
     FORMAL_PARTNER_TYPES,
     blank,
@@ -30,7 +29,6 @@ from evaluation.analysis._common import (
     names,
     neutral_sort,
 )
-from evaluation.analysis.suppression import small_number_threshold
 from evaluation.catalogue import fold
 from evaluation.model import Dataset
 
@@ -39,21 +37,20 @@ CHANGE_COLUMNS = ["initiative_id", "name", "partner", "partner_type", "relation"
 COMPONENT_COLUMNS = ["component", "node", "kind", "label", "partner_type"]
 
 
-def _partner_node(row: dict) -> str:
+def partner_node(row) -> str:
+    """The node id of a network row's partner (a programme initiative's id, or a folded name)."""
     if not blank(row["partner_initiative_id"]):
         return str(row["partner_initiative_id"])
     return f"partner:{row['partner_type']}:{fold(row['partner'])}"
 
 
-def build_graph(
-    ds: Dataset, period: str | None = None, viewer: Principal | None = None
-) -> nx.MultiDiGraph:
+def build_graph(ds: Dataset, period: str | None = None) -> nx.MultiDiGraph:
     """Initiatives and partners as a directed multigraph, one edge per tie and relation.
 
     Edges run from the reporting initiative to the partner (key = relation) with ``relation``,
-    ``count`` (summed over the periods taken) and ``periods``. Given a ``viewer``, a referral
-    edge's count of people under the threshold is withheld (``count`` None and
-    ``count_suppressed`` True) unless the viewer is one of its two ends.
+    ``count`` (summed over the periods taken) and ``periods``. Counts are as the dataset
+    holds them: on a disclosed dataset a withheld row count (None) withholds its edge's sum
+    too (``count`` None, ``count_suppressed`` True), never adds it up.
     """
     g = nx.MultiDiGraph()
     nm = names(ds)
@@ -80,7 +77,7 @@ def build_graph(
         dst = node_of.get(node_key)
         if dst is None:
             row = {"partner_initiative_id": pin, "partner_type": ptype, "partner": pname}
-            dst = node_of[node_key] = _partner_node(row)
+            dst = node_of[node_key] = partner_node(row)
         if dst not in g and dst not in new_nodes:
             if dst.startswith("partner:"):
                 new_nodes[dst] = {
@@ -94,24 +91,24 @@ def build_graph(
                     "partner_type": "initiative",
                     "label": nm.get(dst, dst),
                 }
+        # a count withheld by the disclosure layer (None) withholds the edge's sum too
+        withheld = blank(count)
         e = edges.get((src, dst, rel))
         if e is None:
-            edges[(src, dst, rel)] = {"relation": rel, "count": int(count), "periods": [per]}
+            edges[(src, dst, rel)] = {
+                "relation": rel,
+                "count": None if withheld else int(count),
+                "periods": [per],
+                "count_suppressed": withheld,
+            }
         else:
-            e["count"] += int(count)
+            if withheld or e["count_suppressed"]:
+                e["count"], e["count_suppressed"] = None, True
+            else:
+                e["count"] += int(count)
             e["periods"] = sorted(set(e["periods"]) | {per})
     g.add_nodes_from(new_nodes.items())
     g.add_edges_from((u, v, k, d) for (u, v, k), d in edges.items())
-    limit = small_number_threshold()
-    for u, v, data in g.edges(data=True):
-        data["count_suppressed"] = False
-        if viewer is None or data["relation"] not in REFERRALS:
-            continue
-        if viewer.sees_exact_counts_of(u) or viewer.sees_exact_counts_of(v):
-            continue
-        if 0 < data["count"] < limit:
-            data["count"] = None
-            data["count_suppressed"] = True
     return g
 
 
@@ -205,7 +202,7 @@ def _tie_set(ds: Dataset, period: str) -> dict[tuple[str, str, str], dict]:
     net = in_period(ds.network, period)
     out = {}
     for r in net.to_dict("records"):
-        key = (str(r["initiative_id"]), _partner_node(r), r["relation"])
+        key = (str(r["initiative_id"]), partner_node(r), r["relation"])
         out.setdefault(
             key, {"partner": str(r["partner"]).strip(), "partner_type": r["partner_type"]}
         )

@@ -16,13 +16,11 @@ import pandas as pd
 from evaluation.access import Principal
 from evaluation.analysis._common import (
     grouped_exact_sum,
-    is_person_count,
     neutral_sort,
     sorted_periods,
     viewer_or_public,
 )
 from evaluation.analysis.phases import phase_coverage
-from evaluation.analysis.suppression import suppress
 from evaluation.catalogue import load_catalogue
 from evaluation.model import Dataset
 
@@ -51,7 +49,7 @@ class PortfolioContext:
 PART_COLUMNS = ["initiative_id", "indicator", "unit", "period", "total", "numerator", "denominator"]
 
 
-def _parts(obs: pd.DataFrame) -> pd.DataFrame:
+def initiative_parts(obs: pd.DataFrame) -> pd.DataFrame:
     """Per initiative, indicator and period: the figures a trajectory shows (summed the same
     way), the parts each portfolio total is made of.
 
@@ -93,20 +91,19 @@ def _whole(values: pd.Series) -> bool:
     )
 
 
-def _dimension_totals(ds: Dataset, dimension: str, viewer: Principal) -> pd.DataFrame:
-    """Totals per catalogue indicator and period across initiatives, small counts protected.
+def _dimension_totals(ds: Dataset, dimension: str) -> pd.DataFrame:
+    """Totals per catalogue indicator and period across initiatives (exact figures).
 
     Counts and hours are summed; shares sum numerators and denominators; rubric steps and
     texts are not summed (only how many initiatives reported them). Own indicators are the
     initiative's own and are not added up across initiatives.
 
-    A total is the sum of figures that each initiative's trajectory shows. So a total is
-    withheld not only when it is small, but also when exactly one of its parts is withheld
-    from this viewer: otherwise the total minus the visible parts would give that part away.
+    A total is the sum of the figures each initiative's trajectory shows. What an audience
+    may see of it is decided with those figures together, by ``evaluation.disclosure``.
     """
     obs = ds.observations
     obs = obs[(obs["dimension"] == dimension) & ~obs["own"].astype(bool)]
-    parts = _parts(obs)
+    parts = initiative_parts(obs)
     grouped = parts.groupby(["indicator", "period"], sort=False)
     rows = []
     if grouped.ngroups:
@@ -141,52 +138,20 @@ def _dimension_totals(ds: Dataset, dimension: str, viewer: Principal) -> pd.Data
         periods=sorted_periods(ds),
         order=["indicator", "period"],
     )
-    # parts (level 0, owned by their initiative) and totals (level 1) in one table
-    joint = pd.concat(
-        [
-            parts.assign(_level=0),
-            frame.drop(columns=["n_initiatives_reporting", "dimension"]).assign(
-                initiative_id=None, _level=1
-            ),
-        ],
-        ignore_index=True,
-    )
-    seen: dict[tuple[object, object], bool] = {}
-    person = [
-        seen[(i, u)] if (i, u) in seen else seen.setdefault((i, u), is_person_count(i, u))
-        for i, u in zip(joint["indicator"].tolist(), joint["unit"].tolist(), strict=True)
-    ]
-    joint["_person_total"] = joint["total"].where(pd.Series(person, index=joint.index, dtype=bool))
-    prot = suppress(
-        joint,
-        viewer,
-        ["_person_total", "numerator", "denominator"],
-        group_columns=[["indicator", "period"]],
-        total_rows="_level",
-        complement_rows=joint["_level"] > 0,
-    )
-    prot = prot[prot["_level"] > 0].reset_index(drop=True)
-    out = frame.copy()
-    for col in ("numerator", "denominator"):
-        out[col] = prot[col].to_numpy()
-        out[f"{col}_suppressed"] = prot[f"{col}_suppressed"].to_numpy()
-    hidden = prot["_person_total_suppressed"].to_numpy()
-    out["total"] = frame["total"].astype(object).where(~hidden, None)
-    out["total_suppressed"] = hidden
-    out.attrs["small_number_threshold"] = prot.attrs.get("small_number_threshold")
-    return out
+    for col in ("total", "numerator", "denominator"):
+        frame[col] = frame[col].astype(object)
+    return frame
 
 
 def output_totals(ds: Dataset, viewer: Principal | None = None) -> PortfolioContext:
     """The conventional output totals per period, returned with their relational context.
 
-    Totals of people under the threshold are withheld from every viewer, initiatives included
-    (a total mixes several initiatives' counts).
+    The totals are exact; ``viewer`` decides only which stories the phase coverage counts.
     """
     viewer = viewer_or_public(viewer)
     return PortfolioContext(
-        outputs=_dimension_totals(ds, "output", viewer),
-        relational=_dimension_totals(ds, "relational", viewer),
-        process=_dimension_totals(ds, "process", viewer),
+        outputs=_dimension_totals(ds, "output"),
+        relational=_dimension_totals(ds, "relational"),
+        process=_dimension_totals(ds, "process"),
         phase_coverage=phase_coverage(ds, viewer),
     )

@@ -23,7 +23,6 @@ from evaluation.analysis._common import (
     exact_sum,
     grouped_exact_sum,
     initiative_ids,
-    is_person_count,
     names,
     neutral_sort,
     period_starts,
@@ -31,7 +30,6 @@ from evaluation.analysis._common import (
     viewer_or_public,
     visible_stories,
 )
-from evaluation.analysis.suppression import suppress
 from evaluation.catalogue import load_catalogue
 from evaluation.model import Dataset
 
@@ -119,7 +117,7 @@ def trajectories(ds: Dataset, initiative_id: str, viewer: Principal | None = Non
     Activities are summed across activity types (and phases) per period. Shares sum their
     numerators and denominators. ``stories`` lists the titles of the period's stories that
     ``viewer`` may read; ``reflections`` the period's reflection answers (question: answer).
-    Counts of people are protected for every viewer but the initiative itself.
+    The figures are exact: what an audience may see of them is ``evaluation.disclosure``'s.
     Order: indicator in catalogue order (own indicators after, by code), then period.
 
     Every frame is first cut down to the initiative; only the period order is taken from the
@@ -198,28 +196,6 @@ def trajectories(ds: Dataset, initiative_id: str, viewer: Principal | None = Non
         periods=periods,
         order=["indicator", "period"],
     )
-    person = [is_person_count(i, u) for i, u in zip(frame["indicator"], frame["unit"], strict=True)]
-    frame["_person_value"] = frame["value"].where(pd.Series(person, index=frame.index, dtype=bool))
-    frame["_share"] = frame["unit"] == "share"
-    frame["_num"] = frame["numerator"].where(frame["_share"])
-    frame["_den"] = frame["denominator"].where(frame["_share"])
-    prot = suppress(
-        frame,
-        viewer,
-        ["_person_value", "_num", "_den"],
-        group_columns=[["indicator", "period"]],
-    )
-    hide_value = (
-        prot["_person_value_suppressed"] | prot["_num_suppressed"] | prot["_den_suppressed"]
-    )
-    frame = frame.drop(columns=["_person_value", "_share", "_num", "_den"])
-    frame["value"] = frame["value"].astype(object).where(~hide_value, None)
-    frame["value_suppressed"] = hide_value.to_numpy()
-    for col in ("numerator", "denominator"):
-        hidden = prot[f"_{col[:3]}_suppressed"].to_numpy()
-        frame[col] = frame[col].astype(object).where(~hidden, None)
-        frame[f"{col}_suppressed"] = hidden
-    frame.attrs["small_number_threshold"] = prot.attrs["small_number_threshold"]
     return frame
 
 
@@ -242,17 +218,14 @@ def _indicator_totals(
     return {(str(i), p): float(v) for (i, p), v in sums.items()}
 
 
-def durability(
-    ds: Dataset, initiative_id: str | None = None, viewer: Principal | None = None
-) -> pd.DataFrame:
+def durability(ds: Dataset, initiative_id: str | None = None) -> pd.DataFrame:
     """Relationships lasting six months (period t) against new contacts of period t-2.
 
     The earlier period is the one starting six months before t (two quarters). ``ratio`` is
-    None when that period is missing, has no new contacts recorded, or when the viewer may not
-    see a small numerator or denominator (a ratio would give it away). Numerator and
-    denominator are kept beside the ratio. Order: initiative name, then period.
+    None when that period is missing or has no new contacts recorded. Numerator and
+    denominator are kept beside the ratio (exact figures: a view shows a ratio only where the
+    disclosure layer shows both). Order: initiative name, then period.
     """
-    viewer = viewer_or_public(viewer)
     lasting = _indicator_totals(ds, "relationships_lasting_6m", initiative_id)
     contacts = _indicator_totals(ds, "new_contacts", initiative_id)
     starts = period_starts(ds)
@@ -286,21 +259,12 @@ def durability(
         periods=sorted_periods(ds),
         order=["name", "initiative_id", "period"],
     )
-    frame = suppress(
-        frame,
-        viewer,
-        ["relationships_lasting_6m", "new_contacts_earlier"],
-        group_columns=[["initiative_id", "period"]],
-    )
     ratios = []
-    for num, den, num_hidden, den_hidden in zip(
+    for num, den in zip(
         frame["relationships_lasting_6m"].tolist(),
         frame["new_contacts_earlier"].tolist(),
-        frame["relationships_lasting_6m_suppressed"].tolist(),
-        frame["new_contacts_earlier_suppressed"].tolist(),
         strict=True,
     ):
-        ok = not (num_hidden or den_hidden)
-        ratios.append(num / den if ok and not blank(num) and not blank(den) and den else None)
+        ratios.append(num / den if not blank(num) and not blank(den) and den else None)
     frame["ratio"] = pd.Series(ratios, index=frame.index, dtype=object)
     return frame

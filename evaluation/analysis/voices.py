@@ -18,7 +18,6 @@ from evaluation.analysis._common import (
     viewer_or_public,
     visible_stories,
 )
-from evaluation.analysis.suppression import suppress
 from evaluation.catalogue import load_catalogue
 from evaluation.model import Dataset
 
@@ -32,8 +31,8 @@ def voice_balance(
 ) -> pd.DataFrame:
     """Stories per voice (all six, in the choice list's order) and each voice's share.
 
-    For one initiative the counts are protected for every viewer but the initiative itself;
-    a withheld count also withholds its share (the share would give it away).
+    Only stories ``viewer`` may read are counted: the viewer could count them one by one, so
+    no count here is withheld (``n_stories_suppressed`` stays False, for the figures).
     """
     viewer = viewer_or_public(viewer)
     st = visible_stories(ds, viewer)
@@ -46,16 +45,8 @@ def voice_balance(
         for v in choice_codes("voices")
     ]
     frame = pd.DataFrame(rows)
-    if initiative_id is not None:
-        frame = suppress(frame, viewer, ["n_stories"])
-        shares = [
-            None if s or not total else n / total
-            for n, s in zip(frame["n_stories"], frame["n_stories_suppressed"], strict=True)
-        ]
-    else:
-        # across the portfolio the viewer may read every story counted: nothing to withhold
-        shares = [n / total if total else None for n in frame["n_stories"]]
-        frame["n_stories_suppressed"] = False
+    shares = [n / total if total else None for n in frame["n_stories"]]
+    frame["n_stories_suppressed"] = False
     frame["share"] = pd.Series(shares, index=frame.index, dtype=object)
     return frame[[*VOICE_COLUMNS, "n_stories_suppressed"]]
 

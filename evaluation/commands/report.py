@@ -1,21 +1,35 @@
-"""``evaluation report``: write the evaluator's Excel report from the store.
+"""``evaluation report`` and ``evaluation export``: the Excel report and the tidy data.
 
 evaluation report --out rapport.xlsx
 evaluation report --out report.xlsx --lang en --audience public --from 2024-Q3 --to 2025-Q2
 evaluation report --out een.xlsx --initiative gastvrij-dak --initiative groeiplek
+evaluation export --out gegevens.zip --audience funder
+evaluation report --out r.xlsx --as-role initiative --as-initiative groeiplek --audience public
+
+Both disclose the data to the audience (``evaluation.disclosure``) and refuse an audience the
+principal may not have (``--as-role``; at this machine the default is the administrator).
 """
 
 from __future__ import annotations
 
 import argparse
 
+from evaluation.access import ROLES, Principal
 from evaluation.i18n import t
-from evaluation.report import AUDIENCES, write_report_file
-from evaluation.store import Store
 
 
 def _h(key: str) -> str:
     return t(f"report.cli.{key}", "en")
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    from evaluation.report import AUDIENCES
+
+    p.add_argument("--lang", choices=["nl", "en"], default="nl", help=_h("lang"))
+    p.add_argument("--audience", choices=sorted(AUDIENCES), default="funder", help=_h("audience"))
+    p.add_argument("--as-role", choices=ROLES, default="admin", help=_h("as_role"))
+    p.add_argument("--as-initiative", metavar="ID", default=None, help=_h("as_initiative"))
+    p.add_argument("--database", metavar="URL", default=None, help=_h("database"))
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -31,19 +45,35 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--from", metavar="PERIOD", dest="period_from", default=None, help=_h("from"))
     p.add_argument("--to", metavar="PERIOD", dest="period_to", default=None, help=_h("to"))
-    p.add_argument("--lang", choices=["nl", "en"], default="nl", help=_h("lang"))
-    p.add_argument("--audience", choices=sorted(AUDIENCES), default="funder", help=_h("audience"))
-    p.add_argument("--database", metavar="URL", default=None, help=_h("database"))
+    _common(p)
     p.set_defaults(func=run)
+    e = sub.add_parser("export", help=_h("export_help"), description=_h("export_help"))
+    e.add_argument("--out", metavar="FILE", required=True, help=_h("export_out"))
+    _common(e)
+    e.set_defaults(func=run_export)
+
+
+def _principal(args: argparse.Namespace) -> Principal:
+    if args.as_role == "initiative":
+        from evaluation.errors import UserError
+
+        if not args.as_initiative:
+            raise UserError("report.errors.unknown_initiative", initiative="--as-initiative")
+        return Principal("initiative", args.as_initiative)
+    return Principal(args.as_role)
 
 
 def run(args: argparse.Namespace) -> int:
     from openpyxl import load_workbook
 
+    from evaluation.report import write_report_file
+    from evaluation.store import Store
+
     with Store.open(args.database) as store:
         path = write_report_file(
             store,
             args.out,
+            principal=_principal(args),
             lang=args.lang,
             audience=args.audience,
             initiative_ids=args.initiatives,
@@ -61,4 +91,20 @@ def run(args: argparse.Namespace) -> int:
             initiatives=len(sheets) - n_fixed,
         )
     )
+    return 0
+
+
+def run_export(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from evaluation.export import export_for, tidy_zip, withheld_cells
+    from evaluation.store import Store
+
+    with Store.open(args.database) as store:
+        disclosed = export_for(store, _principal(args), args.audience)
+    data = tidy_zip(disclosed, args.lang)
+    path = Path(args.out)
+    path.write_bytes(data)
+    withheld, cells = withheld_cells(disclosed)
+    print(t("report.cli.export_done", args.lang, path=str(path), withheld=withheld, cells=cells))
     return 0

@@ -194,7 +194,8 @@ def choice_map(list_name: str) -> dict[str, str]:
     cat = load_catalogue()
     out: dict[str, str] = {}
     for c in cat.choices(list_name).choices:
-        for key in (c.code, *c.labels.values()):
+        # a label the list has since reworded ("former") is still read in older workbooks
+        for key in (c.code, *c.labels.values(), *c.extra.get("former", ())):
             out.setdefault(fold(key), c.code)
         if list_name == "rubric_steps":
             out.setdefault(fold(c.code) + ".0", c.code)

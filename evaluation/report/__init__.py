@@ -1,9 +1,11 @@
 """The evaluator's Excel report.
 
-``build_report(dataset, submissions, lang=..., audience=...)`` is pure over data and returns
-an ``openpyxl.Workbook`` (see ``build.py`` for the sheets); ``write_report_file(store, path)``
-fetches the current dataset and the submissions from the store and saves the file.
-``report_bytes`` gives the same file as bytes, for a download button.
+``build_report(disclosed, submissions, lang=...)`` is pure over data and returns an
+``openpyxl.Workbook`` (see ``build.py`` for the sheets); ``write_report_file(store, path,
+principal=...)`` fetches the current dataset and the submissions from the store, discloses
+them to the report's audience and saves the file. ``report_bytes`` gives the same file as
+bytes, for a download button. Who asks decides which audiences may be had: a funder's report
+only for funders, evaluators and administrators; a public report for anyone.
 """
 
 from __future__ import annotations
@@ -17,26 +19,27 @@ from typing import Any
 
 from openpyxl import Workbook
 
-from evaluation.access import Principal
+from evaluation.access import Principal, require_audience
+from evaluation.disclosure import disclose
 from evaluation.errors import UserError
 from evaluation.report.build import AUDIENCES, build_report
 
-__all__ = ["AUDIENCES", "build_report", "report_bytes", "write_report_file"]
+__all__ = ["AUDIENCES", "build_report", "report_for", "report_bytes", "write_report_file"]
 
 # the store hands submissions and the full story list only to an administrator; the report
-# then filters everything down to its audience itself
+# then discloses everything to its audience (evaluation.disclosure)
 _OPERATOR = Principal("admin", name="report")
 
 
 def _fetch(
     store: Any,
+    principal: Principal,
     audience: str,
     initiative_ids: Sequence[str] | None,
-    period_from: str | None,
-    period_to: str | None,
 ) -> tuple[Any, Any, dict[str, str]]:
     if audience not in AUDIENCES:
         raise UserError("report.errors.unknown_audience", audience=audience)
+    require_audience(principal, audience)
     ids = list(initiative_ids) if initiative_ids else None
     registered = store.initiatives(_OPERATOR)
     names = dict(zip(registered["initiative_id"], registered["name"], strict=True))
@@ -45,27 +48,57 @@ def _fetch(
         for i in ids:
             if i not in known:
                 raise UserError("report.errors.unknown_initiative", initiative=i)
-    dataset = store.current_dataset(_OPERATOR, ids, period_from, period_to)
+    # the whole scope, disclosed once: a selection only filters what is disclosed
+    dataset = store.current_dataset(_OPERATOR)
     submissions = store.submissions(_OPERATOR)
     return dataset, submissions, names
+
+
+def report_for(
+    dataset: Any,
+    submissions: Any,
+    *,
+    audience: str = "funder",
+    lang: str = "nl",
+    initiative_ids: Sequence[str] | None = None,
+    period_from: str | None = None,
+    period_to: str | None = None,
+    stories_withheld: int = 0,
+    known_names: dict[str, str] | None = None,
+) -> Workbook:
+    """The report of a dataset (the whole scope) for ``audience``: disclosed, then laid out."""
+    if audience not in AUDIENCES:
+        raise UserError("report.errors.unknown_audience", audience=audience)
+    disclosed = disclose(dataset, AUDIENCES[audience])
+    return build_report(
+        disclosed,
+        submissions,
+        lang=lang,
+        initiative_ids=initiative_ids,
+        period_from=period_from,
+        period_to=period_to,
+        stories_withheld=stories_withheld + len(dataset.stories) - len(disclosed.dataset.stories),
+        known_names=known_names,
+    )
 
 
 def report_workbook(
     store: Any,
     *,
+    principal: Principal = _OPERATOR,
     lang: str = "nl",
     audience: str = "funder",
     initiative_ids: Sequence[str] | None = None,
     period_from: str | None = None,
     period_to: str | None = None,
 ) -> Workbook:
-    """The report over the store's current data."""
-    dataset, submissions, names = _fetch(store, audience, initiative_ids, period_from, period_to)
-    return build_report(
+    """The report over the store's current data, for ``audience``, as ``principal`` asks."""
+    dataset, submissions, names = _fetch(store, principal, audience, initiative_ids)
+    return report_for(
         dataset,
         submissions,
-        lang=lang,
         audience=audience,
+        lang=lang,
         initiative_ids=initiative_ids,
         period_from=period_from,
         period_to=period_to,

@@ -1,9 +1,12 @@
 """The evaluator's Excel report, built from a ``Dataset`` and the submissions behind it.
 
-Pure over data: ``build_report`` takes the tidy dataset and the submissions frame and returns
-an ``openpyxl.Workbook``; only ``write_report_file`` (in ``__init__``) touches the store.
-Everything a reader sees comes from the analysis package (which decides what is shown to an
-audience), the catalogue and the string files; the report lays it out:
+Pure over data: ``build_report`` takes what an audience may see (a ``Disclosed``, from
+``evaluation.disclosure``) and the submissions frame and returns an ``openpyxl.Workbook``;
+only ``write_report_file`` (in ``__init__``) touches the store. Every number and text comes
+from the ``Disclosed``: the report protects nothing itself, so it withholds exactly what the
+dashboard and the tidy export withhold for the same audience. A selection of initiatives or
+periods only filters the disclosed tables (protecting a selection anew would let two
+selections be subtracted from each other). The report lays it out:
 
 1. Reading guide: the framework in brief (about.yaml), how to read each sheet, and what was
    left out for privacy (threshold, stories not shared with this audience, counted).
@@ -33,18 +36,15 @@ from evaluation.access import ROLES, Principal
 from evaluation.analysis import (
     build_graph,
     network_positions,
-    output_totals,
     phase_coverage,
-    phase_flows,
     phase_puzzle,
-    referral_flows,
     reflection_timeline,
-    shown_value,
 )
 from evaluation.analysis._common import initiative_ids as neutral_initiative_ids
 from evaluation.analysis._common import names as initiative_names
-from evaluation.analysis._common import neutral_sort, sorted_periods, visible_stories
+from evaluation.analysis._common import neutral_sort, sorted_periods
 from evaluation.catalogue import Catalogue, fold, load_catalogue
+from evaluation.disclosure import Disclosed, shown_value
 from evaluation.errors import UserError
 from evaluation.formatting import format_date, format_period
 from evaluation.i18n import t
@@ -61,7 +61,6 @@ from evaluation.report.cells import (
     set_widths,
     sheet_name,
 )
-from evaluation.report.protect import ProtectedNumbers, protect, split_by_initiative
 
 AUDIENCES: dict[str, Principal] = {
     "funder": Principal("funder"),
@@ -81,6 +80,7 @@ class Ctx:
 
     def __init__(
         self,
+        disclosed: Disclosed,
         ds: Dataset,
         submissions: pd.DataFrame,
         lang: str,
@@ -89,19 +89,25 @@ class Ctx:
         known_names: dict[str, str],
     ) -> None:
         self.ds = ds
+        self.disclosed = disclosed
         self.submissions = submissions
         self.lang = lang
         self.audience = audience
-        self.viewer = AUDIENCES[audience]
+        self.viewer = disclosed.principal
         self.cat: Catalogue = load_catalogue()
         # names of initiatives outside the selection too: a partner is named, not an id
         self.names = {**known_names, **initiative_names(ds)}
         self.order = neutral_initiative_ids(ds)
         self.periods = sorted_periods(ds)
-        self.numbers: ProtectedNumbers = protect(ds, self.viewer)
-        self.stories = visible_stories(ds, self.viewer)
-        self.n_stories_left_out = n_dropped + len(ds.stories) - len(self.stories)
-        self.show_texts = audience != "public"  # notes and reflections: funders only
+        self.threshold = disclosed.threshold
+        self.values = _selected(disclosed.values, ds)
+        self.observations = ds.observations
+        self.totals = _selected(disclosed.totals, ds)
+        self.flows = _selected(disclosed.flows, ds, ids=("from_id", "to_id"))
+        self.phase_flows = _selected(disclosed.phase_flows, ds)
+        self.stories = ds.stories
+        self.n_stories_left_out = n_dropped
+        self.show_texts = audience != "public"  # notes on the figures: funders only
         self._catalogue_labels = {i.code: i.label(lang) for i in self.cat.indicators}
         own = ds.own_indicators
         self._own_labels = {
@@ -113,6 +119,7 @@ class Ctx:
         self._parts: dict[str, dict[str, pd.DataFrame]] = {}
         self._datasets: dict[str, Dataset] | None = None
         self._empty: dict[str, pd.DataFrame] = {}
+        self.selected = False  # a chosen subset of initiatives (portfolio totals stay whole)
 
     def s(self, key: str, **params: Any) -> str:
         return t(f"report.{key}", self.lang, **params)
@@ -139,10 +146,10 @@ class Ctx:
         return None if blank(period) else format_period(period, self.lang)
 
     def withheld(self) -> str:
-        return str(shown_value(None, True, self.lang, self.numbers.threshold))
+        return str(shown_value(None, True, self.lang, self.threshold))
 
     def number(self, value: object, suppressed: bool) -> object:
-        """A number as written: the value, or "<5" when withheld from this audience."""
+        """A number as written: the value, or the neutral mark when withheld."""
         return self.withheld() if suppressed else value
 
     def indicator_label(self, code: str, initiative_id: str | None = None) -> str:
@@ -161,7 +168,7 @@ class Ctx:
         """One initiative's rows of a frame (split once, not filtered per sheet)."""
         if frame_name not in self._parts:
             frame = {
-                "values": self.numbers.values,
+                "values": self.values,
                 "stories": self.stories,
                 "initiatives": self.ds.initiatives,
             }[frame_name]
@@ -170,6 +177,57 @@ class Ctx:
             }
             self._empty[frame_name] = frame.iloc[0:0]
         return self._parts[frame_name].get(initiative_id, self._empty[frame_name])
+
+
+def _selected(
+    frame: pd.DataFrame, ds: Dataset, ids: Sequence[str] = ("initiative_id",)
+) -> pd.DataFrame:
+    """A disclosed table cut to the selection's periods and initiatives (never protected
+    anew: that would let two selections be subtracted from each other)."""
+    periods = set(sorted_periods(ds))
+    keep = frame["period"].isin(periods)
+    present = set(neutral_initiative_ids(ds))
+    cols = [c for c in ids if c in frame.columns]
+    if cols and present:
+        mine = pd.Series(False, index=frame.index)
+        for c in cols:
+            mine |= frame[c].astype(str).isin(present)
+        keep &= mine
+    return frame[keep].reset_index(drop=True)
+
+
+def _withheld_counts(ctx: Ctx) -> dict[str, int]:
+    """How many numbers of this report are withheld, of how many."""
+    flagged = [
+        (ctx.values, ("value_suppressed",)),
+        (ctx.observations, ("value_suppressed", "numerator_suppressed", "denominator_suppressed")),
+        (ctx.totals, ("total_suppressed", "numerator_suppressed", "denominator_suppressed")),
+        (ctx.flows, ("people_suppressed",)),
+        (ctx.phase_flows, ("people_suppressed",)),
+    ]
+    n = withheld = 0
+    for frame, flags in flagged:
+        for f in flags:
+            if f in frame.columns:
+                col = f.removesuffix("_suppressed")
+                col = "total" if col == "total" else col
+                shown = frame[col].notna() | frame[f].astype(bool)
+                n += int(shown.sum())
+                withheld += int(frame[f].astype(bool).sum())
+    return {"withheld": withheld, "cells": n}
+
+
+def split_by_initiative(ds: Dataset) -> dict[str, Dataset]:
+    """The dataset split per initiative (each analysis call then touches only its rows)."""
+    parts: dict[str, dict[str, pd.DataFrame]] = {}
+    frames = ds.frames()
+    for name, frame in frames.items():
+        for iid, sub in frame.groupby("initiative_id", sort=False):
+            parts.setdefault(str(iid), {})[name] = sub
+    return {
+        iid: Dataset(**{n: got.get(n, f.iloc[0:0]) for n, f in frames.items()})
+        for iid, got in parts.items()
+    }
 
 
 # --- generic table writer ------------------------------------------------------------------
@@ -263,7 +321,8 @@ def guide_sheet(ws: Worksheet, ctx: Ctx, sheet_titles: dict[str, str], n_initiat
     )
     privacy = [
         t("about.small_numbers", lang),
-        ctx.s("guide.threshold", threshold=ctx.numbers.threshold),
+        ctx.s("guide.threshold", threshold=ctx.threshold),
+        ctx.s("guide.withheld", **_withheld_counts(ctx)),
         ctx.s("guide.stories_left_out", n=ctx.n_stories_left_out, shown=len(ctx.stories)),
     ]
     if not ctx.show_texts:
@@ -312,7 +371,7 @@ def collective_sheet(ws: Worksheet, ctx: Ctx) -> None:
 
     # the phase puzzle: initiatives by name, a column per phase with the declared role
     heading(ws, row, ctx.s("collective.puzzle"), lang)
-    puzzle = phase_puzzle(ds, viewer)
+    puzzle = phase_puzzle(ds, viewer)  # stories already those of the audience
     rows = []
     for iid in ctx.order:
         sub = puzzle[puzzle["initiative_id"] == iid].set_index("phase")
@@ -341,9 +400,9 @@ def collective_sheet(ws: Worksheet, ctx: Ctx) -> None:
     headers += [ctx.col(k) for k in ("n_with_stories", "coverage", "initiatives")]
     row = write_table(ws, row + 1, headers, rows, ctx)
 
-    # continuity: people handed on (protected by the analysis for this audience)
+    # continuity: people handed on (as disclosed to this audience)
     heading(ws, row, ctx.s("collective.flows"), lang)
-    flows = referral_flows(ds, viewer)
+    flows = ctx.flows
     kind = _kind_label(ctx)
     rows = [
         [
@@ -363,7 +422,7 @@ def collective_sheet(ws: Worksheet, ctx: Ctx) -> None:
     row = write_table(ws, row + 1, headers, rows, ctx, formats={7: NUMBER_FORMATS["count"]})
 
     heading(ws, row, ctx.s("collective.phase_flows"), lang)
-    pf = phase_flows(ds, viewer)
+    pf = ctx.phase_flows
     rows = [
         [
             ctx.period(r["period"]),
@@ -375,6 +434,17 @@ def collective_sheet(ws: Worksheet, ctx: Ctx) -> None:
     ]
     headers = [ctx.col(k) for k in ("period", "from_phase", "to_phase", "people")]
     row = write_table(ws, row + 1, headers, rows, ctx, formats={3: NUMBER_FORMATS["count"]})
+
+    # what initiatives say about funders' demands: gathered, unnamed (Kader 2)
+    heading(ws, row, ctx.s("collective.gathered"), lang)
+    row = _paragraph(
+        ws, row + 1, ctx.s("collective.gathered_note", n=ctx.disclosed.n_gathered), lang
+    )
+    if ctx.disclosed.gathered:
+        rows = [[a] for a in ctx.disclosed.gathered]
+        row = write_table(ws, row, [ctx.col("answer")], rows, ctx)
+    else:
+        row += 1
 
     heading(ws, row, ctx.s("collective.network"), lang)
     pos = network_positions(ds)
@@ -395,17 +465,14 @@ def collective_sheet(ws: Worksheet, ctx: Ctx) -> None:
     # portfolio totals: outputs beside relational and process, never on their own
     heading(ws, row, ctx.s("collective.portfolio"), lang)
     row = _paragraph(ws, row + 1, ctx.s("collective.portfolio_note"), lang)
-    context = output_totals(ds, viewer)
+    if ctx.selected:
+        row = _paragraph(ws, row, ctx.s("collective.portfolio_whole"), lang)
     top = row + 1
     end = top
     headers = [ctx.col(k) for k in ("indicator", "period", "total", "n_reporting")]
-    for k, (dim, frame) in enumerate(
-        (
-            ("output", context.outputs),
-            ("relational", context.relational),
-            ("process", context.process),
-        )
-    ):
+    totals = ctx.disclosed.totals[ctx.disclosed.totals["period"].isin(set(ctx.periods))]
+    for k, dim in enumerate(("output", "relational", "process")):
+        frame = totals[totals["dimension"] == dim]
         col = 1 + k * 5
         heading(ws, top, ctx.choice("dimensions", dim) or dim, lang, col=col)
         trows = _totals_rows(ctx, frame)
@@ -661,9 +728,9 @@ def initiative_sheet(ws: Worksheet, ctx: Ctx, iid: str) -> None:
     headers = [ctx.col(k) for k in ("period", "date", "title", "voice", "phase")]
     row = write_table(ws, row + 1, headers, rows, ctx)
 
-    if ctx.show_texts:
+    refl = reflection_timeline(ctx.dataset_of(iid), iid)  # the answers of this audience
+    if len(refl):
         heading(ws, row, ctx.s("initiative.reflections"), lang)
-        refl = reflection_timeline(ctx.dataset_of(iid), iid)
         rows = [
             [
                 ctx.period(r["period"]),
@@ -734,7 +801,7 @@ def network_sheet(ws: Worksheet, ctx: Ctx) -> None:
     per period, protected there; a sum over periods beside them could give a withheld
     period away. Counts of other relations (not people) are kept.
     """
-    g = build_graph(ctx.ds, viewer=ctx.viewer)
+    g = build_graph(ctx.ds)  # counts as disclosed (people referred are not written here)
     relation_order = ctx.cat.choices("relation_types").codes
     recs = []
     for u, v, data in g.edges(data=True):
@@ -790,7 +857,7 @@ def _node_label(ctx: Ctx, g: Any, node: str) -> str:
 
 
 def data_sheet(ws: Worksheet, ctx: Ctx) -> None:
-    obs = ctx.numbers.observations.copy()
+    obs = ctx.observations.copy()
     obs["iname"] = obs["initiative_id"].map(lambda i: ctx.names.get(str(i), str(i)))
     order = list(ctx.cat.indicator_codes)
     own = sorted(set(obs["indicator"]) - set(order))
@@ -976,7 +1043,7 @@ def _select(
     period_to: str | None,
 ) -> Dataset:
     """The part of the dataset the report is about (the store selects the same way)."""
-    from evaluation.store.store import period_bounds
+    from evaluation.model import period_bounds
 
     frames = ds.frames()
     if initiative_ids:
@@ -1008,33 +1075,37 @@ def _select(
     return Dataset(**{n: f.reset_index(drop=True) for n, f in frames.items()})
 
 
+def audience_of(principal: Principal) -> str:
+    """The report audience a disclosed principal stands for ("funder" or "public")."""
+    return "public" if principal.role == "public" else "funder"
+
+
 def build_report(
-    dataset: Dataset,
+    disclosed: Disclosed,
     submissions: pd.DataFrame,
     *,
     lang: str = "nl",
-    audience: str = "funder",
     initiative_ids: Sequence[str] | None = None,
     period_from: str | None = None,
     period_to: str | None = None,
     stories_withheld: int = 0,
     known_names: Mapping[str, str] | None = None,
 ) -> Workbook:
-    """The evaluator's report as a workbook, for ``audience`` ("funder" or "public").
+    """The evaluator's report as a workbook, of what ``disclosed`` lets its audience see.
 
-    ``submissions`` is the store's submissions frame (only the rows behind ``dataset`` are
+    ``submissions`` is the store's submissions frame (only the rows behind the data are
     listed; the uploader's name is never written, only the role). ``stories_withheld``
-    counts stories the caller already filtered out for this audience (the store filters by
-    principal), so the reading guide can say how many are absent. ``known_names`` maps
-    initiative ids to names for partners outside the selection.
+    counts stories not shared with this audience, so the reading guide can say how many are
+    absent. ``known_names`` maps initiative ids to names for partners outside the selection.
     """
-    if audience not in AUDIENCES:
-        raise UserError("report.errors.unknown_audience", audience=audience)
     if lang not in ("nl", "en"):
         lang = "nl"
+    dataset = disclosed.dataset
     names = {**dict(known_names or {}), **initiative_names(dataset)}
     ds = _select(dataset, initiative_ids, period_from, period_to)
-    ctx = Ctx(ds, submissions, lang, audience, stories_withheld, names)
+    audience = audience_of(disclosed.principal)
+    ctx = Ctx(disclosed, ds, submissions, lang, audience, stories_withheld, names)
+    ctx.selected = bool(initiative_ids)
     wb = Workbook()
     taken: set[str] = set()
     fixed = {

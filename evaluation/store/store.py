@@ -27,7 +27,6 @@ import functools
 import hashlib
 import os
 import random
-import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -42,7 +41,14 @@ from evaluation import access
 from evaluation.access import Principal
 from evaluation.catalogue import fold
 from evaluation.errors import AccessDenied, UserError
-from evaluation.model import PERIOD_COLUMNS, TIDY_COLUMNS, Dataset, Report, period_label
+from evaluation.model import (
+    PERIOD_COLUMNS,
+    TIDY_COLUMNS,
+    Dataset,
+    Report,
+    period_bounds,
+    period_label,
+)
 from evaluation.problems import Problem, has_errors
 from evaluation.schemas import ID_PATTERN
 from evaluation.store import migrate
@@ -145,29 +151,6 @@ def problem_from_json(d: dict[str, Any]) -> Problem:
         value=d.get("value"),
         params=dict(d.get("params") or {}),
     )
-
-
-_QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
-
-
-def period_bounds(label: str) -> tuple[dt.date, dt.date]:
-    """First and last day of a period given as ``2025-Q1``, ``2025-01-15/2025-03-31`` or a
-    single ISO date."""
-    label = label.strip()
-    m = _QUARTER.match(label)
-    if m:
-        year, q = int(m.group(1)), int(m.group(2))
-        start = dt.date(year, 3 * q - 2, 1)
-        nxt = dt.date(year + (q == 4), (3 * q) % 12 + 1, 1)
-        return start, nxt - dt.timedelta(days=1)
-    try:
-        if "/" in label:
-            a, b = label.split("/", 1)
-            return dt.date.fromisoformat(a), dt.date.fromisoformat(b)
-        day = dt.date.fromisoformat(label)
-    except ValueError:
-        raise UserError("store.bad_period", period=label) from None
-    return day, day
 
 
 def _records(frame: pd.DataFrame, columns: list[str]) -> list[dict[str, Any]]:

@@ -215,6 +215,8 @@ class Reflection(Base):
     question: Mapped[str] = mapped_column(String(64))
     answer: Mapped[str | None] = mapped_column(Text)
     self_view: Mapped[int | None] = mapped_column(Integer)
+    # who may read the answer (a visibility code); NULL = the question's default
+    visibility: Mapped[str | None] = mapped_column(String(32))
 
 
 class AuditEntry(Base):

@@ -1,0 +1,142 @@
+"""Tidy export for evaluators: one CSV per table, zipped, with a data dictionary.
+
+The rows are a ``Disclosed`` dataset's tables (``evaluation.disclosure``): stories and
+reflections already filtered for the audience, and every withheld number left empty with its
+``<column>_suppressed`` flag set, exactly as the dashboard and the Excel report withhold
+them. Nothing here decides what an audience may see.
+
+What a spreadsheet makes of a CSV is decided here:
+
+- **No formulas.** A cell that a spreadsheet would run as a formula (text starting with
+  ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) gets a leading apostrophe, as
+  OWASP's guidance on CSV injection advises, so it opens as the text that was uploaded.
+- **Whole numbers as whole numbers**: a count is written ``7``, never ``7.0``.
+- UTF-8 with a byte-order mark, so Excel reads the accents right.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from typing import Any
+
+import pandas as pd
+
+from evaluation.access import Principal, require_audience
+from evaluation.catalogue import load_catalogue
+from evaluation.disclosure import Disclosed
+from evaluation.i18n import t
+from evaluation.model import TIDY_COLUMNS
+
+TABLES = ("initiatives", "observations", "own_indicators", "stories", "network", "reflections")
+FLAGS = {
+    "observations": ["value_suppressed", "numerator_suppressed", "denominator_suppressed"],
+    "network": ["count_suppressed"],
+}
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def protected_frames(disclosed: Disclosed) -> dict[str, pd.DataFrame]:
+    """The disclosed tables, each with its tidy columns and the withheld flags."""
+    frames = disclosed.dataset.frames()
+    out = {}
+    for name in TABLES:
+        cols = [*TIDY_COLUMNS[name], *FLAGS.get(name, [])]
+        frame = frames[name]
+        out[name] = frame[[c for c in cols if c in frame.columns]]
+    return out
+
+
+def dictionary_frames(lang: str) -> dict[str, pd.DataFrame]:
+    """The data dictionary: every column of every table, every indicator, every choice code."""
+    cat = load_catalogue()
+    col_rows = []
+    for table in TABLES:
+        for col in [*TIDY_COLUMNS[table], *FLAGS.get(table, [])]:
+            col_rows.append(
+                {
+                    t("ui.export.dict_table", lang): table,
+                    t("ui.export.dict_column", lang): col,
+                    t("ui.export.dict_meaning", lang): t(f"ui.dictionary.{col}", lang),
+                }
+            )
+    ind_rows = [
+        {
+            t("ui.export.dict_code", lang): i.code,
+            t("ui.export.dict_label", lang): i.label(lang),
+            t("ui.export.dict_dimension", lang): cat.choices("dimensions").label(i.dimension, lang),
+            t("ui.export.dict_unit", lang): cat.choices("units").label(i.unit, lang),
+            t("ui.export.dict_definition", lang): i.definition(lang),
+        }
+        for i in cat.indicators
+    ]
+    choice_rows = [
+        {
+            t("ui.export.dict_kind", lang): name,
+            t("ui.export.dict_code", lang): c.code,
+            t("ui.export.dict_label", lang): c.label(lang),
+        }
+        for name, lst in cat.choice_lists.items()
+        for c in lst.choices
+    ]
+    return {
+        "dictionary_columns": pd.DataFrame(col_rows),
+        "dictionary_indicators": pd.DataFrame(ind_rows),
+        "dictionary_choices": pd.DataFrame(choice_rows),
+    }
+
+
+def _cell(value: object) -> object:
+    """One CSV cell: text that would run as a formula made inert, whole floats as ints."""
+    if isinstance(value, str):
+        return "'" + value if value.startswith(FORMULA_STARTS) else value
+    if isinstance(value, float) and value == value and value.is_integer() and abs(value) < 2**53:
+        return int(value)
+    return value
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """A frame as a UTF-8 CSV (with a byte-order mark), safe to open in a spreadsheet."""
+    # column by column as objects: a mapped frame would infer float again for ints and blanks
+    safe = pd.DataFrame(
+        {c: pd.Series([_cell(v) for v in frame[c].tolist()], dtype=object) for c in frame.columns},
+        columns=frame.columns,
+    )
+    return safe.to_csv(index=False).encode("utf-8-sig")
+
+
+def tidy_zip(disclosed: Disclosed, lang: str) -> bytes:
+    """A zip with one CSV per table and the dictionary."""
+    buf = io.BytesIO()
+    frames = protected_frames(disclosed) | dictionary_frames(lang)
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, frame in frames.items():
+            zf.writestr(f"{name}.csv", csv_bytes(frame))
+    return buf.getvalue()
+
+
+def row_counts(disclosed: Disclosed) -> dict[str, int]:
+    return {name: len(frame) for name, frame in protected_frames(disclosed).items()}
+
+
+def export_for(store: Any, principal: Principal, audience: str) -> Disclosed:
+    """The store's current data disclosed to ``audience``, if ``principal`` may have it."""
+    from evaluation.disclosure import disclose
+    from evaluation.report import AUDIENCES
+
+    require_audience(principal, audience)
+    return disclose(store.current_dataset(Principal("admin", name="export")), AUDIENCES[audience])
+
+
+def withheld_cells(disclosed: Disclosed) -> tuple[int, int]:
+    """How many numbers of people the export withholds, of how many it holds."""
+    frames = protected_frames(disclosed)
+    n = withheld = 0
+    for name, flags in FLAGS.items():
+        frame = frames[name]
+        for f in flags:
+            col = f.removesuffix("_suppressed")
+            flag = frame[f].astype(bool)
+            n += int((frame[col].notna() | flag).sum())
+            withheld += int(flag.sum())
+    return withheld, n
