@@ -1,0 +1,94 @@
+"""House-keeping: the sample is data, the store finds it through one setting, regenerated
+workbooks equal the committed ones cell for cell."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+
+from evaluation.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE_DIR = ROOT / "sample_data"
+
+
+def _cells(path: Path) -> dict[str, list[list[object]]]:
+    book = openpyxl.load_workbook(path, read_only=True)
+    try:
+        return {
+            ws.title: [list(row) for row in ws.iter_rows(values_only=True)]
+            for ws in book.worksheets
+        }
+    finally:
+        book.close()
+
+
+def test_regenerated_sample_workbooks_have_the_committed_cell_values(tmp_path):
+    """``evaluation sample --out`` from the data files in ``sample_data/spec/`` writes every
+    committed workbook again with the same value in every cell of every sheet."""
+    assert main(["sample", "--out", str(tmp_path)]) == 0
+    committed = sorted(p.relative_to(SAMPLE_DIR) for p in SAMPLE_DIR.glob("*/*.xlsx"))
+    written = sorted(p.relative_to(tmp_path) for p in tmp_path.glob("*/*.xlsx"))
+    assert len(committed) == 80
+    assert written == committed
+    for rel in committed:
+        assert _cells(tmp_path / rel) == _cells(SAMPLE_DIR / rel), rel
+
+
+def _python(code: str, cwd: Path, **env: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("EVALUATION_")}
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=cwd,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+SHOW_FOLDER = "from evaluation.store.settings import sample_folder; print(sample_folder())"
+
+
+def test_sample_folder_is_the_checkout_by_default(tmp_path):
+    """Run from another working folder: the checkout's sample_data is still found."""
+    out = _python(SHOW_FOLDER, tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert Path(out.stdout.strip()) == SAMPLE_DIR
+
+
+def test_sample_folder_setting_wins_over_the_checkout(tmp_path):
+    mine = tmp_path / "mijn-voorbeeld"
+    mine.mkdir()
+    out = _python(SHOW_FOLDER, tmp_path, EVALUATION_SAMPLE_DATA=str(mine))
+    assert Path(out.stdout.strip()) == mine
+    (tmp_path / "evaluation.toml").write_text(f'[sample]\nfolder = "{mine.name}"\n')
+    out = _python(SHOW_FOLDER, tmp_path)
+    assert Path(out.stdout.strip()) == mine
+
+
+def test_sample_command_without_spec_says_where_to_point(tmp_path, capsys):
+    """A folder without spec/ (as in a regular install without the setting): a clear
+    message naming the setting, no traceback."""
+    empty = tmp_path / "leeg"
+    empty.mkdir()
+    code = (
+        "import sys; from evaluation.cli import main; "
+        f"sys.exit(main(['sample', '--out', {str(tmp_path / 'out')!r}]))"
+    )
+    out = _python(code, tmp_path, EVALUATION_SAMPLE_DATA=str(empty))
+    assert out.returncode != 0
+    assert "Traceback" not in out.stderr
+    assert "EVALUATION_SAMPLE_DATA" in out.stdout + out.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_sample_module_holds_no_sample_text():
+    """The fictional texts live in the data files, not in the generator."""
+    source = (ROOT / "evaluation" / "sample.py").read_text(encoding="utf-8")
+    assert "Gastvrij Dak" not in source
+    assert "Gastvrij Dak" in (SAMPLE_DIR / "spec" / "gastvrij-dak.yaml").read_text("utf-8")
