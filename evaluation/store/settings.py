@@ -77,10 +77,6 @@ def _with_driver(url: str) -> str:
     return url
 
 
-def is_sqlite(url: str) -> bool:
-    return make_url(url).get_backend_name() == "sqlite"
-
-
 def make_engine(url: str) -> Engine:
     """An engine with the settings this store relies on (see the module docstring)."""
     parsed = make_url(url)
