@@ -35,9 +35,8 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
 
-from evaluation.catalogue import load_catalogue
+from evaluation.catalogue import load_catalogue, load_yaml
 from evaluation.errors import UserError
 from evaluation.model import Report
 
@@ -117,12 +116,6 @@ class Sample:
     rubric_answers: dict[str, tuple[str, ...]]  # lang -> answers beside a self-view
 
 
-def _yaml(path: Path) -> Any:
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    with path.open(encoding="utf-8") as fh:
-        return yaml.load(fh, Loader=loader)
-
-
 def _story(d: dict) -> Story:
     return Story(
         d["title"],
@@ -189,15 +182,15 @@ def spec_folder() -> Path:
 def load_sample() -> Sample:
     """The sample's specifications, read once per process."""
     folder = spec_folder()
-    meta = _yaml(folder / "sample.yaml")
-    network = _yaml(folder / "network.yaml")
-    notes = _yaml(folder / "notes.yaml")
+    meta = load_yaml(folder / "sample.yaml")
+    network = load_yaml(folder / "network.yaml")
+    notes = load_yaml(folder / "notes.yaml")
     quarters = tuple((int(y), int(q)) for y, q in (p.split("-Q") for p in meta["quarters"]))
     return Sample(
         seed=meta["seed"],
         quarters=quarters,
         season={int(q): float(v) for q, v in meta["season"].items()},
-        specs=tuple(_spec(_yaml(folder / f"{iid}.yaml")) for iid in meta["initiatives"]),
+        specs=tuple(_spec(load_yaml(folder / f"{iid}.yaml")) for iid in meta["initiatives"]),
         referrals=tuple(
             (
                 r["from"],
@@ -225,7 +218,9 @@ def load_sample() -> Sample:
             )
             for r in network["ties"]
         ),
-        generic_stories=tuple(_story(s) for s in _yaml(folder / "shared_stories.yaml")["stories"]),
+        generic_stories=tuple(
+            _story(s) for s in load_yaml(folder / "shared_stories.yaml")["stories"]
+        ),
         notes={
             lang: {code: tuple(n) for code, n in by_code.items()}
             for lang, by_code in notes["indicator_notes"].items()

@@ -3,12 +3,16 @@ workbooks equal the committed ones cell for cell."""
 
 from __future__ import annotations
 
+import argparse
+import importlib
+import json
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 import openpyxl
+import pytest
 
 from evaluation.cli import main
 
@@ -118,3 +122,73 @@ def test_vulture_reports_an_unused_function(tmp_path):
     )
     assert out.returncode != 0
     assert "never_called" in out.stdout and "used'" not in out.stdout
+
+
+NOT_FOR_VALIDATE = ("sqlalchemy", "networkx", "evaluation.store", "plotly", "streamlit")
+
+
+def test_validate_imports_neither_the_store_nor_networkx():
+    """``evaluation validate`` on a sample workbook, in a fresh process: it gives its result
+    without importing SQLAlchemy, networkx, the store or the dashboard's libraries."""
+    workbook = SAMPLE_DIR / "gastvrij-dak" / "gastvrij-dak_2025-Q4.xlsx"
+    code = (
+        "import json, sys\n"
+        "from evaluation.cli import main\n"
+        f"code = main(['validate', {str(workbook)!r}, '--json'])\n"
+        f"print(json.dumps([code, [m for m in {NOT_FOR_VALIDATE!r} if m in sys.modules]]))\n"
+    )
+    out = _python(code, ROOT)
+    assert out.returncode == 0, out.stderr
+    exit_code, imported = json.loads(out.stdout.strip().splitlines()[-1])
+    assert exit_code == 0
+    assert imported == []
+
+
+def test_a_store_command_still_finds_its_module():
+    """The same check sees the store where a command needs it (so the check above can fail)."""
+    code = (
+        "import sys\n"
+        "from evaluation.cli import build_parser\n"
+        "build_parser(['audit', '--help'])\n"
+        "print('evaluation.store' in sys.modules, 'evaluation.commands.validate' in sys.modules)\n"
+    )
+    out = _python(code, ROOT)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["True", "False"]
+
+
+def _registered(module: str) -> list[str]:
+    parser = argparse.ArgumentParser(prog="evaluation")
+    sub = parser.add_subparsers(dest="command")
+    importlib.import_module(f"evaluation.commands.{module}").register(sub)
+    return list(sub.choices)
+
+
+def test_the_command_table_names_what_each_module_registers():
+    """``cli.COMMANDS`` (which module to import for a command) says what the modules do."""
+    from evaluation.cli import COMMAND_MODULES, COMMANDS
+
+    modules = sorted(p.stem for p in (ROOT / "evaluation" / "commands").glob("[!_]*.py"))
+    assert sorted(COMMAND_MODULES) == modules
+    registered = {cmd: m for m in COMMAND_MODULES for cmd in _registered(m)}
+    assert registered == COMMANDS
+
+
+def test_every_command_works_when_asked_for_alone(capsys):
+    """Each command's own ``--help`` works with only its module registered."""
+    from evaluation.cli import COMMANDS, build_parser
+
+    for command in COMMANDS:
+        with pytest.raises(SystemExit) as done:
+            build_parser([command, "--help"]).parse_args([command, "--help"])
+        assert done.value.code == 0
+        assert f"evaluation {command}" in capsys.readouterr().out
+
+
+def test_help_lists_every_command(capsys):
+    from evaluation.cli import COMMANDS, main
+
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    assert all(command in out for command in COMMANDS)
