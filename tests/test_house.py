@@ -7,6 +7,7 @@ import argparse
 import importlib
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -192,3 +193,34 @@ def test_help_lists_every_command(capsys):
         main(["--help"])
     out = capsys.readouterr().out
     assert all(command in out for command in COMMANDS)
+
+
+def _readme_command_line() -> str:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = text.index("## The command line")
+    end = text.index("\n## ", start + 1)
+    return text[start:end]
+
+
+def test_every_command_is_in_the_readme(capsys):
+    """Each subcommand ``evaluation --help`` lists is shown in the README's command-line
+    section as ``evaluation <command>``."""
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    helptext = capsys.readouterr().out
+    listed = re.search(r"\{([a-z,-]+)\}", helptext)
+    assert listed, helptext
+    commands = listed.group(1).split(",")
+    assert "validate" in commands and "user" in commands
+    assert _missing(commands, _readme_command_line()) == []
+
+
+def _missing(commands: list[str], section: str) -> list[str]:
+    return [c for c in commands if not re.search(rf"evaluation {re.escape(c)}\b", section)]
+
+
+def test_the_readme_check_sees_a_missing_command():
+    """The check above can fail: with one command's lines taken out, it names that command."""
+    section = _readme_command_line()
+    without = "\n".join(line for line in section.splitlines() if "evaluation sample" not in line)
+    assert _missing(["validate", "sample"], without) == ["sample"]
