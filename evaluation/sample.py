@@ -441,7 +441,7 @@ def _indicator_rows(
         if own.unit == "share":
             asked = max(5, _count(20, levels[t], orng))
             told = min(asked, round(asked * own.base * orng.uniform(0.8, 1.25) * (1 + t / 20)))
-            values = {"numerator": told, "denominator": asked}
+            values: dict[str, float] = {"numerator": told, "denominator": asked}
         elif own.unit == "rubric":
             values = {"value": min(4, int(own.base) + t // 3)}
         elif own.unit == "hours":
@@ -486,7 +486,7 @@ def _reflection_rows(spec: Spec, t: int) -> list[dict]:
     questions = cat.choices("reflection_questions").choices
     open_qs = [q.code for q in questions if q.extra.get("kind") == "open"]
     rubric_qs = [q.code for q in questions if q.extra.get("kind") == "rubric"]
-    rows = []
+    rows: list[dict[str, str | None]] = []
     chosen = sorted(rng.sample(open_qs, rng.choice((2, 3, 4))), key=open_qs.index)
     for q in chosen:
         answers = spec.reflections[q]  # in time order: the later answers come later
