@@ -4,6 +4,10 @@ parses its arguments, calls one library function and renders the result.
 A command module provides ``register(subparsers)`` which adds its parser and sets
 ``func(args) -> int`` (the exit code). Library errors that a user can fix are
 ``evaluation.errors.UserError`` and are printed as a message, never as a traceback.
+
+Only the module of the command asked for is imported (``COMMANDS`` says which module
+registers which command), so ``evaluation validate`` does not pay for SQLAlchemy, networkx or
+the Excel writer; ``evaluation --help`` and an unknown command import them all to list them.
 """
 
 from __future__ import annotations
@@ -15,27 +19,45 @@ import sys
 from evaluation.errors import UserError
 from evaluation.i18n import t
 
+# each command -> the module in evaluation/commands/ that registers it, in the order
+# `evaluation --help` lists them (tests/test_house.py checks this against the modules)
+COMMANDS = {
+    "template": "template",
+    "validate": "validate",
+    "init": "store",
+    "import": "store",
+    "submissions": "store",
+    "raw": "store",
+    "audit": "store",
+    "sample": "sample",
+    "report": "report",
+    "export": "report",
+    "user": "user",
+}
 # one module per command group, in the order `evaluation --help` lists them
-COMMAND_MODULES = [
-    "template",
-    "validate",
-    "store",
-    "sample",
-    "report",
-    "user",
-]
+COMMAND_MODULES = list(dict.fromkeys(COMMANDS.values()))
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _asked(argv: list[str]) -> str | None:
+    """The command named on the command line (the first word that is not an option)."""
+    return next((a for a in argv if not a.startswith("-")), None)
+
+
+def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
+    """The parser; with ``argv`` naming a known command, only that command's module is
+    imported and registered."""
     parser = argparse.ArgumentParser(prog="evaluation", description=t("cli.description", "en"))
     sub = parser.add_subparsers(dest="command", required=True)
-    for name in COMMAND_MODULES:
+    asked = _asked(argv) if argv is not None else None
+    modules = [COMMANDS[asked]] if asked in COMMANDS else COMMAND_MODULES
+    for name in modules:
         importlib.import_module(f"evaluation.commands.{name}").register(sub)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = build_parser(argv).parse_args(argv)
     try:
         return int(args.func(args) or 0)
     except UserError as exc:

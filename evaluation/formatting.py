@@ -50,13 +50,6 @@ def format_number(x: Any, lang: str = "nl", decimals: int | None = None) -> str:
     return text.replace(",", "\x00").replace(".", decimal).replace("\x00", thousands)
 
 
-def format_share(x: Any, lang: str = "nl") -> str:
-    """A share 0..1 as a percentage: ``0.25`` -> ``25%``, written with the language's mark."""
-    if _missing(x):
-        return "–"
-    return format_number(float(x) * 100, lang) + "%"
-
-
 def month_name(month: int, lang: str = "nl") -> str:
     return t(f"ui.months.m{month}", lang)
 

@@ -11,9 +11,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-import yaml
-
-from evaluation.catalogue import DATA_DIR, LANGS
+from evaluation.catalogue import DATA_DIR, LANGS, load_yaml
 
 DEFAULT_LANG = "nl"
 
@@ -33,8 +31,7 @@ def strings() -> dict[str, dict[str, str]]:
     """Every string key with its texts per language."""
     out: dict[str, dict[str, str]] = {}
     for path in sorted((DATA_DIR / "strings").glob("*.yaml")):
-        with path.open(encoding="utf-8") as fh:
-            data = yaml.safe_load(fh) or {}
+        data = load_yaml(path) or {}
         part: dict[str, dict[str, str]] = {}
         _flatten(path.stem.split("-")[0], data, part)
         clash = set(part) & set(out)

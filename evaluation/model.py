@@ -18,8 +18,6 @@ from dataclasses import dataclass, fields
 
 import pandas as pd
 
-from evaluation.catalogue import load_catalogue
-
 SECTION_CODES = (
     "profile",
     "own_indicators",
@@ -219,8 +217,3 @@ class Dataset:
 
     def frames(self) -> dict[str, pd.DataFrame]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
-
-
-def catalogue_indicator_meta() -> dict[str, tuple[str, str]]:
-    """Indicator code -> (dimension, unit) for the catalogue."""
-    return {i.code: (i.dimension, i.unit) for i in load_catalogue().indicators}

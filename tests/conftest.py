@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from helpers.store import postgres_database, sqlite_url
 
 ROOT = Path(__file__).resolve().parent.parent
 REQUIRE_SYSTEM = os.environ.get("EVALUATION_REQUIRE_SYSTEM") == "1"
@@ -73,6 +74,16 @@ def postgres_url() -> str:
         "set EVALUATION_TEST_POSTGRES_URL=postgresql+psycopg://user@host:port/db",
     )
     return url  # type: ignore[return-value]
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """Each storage test runs on a real SQLite file and on a real PostgreSQL server."""
+    if request.param == "sqlite":
+        yield sqlite_url(tmp_path)
+        return
+    base = request.getfixturevalue("postgres_url")
+    yield from postgres_database(base)
 
 
 def free_port() -> int:

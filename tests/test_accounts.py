@@ -352,7 +352,7 @@ def test_an_open_session_sees_a_disable_at_once(store: Store):
 @pytest.mark.system
 def test_lock_out_holds_across_replicas_on_postgresql(postgres_url: str):
     """Two stores on one PostgreSQL database, as two app replicas would be."""
-    from test_store_helpers import postgres_database
+    from helpers.store import postgres_database
 
     for url in postgres_database(postgres_url):
         with Store.open(url) as one, Store.open(url) as two:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from test_analysis_builders import DatasetBuilder
+from helpers.datasets import DatasetBuilder
 
 from evaluation.access import Principal
 from evaluation.analysis import PortfolioContext, output_totals

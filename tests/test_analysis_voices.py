@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from test_analysis_builders import DatasetBuilder
+from helpers.datasets import DatasetBuilder
 
 from evaluation.access import Principal
 from evaluation.analysis import reflection_timeline, themes_over_time, voice_balance

@@ -15,20 +15,15 @@ from pathlib import Path
 import openpyxl
 import pytest
 import streamlit as st
+from helpers.dashboard import UPLOAD_FILE, UPLOAD_INITIATIVE, UPLOAD_PERIOD, build_database
 from streamlit.testing.v1 import AppTest
 
 from evaluation.access import Principal
 from evaluation.i18n import t
-from evaluation.sample import sample_reports
 from evaluation.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "dashboards" / "app.py"
-SAMPLE = ROOT / "sample_data"
-# the period the upload tests submit; the session database holds every other sample report
-UPLOAD_INITIATIVE = "gastvrij-dak"
-UPLOAD_PERIOD = "2025-Q4"
-UPLOAD_FILE = SAMPLE / UPLOAD_INITIATIVE / f"{UPLOAD_INITIATIVE}_{UPLOAD_PERIOD}.xlsx"
 PAGES = {
     "story": "app_pages/story.py",
     "profile": "app_pages/profile.py",
@@ -46,24 +41,6 @@ TITLES = {
     "about": "about.title",
 }
 ROLES = ("funder", "evaluator", f"initiative:{UPLOAD_INITIATIVE}")
-
-
-def build_database(path: Path, skip: tuple[str, str] | None = None) -> str:
-    """A SQLite store at ``path`` with every sample report but ``skip`` (initiative, period).
-
-    Reports go through ``Store.store_report`` (access checks, superseding, audit) with the
-    report already read; only the Excel reading of 80 workbooks is skipped.
-    """
-    url = f"sqlite:///{path}"
-    store = Store.open(url)
-    admin = Principal("admin", name="test-setup")
-    for report in sample_reports():
-        if skip and (report.initiative_id, report.period) == skip:
-            continue
-        name = f"{report.initiative_id}_{report.period}.xlsx"
-        store.store_report(name.encode(), name, admin, report, [])
-    store.close()
-    return url
 
 
 @pytest.fixture(scope="session")

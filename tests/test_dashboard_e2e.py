@@ -11,23 +11,15 @@ from __future__ import annotations
 
 import io
 import os
-import sys
 import zipfile
 from pathlib import Path
 
 import openpyxl
 import pytest
 from conftest import CHROMIUM_ARGS, streamlit_server
+from helpers.dashboard import UPLOAD_FILE, UPLOAD_INITIATIVE, UPLOAD_PERIOD, build_database
 
 from evaluation.i18n import t
-
-sys.path.insert(0, str(Path(__file__).parent))
-from test_dashboard_apptest import (  # noqa: E402
-    UPLOAD_FILE,
-    UPLOAD_INITIATIVE,
-    UPLOAD_PERIOD,
-    build_database,
-)
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts" / "e2e"

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from helpers.store import admin, initiative, make_report, sqlite_url
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.exc import IntegrityError
-from test_store_helpers import admin, db_url, initiative, make_report, sqlite_url  # noqa: F401
 
 from evaluation.access import Principal
 from evaluation.errors import AccessDenied, UserError
@@ -26,7 +26,7 @@ WEST = "buurtkamer-west"
 
 
 @pytest.fixture
-def store(db_url: str):  # noqa: F811
+def store(db_url: str):
     with Store.open(db_url) as s:
         yield s
 

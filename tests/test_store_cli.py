@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from helpers.store import make_report, sqlite_url, write_workbooks
 from sqlalchemy import create_engine, text
-from test_store_helpers import make_report, sqlite_url, write_workbooks
 
 from evaluation.cli import main
 from evaluation.store.migrate import HEAD

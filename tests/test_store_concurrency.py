@@ -13,15 +13,14 @@ import time
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
-from sqlalchemy.engine import make_url
-from test_store_helpers import (  # noqa: F401
+from helpers.store import (
     admin,
-    db_url,
     import_in_child,
     initiative,
     write_workbooks,
 )
+from sqlalchemy import func, select
+from sqlalchemy.engine import make_url
 
 from evaluation.store import Store
 from evaluation.store.tables import TIDY_TABLES
@@ -41,7 +40,7 @@ def _initiative_of(path: Path) -> str:
     return path.name.split("_")[0]
 
 
-def test_eight_processes_importing_at_once_lose_nothing(db_url: str, workbooks: list[Path]):  # noqa: F811
+def test_eight_processes_importing_at_once_lose_nothing(db_url: str, workbooks: list[Path]):
     ctx = mp.get_context("spawn")
     barrier = ctx.Barrier(len(workbooks))
     queue = ctx.Queue()
@@ -88,7 +87,7 @@ def _counts(store: Store) -> dict[str, int]:
 
 
 def test_a_process_killed_inside_an_import_leaves_the_database_as_it_was(
-    db_url: str,  # noqa: F811
+    db_url: str,
     workbooks: list[Path],
     tmp_path: Path,
 ):

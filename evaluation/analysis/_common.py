@@ -137,7 +137,7 @@ def neutral_sort(
     keys = list(order) if order is not None else text + phase + period + list(choice)
     if not len(frame) or not keys:
         return frame.reset_index(drop=True)
-    period_pos = {p: i for i, p in enumerate(periods or [])}
+    period_pos: dict[object, int] = {p: i for i, p in enumerate(periods or [])}
     helper = pd.DataFrame(index=frame.index)
     for k in keys:
         col = frame[k]

@@ -90,7 +90,10 @@ def _raw_flows(ds: Dataset) -> pd.DataFrame:
     ptype = net["partner_type"].tolist()
     my_label = [nm.get(m, m) for m in me]
     my_phase = [primary.get(m) for m in me]
-    o_id, o_label, o_kind, o_phase = [], [], [], []
+    o_id: list[str | None] = []
+    o_label: list[str] = []
+    o_kind: list[str] = []
+    o_phase: list[str | None] = []
     for p, ph, name, pt, mph in zip(pid, row_phase, partner, ptype, my_phase, strict=True):
         if p is not None:
             o_id.append(p)

@@ -200,7 +200,7 @@ def network_positions(ds: Dataset, period: str | None = None) -> pd.DataFrame:
 
 def _tie_set(ds: Dataset, period: str) -> dict[tuple[str, str, str], dict]:
     net = in_period(ds.network, period)
-    out = {}
+    out: dict[tuple[str, str, str], dict] = {}
     for r in net.to_dict("records"):
         key = (str(r["initiative_id"]), partner_node(r), r["relation"])
         out.setdefault(

@@ -20,7 +20,6 @@ import pandas as pd
 from evaluation.access import Principal
 from evaluation.analysis._common import (
     blank,
-    exact_sum,
     grouped_exact_sum,
     initiative_ids,
     names,
@@ -70,22 +69,13 @@ def _labels(ds: Dataset, initiative_id: str) -> dict[str, tuple[str, str]]:
     return out
 
 
-def _joined(values: pd.Series) -> str | None:
-    items = [str(v).strip() for v in values if not blank(v) and str(v).strip()]
-    return "\n".join(dict.fromkeys(items)) or None
-
-
-def _sum_or_none(values: pd.Series) -> float | None:
-    vals = pd.to_numeric(values, errors="coerce").dropna()
-    return exact_sum(vals) if len(vals) else None
-
-
 def _of_initiative(frame: pd.DataFrame, initiative_id: str) -> pd.DataFrame:
     return frame[frame["initiative_id"] == initiative_id]
 
 
 def _texts(values: pd.Series, codes: np.ndarray, n: int) -> list[str | None]:
-    """``_joined`` of each group's values (rows in order), walking only the filled ones."""
+    """Each group's filled texts (rows in order, each once) on lines, or None; walks only the
+    filled ones."""
     out: list[list[str]] = [[] for _ in range(n)]
     for k, v in zip(codes.tolist(), values.tolist(), strict=True):
         if k >= 0 and not blank(v):
@@ -96,7 +86,8 @@ def _texts(values: pd.Series, codes: np.ndarray, n: int) -> list[str | None]:
 
 
 def _sums(values: np.ndarray, codes: np.ndarray, n: int) -> tuple[list, list]:
-    """Per group: ``_sum_or_none`` of the numbers, and the last number (in row order)."""
+    """Per group: the exact sum of the numbers (None without any), and the last number (in row
+    order)."""
     parts: list[list[float]] = [[] for _ in range(n)]
     for k, v in zip(codes.tolist(), values.tolist(), strict=True):
         if k >= 0 and v == v:  # not NaN

@@ -6,6 +6,12 @@ in ``evaluation.toml`` in the working directory, else an embedded SQLite file
 journal (readers never block the writer), a long ``busy_timeout``, and ``BEGIN IMMEDIATE``
 for write transactions so a writer waits for the lock up front instead of failing half way
 with "database is locked" when it upgrades a read lock.
+
+The sample data a fresh database is filled with comes from one folder (``sample_folder``):
+``EVALUATION_SAMPLE_DATA``, else ``[sample] folder`` in ``evaluation.toml``, else the
+``sample_data/`` of the repository checkout the package runs from. A regular install has no
+checkout, so without the setting there is no sample data (the sample is the repository's, not
+the package's).
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
 ENV_VAR = "EVALUATION_DATABASE_URL"
+SAMPLE_ENV_VAR = "EVALUATION_SAMPLE_DATA"
 CONFIG_FILE = "evaluation.toml"
 DEFAULT_SQLITE = Path("data") / "evaluation.sqlite"
 # milliseconds SQLite waits for a lock before it gives up (the retry loop adds more)
@@ -26,20 +33,40 @@ BUSY_TIMEOUT_MS = 30_000
 BEGIN_MODE = "evaluation_begin_mode"
 
 
+def _configured(table: str, key: str) -> str | None:
+    """``[table] key`` in ``evaluation.toml`` in the working directory, if set."""
+    config = Path.cwd() / CONFIG_FILE
+    if not config.is_file():
+        return None
+    with config.open("rb") as fh:
+        value = tomllib.load(fh).get(table, {}).get(key)
+    return str(value) if value else None
+
+
 def resolve_url(url: str | None = None) -> str:
     """The database URL to use (see the module docstring for the order)."""
     if url:
         return _with_driver(url)
     if os.environ.get(ENV_VAR):
         return _with_driver(os.environ[ENV_VAR])
-    config = Path.cwd() / CONFIG_FILE
-    if config.is_file():
-        with config.open("rb") as fh:
-            configured = tomllib.load(fh).get("database", {}).get("url")
-        if configured:
-            return _with_driver(str(configured))
+    configured = _configured("database", "url")
+    if configured:
+        return _with_driver(configured)
     path = (Path.cwd() / DEFAULT_SQLITE).resolve()
     return f"sqlite:///{path}"
+
+
+def sample_folder() -> Path | None:
+    """The folder of the sample data (see the module docstring for the order), or None."""
+    configured = os.environ.get(SAMPLE_ENV_VAR) or _configured("sample", "folder")
+    if configured:
+        return Path(configured).resolve()
+    # a checkout: the package folder sits beside pyproject.toml and sample_data/
+    checkout = Path(__file__).resolve().parents[2]
+    folder = checkout / "sample_data"
+    if (checkout / "pyproject.toml").is_file() and folder.is_dir():
+        return folder
+    return None
 
 
 def _with_driver(url: str) -> str:
@@ -48,10 +75,6 @@ def _with_driver(url: str) -> str:
         if url.startswith(scheme):
             return "postgresql+psycopg://" + url[len(scheme) :]
     return url
-
-
-def is_sqlite(url: str) -> bool:
-    return make_url(url).get_backend_name() == "sqlite"
 
 
 def make_engine(url: str) -> Engine:

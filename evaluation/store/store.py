@@ -52,7 +52,7 @@ from evaluation.model import (
 from evaluation.problems import Problem, has_errors
 from evaluation.schemas import ID_PATTERN
 from evaluation.store import migrate
-from evaluation.store.settings import BEGIN_MODE, make_engine, resolve_url
+from evaluation.store.settings import BEGIN_MODE, make_engine, resolve_url, sample_folder
 from evaluation.store.tables import (
     TIDY_TABLES,
     AuditEntry,
@@ -337,14 +337,13 @@ class Store:
 
         return self._read(work)
 
-    def sample_folder(self) -> Path:
-        here = Path(__file__).resolve().parents[2] / "sample_data"
-        return here if here.is_dir() else Path.cwd() / "sample_data"
-
     def load_sample_data(self, folder: Path | None = None) -> int:
         """Import ``sample_data/**/*.xlsx`` (oldest period first); the number newly accepted.
-        Running it again adds nothing: the files are recognised as duplicates."""
-        folder = folder or self.sample_folder()
+        Running it again adds nothing: the files are recognised as duplicates. The folder is
+        ``settings.sample_folder()`` unless given; without one there is nothing to load."""
+        folder = folder or sample_folder()
+        if folder is None:
+            return 0
         count = 0
         for path in sorted(folder.glob("**/*.xlsx")):
             outcome = self.import_workbook(path.read_bytes(), path.name, SAMPLE_PRINCIPAL)

@@ -1,4 +1,5 @@
-"""Shared pieces of the store tests: small valid reports, database URLs, child processes.
+"""Shared pieces of the store tests: small valid reports, database URLs, child processes (the
+``db_url`` fixture is in ``conftest.py``).
 
 Reports are built in code (a few rows per sheet) so the storage tests stay fast on two cores;
 the workbook tests write them to real .xlsx files with ``evaluation.template.write_report``.
@@ -13,7 +14,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
-import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -192,16 +192,6 @@ def postgres_database(base_url: str) -> Iterator[str]:
         with admin_engine.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin_engine.dispose()
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """Each storage test runs on a real SQLite file and on a real PostgreSQL server."""
-    if request.param == "sqlite":
-        yield sqlite_url(tmp_path)
-        return
-    base = request.getfixturevalue("postgres_url")
-    yield from postgres_database(base)
 
 
 def env_without_database() -> dict[str, str]:
