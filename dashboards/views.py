@@ -176,7 +176,6 @@ class StoryView:
     """Everything the collective-story page draws."""
 
     puzzle: pd.DataFrame
-    coverage: pd.DataFrame
     nodes: pd.DataFrame
     edges: pd.DataFrame
     flows: pd.DataFrame
@@ -210,7 +209,6 @@ def story_view(disclosed: Disclosed) -> StoryView:
     flows, withheld = flows_over_periods(disclosed.phase_flows)
     return StoryView(
         puzzle=analysis.phase_puzzle(ds, viewer=viewer),
-        coverage=analysis.phase_coverage(ds, viewer=viewer),
         nodes=nodes,
         edges=edges,
         flows=flows,

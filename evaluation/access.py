@@ -62,10 +62,6 @@ class Principal:
             return False
         return self.is_initiative(initiative_id) or visibility in _STORY_AUDIENCE[self.role]
 
-    def sees_exact_counts_of(self, initiative_id: str) -> bool:
-        """Only the initiative itself sees its own small numbers unsuppressed."""
-        return self.is_initiative(initiative_id)
-
     def can_read_raw(self, initiative_id: str) -> bool:
         return self.role == "admin" or self.is_initiative(initiative_id)
 

@@ -479,6 +479,12 @@ def narrow(u: Universe, pub: Published, who: Principal, threshold: int = THRESHO
         small = 0 < u.value[k] < threshold and not _own(k, who)
         if (k in pub.marked or small) and hi - lo <= threshold + 1e-6:
             out.append((k, u.value[k], lo, hi))
+    if out and who.role == "initiative":
+        # what the initiative could work out from its own counts alone is no disclosure
+        # (a flow between phases made only of its own hand-overs, say)
+        own = Published(cells={k: v for k, v in u.value.items() if _own(k, who)})
+        known = attack(u, own, wanted={k for k, *_ in out})
+        out = [r for r in out if known[r[0]][1] - known[r[0]][0] > threshold + 1e-6]
     return out
 
 

@@ -76,11 +76,10 @@ lookup_indicator  # evaluation/catalogue.py: test_catalogue.py, test_template.py
 COVERAGE_CATEGORIES  # evaluation/analysis/phases.py: test_analysis_phases.py
 locked_until  # evaluation/accounts.py: test_accounts.py
 available_periods  # dashboards/views.py: test_dashboard_views.py, benchmarks/dashboard.py
+relational  # evaluation/analysis/portfolio.py, PortfolioContext: test_analysis_portfolio.py
+process  # evaluation/analysis/portfolio.py, PortfolioContext: test_analysis_portfolio.py
 
 # --- unused, in files other work is changing now: remove there, then delete these lines -------
 
-TABLES  # dashboards/exporting.py
-coverage  # dashboards/views.py, StoryView.coverage: built, never read
 REASONS  # evaluation/accounts.py
 _lookups  # evaluation/ingest/validate.py
-VALUE_COLUMNS  # evaluation/report/protect.py
