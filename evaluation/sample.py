@@ -488,11 +488,18 @@ def _reflection_rows(spec: Spec, t: int) -> list[dict]:
     rubric_qs = [q.code for q in questions if q.extra.get("kind") == "rubric"]
     rows: list[dict[str, str | None]] = []
     chosen = sorted(rng.sample(open_qs, rng.choice((2, 3, 4))), key=open_qs.index)
+    # who may read an answer: most initiatives share what they say about funders' demands with
+    # funders (who read it only gathered, unnamed); now and then an answer is made public
+    audience = _rng(spec.initiative_id, "audience", t)
+    shares_candid = _rng(spec.initiative_id, "audience").random() < 0.7
     for q in chosen:
         answers = spec.reflections[q]  # in time order: the later answers come later
-        rows.append(
-            {"question": q, "answer": answers[t * len(answers) // len(load_sample().quarters)]}
-        )
+        row = {"question": q, "answer": answers[t * len(answers) // len(load_sample().quarters)]}
+        if q == "funder_tension":
+            row["visibility"] = "funders" if shares_candid else "initiative"
+        elif audience.random() < 0.15:
+            row["visibility"] = "public"
+        rows.append(row)
     if t % 2 == 1 or rng.random() < 0.3:
         for q in sorted(rng.sample(rubric_qs, rng.choice((1, 2, 3))), key=rubric_qs.index):
             # a self-view moves slowly: a starting step, and one step up at some point
