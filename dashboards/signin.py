@@ -24,7 +24,7 @@ from typing import Literal
 
 import streamlit as st
 
-from dashboards import state
+from dashboards import state, texts
 from evaluation import accounts
 from evaluation.access import Principal
 from evaluation.accounts import AccountSettings, SignInRefused
@@ -154,7 +154,12 @@ def role_label(who: Principal, lang: str, names: dict[str, str]) -> str:
 def account_box(who: Principal, lang: str, names: dict[str, str]) -> None:
     """The sidebar's "signed in as" and the sign-out button."""
     st.markdown(
-        t("accounts.ui.signed_in_as", lang, email=who.name, role=role_label(who, lang, names))
+        t(
+            "accounts.ui.signed_in_as",
+            lang,
+            email=who.name,  # an administrator typed it; the role names an initiative
+            role=texts.plain(role_label(who, lang, names)),
+        )
     )
     # a callback, so the sign-out has happened before the rerun draws anything
     st.button(
