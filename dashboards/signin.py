@@ -6,8 +6,9 @@ Why in its own module: the entry script asks one question, ``current(lang)``, an
 shows ``sign_in_page`` and nothing else). The rules themselves live in
 ``evaluation.accounts``; this module only holds the session and draws the forms.
 
-- Demo: only when switched on (``EVALUATION_DEMO=1`` or ``[accounts] demo`` in
-  ``evaluation.toml``) or while no account exists (the first run of a fresh install).
+- Demo: only while no account exists (the first run of a fresh install, or a database kept
+  for a demo with ``EVALUATION_DEMO=1`` / ``[accounts] demo``). On a database that holds
+  accounts the demo setting is refused (issue 21): the sign-in says so, and is the way in.
 - Single sign-on: Streamlit's ``st.login`` with the OpenID Connect provider in
   ``.streamlit/secrets.toml`` (``[auth]``); the address in ``st.user`` maps to its account
   once per session (one audit line, not one per rerun).
@@ -39,6 +40,7 @@ SSO_CHECKED_KEY = "sso_checked_email"
 REFUSAL_KEY = "sign_in_refusal"
 IDLE_KEY = "signed_out_idle"
 DENIED_KEY = "denied_audited"
+DEMO_REFUSED_KEY = "demo_refused"
 FORM_KEY = "signin_form"
 
 
@@ -93,12 +95,11 @@ def current(lang: str) -> Session:
     """Who is looking (see the module docstring); never draws anything but the sidebar box."""
     settings = AccountSettings.load()
     store = state.store()
-    if settings.demo:
+    demo = accounts.demo_mode(store, settings)
+    if demo in ("switched_on", "no_accounts"):
         _forget()
-        return Session("switched_on")
-    if not accounts.has_accounts(store):
-        _forget()
-        return Session("no_accounts")
+        return Session(demo)
+    st.session_state[DEMO_REFUSED_KEY] = demo == "refused"
     who: Principal | None = st.session_state.get(state.SIGNED_IN_KEY)
     email = _sso_email()
     if who is None and email and st.session_state.get(SSO_CHECKED_KEY) != email:
@@ -197,6 +198,8 @@ def sign_in_page() -> None:
     lang = state.lang()
     st.title(t("accounts.ui.signin_title", lang))
     st.write(t("accounts.ui.signin_intro", lang))
+    if st.session_state.get(DEMO_REFUSED_KEY):
+        st.warning(t("accounts.ui.demo_refused", lang), icon=":material/toggle_off:")
     idle = st.session_state.pop(IDLE_KEY, None)
     if idle is not None:
         st.info(t("accounts.ui.idle_signed_out", lang, minutes=idle))

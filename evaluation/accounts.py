@@ -22,6 +22,7 @@ Settings (``AccountSettings.load``): ``EVALUATION_DEMO`` / ``EVALUATION_IDLE_MIN
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import math
 import os
 import re
@@ -58,6 +59,8 @@ MIN_PASSWORD_LENGTH = 10
 DEMO_ENV = "EVALUATION_DEMO"
 IDLE_ENV = "EVALUATION_IDLE_MINUTES"
 LIST_COLUMNS = ["email", "role", "initiative_id", "name", "local_password", "disabled"]
+
+log = logging.getLogger(__name__)
 
 _AC = Account.__table__
 _AT = SignInAttempt.__table__
@@ -273,6 +276,34 @@ def disable_user(store: Store, principal: Principal, email: str) -> None:
 def has_accounts(store: Store) -> bool:
     """True once any account exists (then the app leaves its first-run demo)."""
     return store._read(lambda conn: conn.execute(select(_AC.c.email).limit(1)).first()) is not None
+
+
+DemoMode = Literal["switched_on", "no_accounts", "refused"]
+_demo_refusal_logged: set[str] = set()
+
+
+def demo_mode(store: Store, settings: AccountSettings | None = None) -> DemoMode | None:
+    """Whether this deployment runs as a demo, where anyone acts unsigned in any role.
+
+    Only while no account exists (issue 21): ``switched_on`` when the demo setting asks for
+    it, ``no_accounts`` on a first run. On a database that holds accounts the demo setting
+    is refused (``refused``, logged once per database): everyone signs in, for a demo that
+    let anyone act as any initiative and upload for it, under a banner calling real data
+    made-up. None: accounts exist and nobody asked for a demo.
+    """
+    s = settings or AccountSettings.load()
+    if not has_accounts(store):
+        return "switched_on" if s.demo else "no_accounts"
+    if not s.demo:
+        return None
+    if store.url not in _demo_refusal_logged:
+        _demo_refusal_logged.add(store.url)
+        log.warning(
+            "%s / [accounts] demo is set, but this database holds accounts: the demo stays "
+            "off and everyone signs in (use a separate database for a demo)",
+            DEMO_ENV,
+        )
+    return "refused"
 
 
 # --- signing in -----------------------------------------------------------------------------
