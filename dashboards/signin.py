@@ -20,6 +20,7 @@ shows ``sign_in_page`` and nothing else). The rules themselves live in
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 from dataclasses import dataclass
 from typing import Literal
 
@@ -84,6 +85,35 @@ def _verified() -> bool | None:
     if value is None:
         return None
     return value.strip().lower() == "true" if isinstance(value, str) else bool(value)
+
+
+def client_source() -> str | None:
+    """Where this session's sign-in attempts come from, for the lock-out (issue 21).
+
+    The client's IP address (``st.context.ip_address``). Streamlit gives None for a client on
+    this host and sees a reverse proxy's address for everyone behind it; only then (the
+    direct peer is local or private, so a proxy of this deployment) the proxy's
+    ``X-Real-IP``, else the last ``X-Forwarded-For`` entry (the one that proxy added; the
+    ones before it are whatever the client sent) names the client. None when unknown.
+    """
+    try:
+        ip = st.context.ip_address
+        headers = st.context.headers
+    except Exception:  # noqa: BLE001 - outside a browser session (AppTest, bare mode)
+        return None
+    if ip is not None and not _is_local(ip):
+        return ip
+    real = (headers.get("X-Real-Ip") or "").strip()
+    forwarded = [h.strip() for h in (headers.get("X-Forwarded-For") or "").split(",")]
+    return real or (forwarded[-1] if forwarded[-1] else None) or ip
+
+
+def _is_local(ip: str) -> bool:
+    try:
+        address = ipaddress.ip_address(ip)
+    except ValueError:
+        return False
+    return address.is_private or address.is_loopback
 
 
 def _forget() -> None:
@@ -225,7 +255,7 @@ def sign_in_page() -> None:
         submitted = st.form_submit_button(t("accounts.ui.submit", lang))
     if submitted:
         try:
-            who = accounts.authenticate(state.store(), email, password)
+            who = accounts.authenticate(state.store(), email, password, source=client_source())
         except SignInRefused as exc:
             st.session_state.pop(REFUSAL_KEY, None)
             st.error(exc.render(lang))
