@@ -144,6 +144,21 @@ def test_the_texts_of_a_page_escape_what_users_wrote():
     assert payload not in md and md.count(safe) == 3
 
 
+def test_the_problem_table_escapes_what_a_message_quotes():
+    """st.table renders Markdown in its cells; a message quotes the cell as typed."""
+    from dashboards import uploads
+    from evaluation.problems import Problem
+
+    payload = "![](http://127.0.0.1:9/x.png)"
+    table = uploads.problem_table(
+        [Problem("not_a_number", sheet="Activiteiten", cell="Activiteiten!C3", value=payload)],
+        "en",
+    )
+    message = table.iloc[0]["What is wrong"]
+    assert texts.plain(payload) in message and payload not in message
+    assert table.iloc[0]["Cell"] == "Activiteiten!C3"
+
+
 def test_figure_labels_hold_no_plotly_markup():
     """Plotly reads <a href>, <b>, <br> and entities in labels: a partner's name stays text."""
     import pandas as pd
