@@ -97,15 +97,21 @@ def client_source() -> str | None:
     ones before it are whatever the client sent) names the client. None when unknown.
     """
     try:
-        ip = st.context.ip_address
+        ip = _text(st.context.ip_address)
         headers = st.context.headers
-    except Exception:  # noqa: BLE001 - outside a browser session (AppTest, bare mode)
+        real = _text(headers.get("X-Real-Ip"))
+        forwarded = _text(headers.get("X-Forwarded-For"))
+    except Exception:  # noqa: BLE001 - outside a browser session (bare mode)
         return None
     if ip is not None and not _is_local(ip):
         return ip
-    real = (headers.get("X-Real-Ip") or "").strip()
-    forwarded = [h.strip() for h in (headers.get("X-Forwarded-For") or "").split(",")]
-    return real or (forwarded[-1] if forwarded[-1] else None) or ip
+    last = (forwarded or "").split(",")[-1].strip()
+    return real or last or ip
+
+
+def _text(value: object) -> str | None:
+    """A header or address as text; anything else (AppTest's stand-in session) is unknown."""
+    return value.strip() or None if isinstance(value, str) else None
 
 
 def _is_local(ip: str) -> bool:
