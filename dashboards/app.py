@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from dashboards import signin, state  # noqa: E402
+from dashboards import signin, state, texts  # noqa: E402
 from evaluation.errors import UserError  # noqa: E402
 from evaluation.i18n import t  # noqa: E402
 
@@ -73,7 +73,7 @@ if not session.demo and session.principal is None:
 who = state.principal()
 if session.demo:
     st.info(
-        t("ui.app.demo_banner", lang, who=state.principal_label(who, lang, names)),
+        t("ui.app.demo_banner", lang, who=texts.plain(state.principal_label(who, lang, names))),
         icon=":material/science:",
     )
     signin.demo_notice(session, lang)

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboards.texts import figure_text
 from evaluation.catalogue import fold, load_catalogue
 from evaluation.formatting import format_count, format_period, plotly_separators
 from evaluation.i18n import t
@@ -278,7 +279,7 @@ def network(
         degree = part["degree"] if "degree" in part else pd.Series(0, index=part.index)
         kind_label = _label("partner_types", kind, lang)
         hover = [
-            t("ui.figures.network_hover", lang, name=lbl, type=kind_label, n=int(d))
+            t("ui.figures.network_hover", lang, name=figure_text(lbl), type=kind_label, n=int(d))
             for lbl, d in zip(part["label"], degree.fillna(0), strict=True)
         ]
         is_ini = kind == "initiative"
@@ -298,7 +299,7 @@ def network(
                 x=part["x"],
                 y=part["y"],
                 mode="markers+text" if labelled else "markers",
-                text=_array([str(s) for s in part["label"]]),
+                text=_array([figure_text(s) for s in part["label"]]),
                 textposition=spots,
                 hovertext=_array(hover),
                 hoverinfo="text",
@@ -371,7 +372,7 @@ def output_totals(totals: pd.DataFrame, lang: str) -> go.Figure:
         return empty_figure(t("ui.app.no_data", lang), title, lang)
     cat = load_catalogue()
     labels = [
-        cat.indicator(c).label(lang) if c in cat.indicator_codes else str(c)
+        cat.indicator(c).label(lang) if c in cat.indicator_codes else figure_text(c)
         for c in totals["indicator"]
     ]
     sup = _flags(totals, "value")
@@ -432,7 +433,7 @@ def indicator_small_multiples(
         return empty_figure(t("ui.app.no_data", lang), title, lang)
     periods = list(dict.fromkeys(series["period"]))
     indicators = list(dict.fromkeys(series["indicator"]))
-    labels = {r.indicator: str(r.label) for r in series.itertuples()}
+    labels = {r.indicator: figure_text(r.label) for r in series.itertuples()}
     cols = min(columns, len(indicators))
     rows = math.ceil(len(indicators) / cols)
     period_text = [format_period(p, lang) for p in periods]
@@ -475,7 +476,8 @@ def indicator_small_multiples(
                 "name": labels[ind],
                 "showlegend": False,
                 "text": text,
-                "hovertemplate": "%{x}: %{text}<extra>" + labels[ind] + "</extra>",
+                # the name by reference: a "%{...}" in an own indicator's label stays text
+                "hovertemplate": "%{x}: %{text}<extra>%{fullData.name}</extra>",
                 "line": {"color": PALETTE[0]},
                 "marker": {"size": 8},
             }

@@ -6,8 +6,9 @@ Why in its own module: the entry script asks one question, ``current(lang)``, an
 shows ``sign_in_page`` and nothing else). The rules themselves live in
 ``evaluation.accounts``; this module only holds the session and draws the forms.
 
-- Demo: only when switched on (``EVALUATION_DEMO=1`` or ``[accounts] demo`` in
-  ``evaluation.toml``) or while no account exists (the first run of a fresh install).
+- Demo: only while no account exists (the first run of a fresh install, or a database kept
+  for a demo with ``EVALUATION_DEMO=1`` / ``[accounts] demo``). On a database that holds
+  accounts the demo setting is refused (issue 21): the sign-in says so, and is the way in.
 - Single sign-on: Streamlit's ``st.login`` with the OpenID Connect provider in
   ``.streamlit/secrets.toml`` (``[auth]``); the address in ``st.user`` maps to its account
   once per session (one audit line, not one per rerun).
@@ -19,12 +20,13 @@ shows ``sign_in_page`` and nothing else). The rules themselves live in
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 from dataclasses import dataclass
 from typing import Literal
 
 import streamlit as st
 
-from dashboards import state
+from dashboards import state, texts
 from evaluation import accounts
 from evaluation.access import Principal
 from evaluation.accounts import AccountSettings, SignInRefused
@@ -39,6 +41,7 @@ SSO_CHECKED_KEY = "sso_checked_email"
 REFUSAL_KEY = "sign_in_refusal"
 IDLE_KEY = "signed_out_idle"
 DENIED_KEY = "denied_audited"
+DEMO_REFUSED_KEY = "demo_refused"
 FORM_KEY = "signin_form"
 
 
@@ -84,6 +87,41 @@ def _verified() -> bool | None:
     return value.strip().lower() == "true" if isinstance(value, str) else bool(value)
 
 
+def client_source() -> str | None:
+    """Where this session's sign-in attempts come from, for the lock-out (issue 21).
+
+    The client's IP address (``st.context.ip_address``). Streamlit gives None for a client on
+    this host and sees a reverse proxy's address for everyone behind it; only then (the
+    direct peer is local or private, so a proxy of this deployment) the proxy's
+    ``X-Real-IP``, else the last ``X-Forwarded-For`` entry (the one that proxy added; the
+    ones before it are whatever the client sent) names the client. None when unknown.
+    """
+    try:
+        ip = _text(st.context.ip_address)
+        headers = st.context.headers
+        real = _text(headers.get("X-Real-Ip"))
+        forwarded = _text(headers.get("X-Forwarded-For"))
+    except Exception:  # noqa: BLE001 - outside a browser session (bare mode)
+        return None
+    if ip is not None and not _is_local(ip):
+        return ip
+    last = (forwarded or "").split(",")[-1].strip()
+    return real or last or ip
+
+
+def _text(value: object) -> str | None:
+    """A header or address as text; anything else (AppTest's stand-in session) is unknown."""
+    return value.strip() or None if isinstance(value, str) else None
+
+
+def _is_local(ip: str) -> bool:
+    try:
+        address = ipaddress.ip_address(ip)
+    except ValueError:
+        return False
+    return address.is_private or address.is_loopback
+
+
 def _forget() -> None:
     for key in (state.SIGNED_IN_KEY, VIA_KEY, LAST_SEEN_KEY):
         st.session_state.pop(key, None)
@@ -93,12 +131,11 @@ def current(lang: str) -> Session:
     """Who is looking (see the module docstring); never draws anything but the sidebar box."""
     settings = AccountSettings.load()
     store = state.store()
-    if settings.demo:
+    demo = accounts.demo_mode(store, settings)
+    if demo in ("switched_on", "no_accounts"):
         _forget()
-        return Session("switched_on")
-    if not accounts.has_accounts(store):
-        _forget()
-        return Session("no_accounts")
+        return Session(demo)
+    st.session_state[DEMO_REFUSED_KEY] = demo == "refused"
     who: Principal | None = st.session_state.get(state.SIGNED_IN_KEY)
     email = _sso_email()
     if who is None and email and st.session_state.get(SSO_CHECKED_KEY) != email:
@@ -154,7 +191,12 @@ def role_label(who: Principal, lang: str, names: dict[str, str]) -> str:
 def account_box(who: Principal, lang: str, names: dict[str, str]) -> None:
     """The sidebar's "signed in as" and the sign-out button."""
     st.markdown(
-        t("accounts.ui.signed_in_as", lang, email=who.name, role=role_label(who, lang, names))
+        t(
+            "accounts.ui.signed_in_as",
+            lang,
+            email=who.name,  # an administrator typed it; the role names an initiative
+            role=texts.plain(role_label(who, lang, names)),
+        )
     )
     # a callback, so the sign-out has happened before the rerun draws anything
     st.button(
@@ -192,6 +234,8 @@ def sign_in_page() -> None:
     lang = state.lang()
     st.title(t("accounts.ui.signin_title", lang))
     st.write(t("accounts.ui.signin_intro", lang))
+    if st.session_state.get(DEMO_REFUSED_KEY):
+        st.warning(t("accounts.ui.demo_refused", lang), icon=":material/toggle_off:")
     idle = st.session_state.pop(IDLE_KEY, None)
     if idle is not None:
         st.info(t("accounts.ui.idle_signed_out", lang, minutes=idle))
@@ -217,7 +261,7 @@ def sign_in_page() -> None:
         submitted = st.form_submit_button(t("accounts.ui.submit", lang))
     if submitted:
         try:
-            who = accounts.authenticate(state.store(), email, password)
+            who = accounts.authenticate(state.store(), email, password, source=client_source())
         except SignInRefused as exc:
             st.session_state.pop(REFUSAL_KEY, None)
             st.error(exc.render(lang))

@@ -3,9 +3,19 @@
 The report asks that numbers travel with their context; these helpers turn the analyses'
 frames into short texts in the reader's language. Pure functions (no Streamlit) so they
 can be tested and reused.
+
+Every text a user uploaded (names, mission, notes, stories, reflections, partner names)
+goes through ``plain`` before it reaches Streamlit's Markdown, and through ``figure_text``
+before it reaches a plotly label (issue 21): written as text, it is shown as text. Without
+that, ``![](http://host/pixel)`` in a story made every funder's browser fetch the image, bare
+addresses became links, and ``:red[...]``, ``$...$`` and ``:material/...:`` rendered.
 """
 
 from __future__ import annotations
+
+import re
+import string
+import unicodedata
 
 import pandas as pd
 
@@ -22,9 +32,46 @@ def _choice(list_name: str, code: object, lang: str) -> str:
     return "" if blank(code) else load_catalogue().choices(list_name).label(str(code), lang)
 
 
+# CommonMark lets a backslash escape any ASCII punctuation character, and an escaped character
+# is always literal: escaping all of them stops every syntax at once (images, links, HTML,
+# emphasis, headings, lists, tables, code, LaTeX's "$", colour and icon directives).
+_ESCAPED = {ord(c): "\\" + c for c in string.punctuation}
+# What a backslash cannot stop, because it is found in the text after escapes are undone:
+# emoji and icon short codes (":smile:", ":material/home:") and GFM's bare-address links
+# ("http://", "www.", "name@host"). A WORD JOINER (U+2060: invisible, no width, no line
+# break) after the ":" or "@", or between "www" and its ".", breaks each pattern.
+_JOINER = "\u2060"
+_TEXT_PATTERNS = re.compile(r"(?<=[:@])|(?<=www)(?=\\\.)", re.IGNORECASE)
+
+
+def plain(text: object) -> str:
+    """A user's text as Markdown that Streamlit shows as exactly that text (issue 21).
+
+    Every ASCII punctuation character is backslash-escaped, short codes and bare addresses
+    are broken with an invisible joiner, line breaks are kept (as hard breaks) and leading
+    spaces dropped (four would start a code block). Use it for every uploaded text that
+    reaches ``st.markdown``, a header, a caption, a label or a message.
+    """
+    if blank(text):
+        return ""
+    lines = unicodedata.normalize("NFC", str(text)).replace("\t", " ").splitlines()
+    escaped = (_TEXT_PATTERNS.sub(_JOINER, line.strip().translate(_ESCAPED)) for line in lines)
+    return "  \n".join(escaped)
+
+
+def figure_text(text: object) -> str:
+    """A user's text as a plotly label: plotly reads ``<a href>``, ``<b>``, ``<br>`` and
+    entities in labels, so "<", ">" and "&" become entities and the text is shown as written."""
+    if blank(text):
+        return ""
+    return (
+        str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\n", " ")
+    )
+
+
 def _md(text: object) -> str:
-    """Free text shown as Markdown: keep line breaks, stop a leading '#' becoming a heading."""
-    return "" if blank(text) else str(text).replace("\n", "  \n").replace("#", "\\#")
+    """Free text shown inside our own Markdown: see ``plain``."""
+    return plain(text)
 
 
 def quote(text: object) -> str:
@@ -37,7 +84,7 @@ def profile_facts(info: dict, lang: str) -> str:
     return t(
         "ui.profile.facts",
         lang,
-        city=info.get("city") or "–",
+        city=plain(info.get("city")) or "–",
         year="–" if blank(year) else int(year),
         form=_choice("organisation_forms", info.get("organisation_form"), lang) or "–",
     ) + (
@@ -101,7 +148,7 @@ def period_notes_markdown(trajectories: pd.DataFrame, dimension: str, lang: str)
         rows = part[part["period"] == period]
         lines = []
         for r in rows.itertuples():
-            label = getattr(r, f"label_{lang}")
+            label = _md(getattr(r, f"label_{lang}"))
             if not blank(r.text_value):
                 lines.append(f"- *{label}*: {_md(r.text_value)}")
             if not blank(r.notes):
@@ -142,7 +189,7 @@ def story_markdown(story: pd.Series, initiative: str, lang: str) -> str:
     meta = t(
         "ui.voices.story_meta",
         lang,
-        initiative=initiative,
+        initiative=plain(initiative),
         date=format_date(story["date"], lang),
         voice=_choice("voices", story["voice"], lang),
         phase=_choice("phases", story["phase"], lang),

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from dashboards import texts
 from evaluation.access import Principal
 from evaluation.commands.template import profile_for
 from evaluation.errors import UserError
@@ -26,6 +27,7 @@ from evaluation.template import write_template
 ACCEPTED_TYPES = ("xlsx", "xlsm", "ods", "xls")
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PROBLEM_COLUMNS = ("severity", "sheet", "cell", "message", "hint")
+_QUOTING = ("message", "hint")  # the columns that may quote what a user wrote
 TABLE_ORDER = ("initiatives", "observations", "own_indicators", "stories", "network", "reflections")
 
 
@@ -40,7 +42,11 @@ def problem_table(problems: list[Problem], lang: str) -> pd.DataFrame:
     for p in problems:
         d = p.to_dict(lang)
         d["severity"] = t(f"ui.submit.severity_{d['severity']}", lang)
-        rows.append({c: d.get(c) or "" for c in PROBLEM_COLUMNS})
+        # st.table renders Markdown in its cells, and a message quotes what the cell held
+        # (sheet names cannot hold "[", "]" or ":", cell references are ours)
+        rows.append(
+            {c: texts.plain(d.get(c)) if c in _QUOTING else d.get(c) or "" for c in PROBLEM_COLUMNS}
+        )
     frame = pd.DataFrame(rows, columns=list(PROBLEM_COLUMNS))
     return frame.rename(columns={c: t(f"ui.submit.col_{c}", lang) for c in PROBLEM_COLUMNS})
 
@@ -107,7 +113,7 @@ def store_upload(store, data: bytes, file_name: str, who: Principal):  # -> Impo
 def outcome_messages(outcome, lang: str) -> list[tuple[str, str]]:
     """(st function, text) pairs that tell the user what happened to the upload."""
     if isinstance(outcome, Refusal):
-        return [("error", outcome.error.render(lang))]
+        return [("error", texts.plain(outcome.error.render(lang)))]
     period = format_period(outcome.period, lang) if outcome.period else ""
     if outcome.status == "accepted":
         msgs = [("success", t("ui.submit.accepted", lang, id=outcome.submission_id, period=period))]

@@ -7,24 +7,33 @@ initiative. It becomes the ``Principal`` every library call checks (``evaluation
   it to its account, or refuses (``unknown_account``, ``disabled``).
 - Local accounts: ``authenticate`` checks an argon2 hash (the password itself is never
   stored) and refuses with a stable reason: ``unknown_account``, ``wrong_password``,
-  ``disabled`` or ``locked``. After ``lockout_failures`` wrong passwords within
-  ``lockout_window`` the address is locked for ``lockout_duration``; the attempts are rows in
-  the store, so the lock holds across app replicas sharing one database. Unknown addresses
-  are counted and locked alike, and get the same message as a wrong password, so the form
-  does not reveal which addresses have an account (the audit log keeps the exact reason).
+  ``disabled`` or ``locked``. Attempts are throttled by source and account together
+  (OWASP's authentication guidance; issue 21): after ``lockout_failures`` wrong passwords
+  within ``lockout_window`` from one source (the client's address, passed in by the caller)
+  for one address, that source is locked for that address for ``lockout_duration``, while
+  the owner signing in from elsewhere is not. Across all sources, once an address has had
+  ``slowdown_after`` failures in the window, every attempt for it waits a little longer
+  (up to ``slowdown_max``): a spread-out guesser is slowed, and the owner still gets in.
+  The attempts are rows in the store, so both hold across app replicas sharing one
+  database. Unknown addresses are counted and locked alike, and get the same message as a
+  wrong password, so the form does not reveal which addresses have an account (the audit
+  log keeps the exact reason).
 - Every sign-in, every refusal and every change to an account is a line in the audit log.
 
 Settings (``AccountSettings.load``): ``EVALUATION_DEMO`` / ``EVALUATION_IDLE_MINUTES``, else
 ``[accounts]`` in ``evaluation.toml`` (``demo``, ``idle_minutes``, ``lockout_failures``,
-``lockout_minutes``, ``local_sign_in``), else the defaults below.
+``lockout_minutes``, ``slowdown_after``, ``slowdown_max_seconds``, ``local_sign_in``), else
+the defaults below.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import math
 import os
 import re
+import time
 import tomllib
 from dataclasses import dataclass
 from functools import cache
@@ -59,6 +68,8 @@ DEMO_ENV = "EVALUATION_DEMO"
 IDLE_ENV = "EVALUATION_IDLE_MINUTES"
 LIST_COLUMNS = ["email", "role", "initiative_id", "name", "local_password", "disabled"]
 
+log = logging.getLogger(__name__)
+
 _AC = Account.__table__
 _AT = SignInAttempt.__table__
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -75,6 +86,10 @@ class AccountSettings:
     lockout_failures: int = 5
     lockout_window: dt.timedelta = dt.timedelta(minutes=15)
     lockout_duration: dt.timedelta = dt.timedelta(minutes=15)
+    # the slow-down for one address across all sources: from this many failures in the
+    # window, each attempt waits one second more per failure, at most ``slowdown_max``
+    slowdown_after: int = 10
+    slowdown_max: dt.timedelta = dt.timedelta(seconds=5)
     # False: with single sign-on configured, the app offers only the provider's button
     local_sign_in: bool = True
 
@@ -94,6 +109,10 @@ class AccountSettings:
             lockout_failures=int(conf.get("lockout_failures", 5)),  # type: ignore[call-overload]
             lockout_window=dt.timedelta(minutes=lock),
             lockout_duration=dt.timedelta(minutes=lock),
+            slowdown_after=int(conf.get("slowdown_after", 10)),  # type: ignore[call-overload]
+            slowdown_max=dt.timedelta(
+                seconds=float(conf.get("slowdown_max_seconds", 5))  # type: ignore[arg-type]
+            ),
             local_sign_in=bool(conf.get("local_sign_in", True)),
         )
 
@@ -275,6 +294,34 @@ def has_accounts(store: Store) -> bool:
     return store._read(lambda conn: conn.execute(select(_AC.c.email).limit(1)).first()) is not None
 
 
+DemoMode = Literal["switched_on", "no_accounts", "refused"]
+_demo_refusal_logged: set[str] = set()
+
+
+def demo_mode(store: Store, settings: AccountSettings | None = None) -> DemoMode | None:
+    """Whether this deployment runs as a demo, where anyone acts unsigned in any role.
+
+    Only while no account exists (issue 21): ``switched_on`` when the demo setting asks for
+    it, ``no_accounts`` on a first run. On a database that holds accounts the demo setting
+    is refused (``refused``, logged once per database): everyone signs in, for a demo that
+    let anyone act as any initiative and upload for it, under a banner calling real data
+    made-up. None: accounts exist and nobody asked for a demo.
+    """
+    s = settings or AccountSettings.load()
+    if not has_accounts(store):
+        return "switched_on" if s.demo else "no_accounts"
+    if not s.demo:
+        return None
+    if store.url not in _demo_refusal_logged:
+        _demo_refusal_logged.add(store.url)
+        log.warning(
+            "%s / [accounts] demo is set, but this database holds accounts: the demo stays "
+            "off and everyone signs in (use a separate database for a demo)",
+            DEMO_ENV,
+        )
+    return "refused"
+
+
 # --- signing in -----------------------------------------------------------------------------
 
 
@@ -297,33 +344,89 @@ def locked_until(
     email: str,
     now: dt.datetime | None = None,
     settings: AccountSettings | None = None,
+    source: str | None = None,
 ) -> dt.datetime | None:
-    """When the lock on this address ends, or None when it is not locked."""
+    """When the lock on this address, for attempts from ``source``, ends; None when it is
+    not locked."""
     address = (email or "").strip().lower()
-    return store._read(lambda conn: _locked_until(conn, address, now or _now(), settings))
+    return store._read(
+        lambda conn: _locked_until(conn, address, now or _now(), settings, _source(source))
+    )
 
 
-def _locked_until(
-    conn: Connection, address: str, now: dt.datetime, settings: AccountSettings | None
-) -> dt.datetime | None:
-    """Locked when ``lockout_failures`` wrong passwords (since the last success) fall within
-    ``lockout_window`` of the latest one, until ``lockout_duration`` after that one.
-    Attempts refused because of the lock do not count, so a lock cannot be prolonged."""
-    s = settings or AccountSettings.load()
-    since = now - s.lockout_window - s.lockout_duration
-    last_ok = conn.execute(
-        select(func.max(_AT.c.at)).where(_AT.c.email == address, _AT.c.reason == "ok")
-    ).scalar_one()
+def slow_down(
+    store: Store,
+    email: str,
+    now: dt.datetime | None = None,
+    settings: AccountSettings | None = None,
+) -> dt.timedelta:
+    """How long an attempt for this address waits, from any source (zero mostly)."""
+    address = (email or "").strip().lower()
+    return store._read(lambda conn: _slow_down(conn, address, now or _now(), settings))
+
+
+# the source of an attempt as stored: the client's address, "" when the caller cannot tell
+SOURCE_LENGTH = 64
+_ANY_SOURCE = object()
+
+
+def _source(source: str | None) -> str:
+    return (source or "").strip()[:SOURCE_LENGTH]
+
+
+def _utc(value: dt.datetime) -> dt.datetime:
+    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value
+
+
+def _failures(
+    conn: Connection, address: str, since: dt.datetime, source: object = _ANY_SOURCE
+) -> list[dt.datetime]:
+    """Wrong passwords for the address since ``since`` and since its last success (from that
+    source, when one is given), oldest first. Refusals because of a lock do not count."""
+    ok = select(func.max(_AT.c.at)).where(_AT.c.email == address, _AT.c.reason == "ok")
     q = select(_AT.c.at).where(
         _AT.c.email == address,
         _AT.c.reason.in_(("wrong_password", "unknown_account")),
         _AT.c.at >= since,
     )
-    failures = [r[0] for r in conn.execute(q)]
+    if source is not _ANY_SOURCE:
+        # attempts from before sources were recorded count as from an unknown source
+        same = func.coalesce(_AT.c.source, "") == source
+        ok = ok.where(same)
+        q = q.where(same)
+    last_ok = conn.execute(ok).scalar_one()
+    failures = sorted(_utc(r[0]) for r in conn.execute(q))
     if last_ok is not None:
-        last_ok = last_ok.replace(tzinfo=dt.UTC) if last_ok.tzinfo is None else last_ok
-        failures = [f for f in failures if f > last_ok]
-    failures = sorted(f.replace(tzinfo=dt.UTC) if f.tzinfo is None else f for f in failures)
+        failures = [f for f in failures if f > _utc(last_ok)]
+    return failures
+
+
+def _slow_down(
+    conn: Connection, address: str, now: dt.datetime, settings: AccountSettings | None
+) -> dt.timedelta:
+    """One second per failure from ``slowdown_after`` on (all sources, in the window)."""
+    s = settings or AccountSettings.load()
+    n = len(_failures(conn, address, now - s.lockout_window))
+    if n < s.slowdown_after:
+        return dt.timedelta(0)
+    return min(s.slowdown_max, dt.timedelta(seconds=n - s.slowdown_after + 1))
+
+
+def _locked_until(
+    conn: Connection,
+    address: str,
+    now: dt.datetime,
+    settings: AccountSettings | None,
+    source: str = "",
+) -> dt.datetime | None:
+    """Locked for ``source`` when ``lockout_failures`` wrong passwords from it (since its
+    last success) fall within ``lockout_window`` of the latest one, until
+    ``lockout_duration`` after that one. Attempts refused because of the lock do not count,
+    so a lock cannot be prolonged; failures from other sources do not count either, so
+    nobody can lock the owner out from elsewhere."""
+    s = settings or AccountSettings.load()
+    since = now - s.lockout_window - s.lockout_duration
+    failures = _failures(conn, address, since, source)
     if len(failures) < s.lockout_failures:
         return None
     latest = failures[-1]
@@ -340,17 +443,24 @@ def _refuse(
     via: str,
     now: dt.datetime,
     account: AccountInfo | None,
+    source: str = "",
 ) -> None:
-    conn.execute(_AT.insert().values(email=address[:254], at=now, reason=reason))
+    conn.execute(_AT.insert().values(email=address[:254], at=now, reason=reason, source=source))
     initiative = account.initiative_id if account else None
     _audit(store, conn, address, "sign_in_refused", initiative, f"{via}: {reason}")
 
 
 def _admit(
-    store: Store, conn: Connection, address: str, via: str, now: dt.datetime, account: AccountInfo
+    store: Store,
+    conn: Connection,
+    address: str,
+    via: str,
+    now: dt.datetime,
+    account: AccountInfo,
+    source: str = "",
 ) -> None:
     """Record a successful sign-in: the attempt (it ends a run of failures) and the audit line."""
-    conn.execute(_AT.insert().values(email=address, at=now, reason="ok"))
+    conn.execute(_AT.insert().values(email=address, at=now, reason="ok", source=source))
     _audit(store, conn, account.principal(), "sign_in", account.initiative_id, via)
 
 
@@ -360,17 +470,27 @@ def authenticate(
     password: str,
     now: dt.datetime | None = None,
     settings: AccountSettings | None = None,
+    source: str | None = None,
 ) -> Principal:
-    """The principal of a local account whose password matches; else ``SignInRefused``."""
+    """The principal of a local account whose password matches; else ``SignInRefused``.
+
+    ``source`` is where the attempt comes from (the client's IP address, as the dashboard
+    sees it; None when it cannot tell): the lock-out holds for that source and address
+    together. Any attempt for an address under attack first waits its ``slow_down``.
+    """
     now = now or _now()
     address = (email or "").strip().lower()[:254]
     settings = settings or AccountSettings.load()
+    origin = _source(source)
     account = store._read(lambda conn: _account(conn, address))
+    wait = slow_down(store, address, now, settings)
+    if wait:
+        time.sleep(wait.total_seconds())
     # the slow hash runs outside any transaction (the write lock is held only to record)
     matches = _verify(password_hash(store, address) if account else None, password)
 
     def work(conn: Connection) -> tuple[Reason | None, dt.datetime | None]:
-        until = _locked_until(conn, address, now, settings)
+        until = _locked_until(conn, address, now, settings, origin)
         if until is not None:
             reason: Reason | None = "locked"
         elif account is None:
@@ -382,10 +502,10 @@ def authenticate(
         else:
             reason = None
         if reason is not None:
-            _refuse(store, conn, address, reason, "local", now, account)
+            _refuse(store, conn, address, reason, "local", now, account, origin)
             return reason, until
         assert account is not None
-        _admit(store, conn, address, "local", now, account)
+        _admit(store, conn, address, "local", now, account, origin)
         return None, None
 
     reason, until = store._write(work)

@@ -156,7 +156,11 @@ def report_to_dataset(
     for _, r in report.network.iterrows():
         partner_id = None
         if r["partner_type"] == "initiative":
+            # by the registry (a code, or a registered name, to the initiative that holds
+            # it), never to the uploader itself (issue 21)
             partner_id = known_initiatives.get(fold(r["partner"]))
+            if partner_id == report.initiative_id:
+                partner_id = None
         network.append(
             base
             | {

@@ -126,19 +126,63 @@ def test_first_run_without_accounts_is_the_demo_with_a_banner(tmp_path, monkeypa
     _fresh()
 
 
-def test_demo_switched_on_skips_sign_in_even_with_accounts(db, monkeypatch):
+@pytest.mark.parametrize("how", ["env", "toml"])
+def test_demo_switched_on_is_refused_on_a_database_with_accounts(db, monkeypatch, how, caplog):
+    """Issue 21, point 4: the demo setting on a real database let anyone, unsigned, act as
+    any initiative and upload for it. Now the sign-in is the only page, and says why."""
+    if how == "env":
+        monkeypatch.setenv("EVALUATION_DEMO", "1")
+    else:
+        (db.parent / "evaluation.toml").write_text("[accounts]\ndemo = true\n")
+    with caplog.at_level("WARNING", logger="evaluation.accounts"):
+        at = _ok(_app("nl").run())
+    assert _titles(at) == [t("accounts.ui.signin_title", "nl")]
+    assert "demo_role_choice" not in [s.key for s in at.selectbox]
+    assert t("accounts.ui.demo_refused", "nl") in [w.value for w in at.warning]
+    assert not at.get("plotly_chart") and not at.file_uploader
+    # no other page is there to open unsigned: the sign-in is the app's one page
+    with pytest.raises(ValueError, match="Known pages"):
+        at.switch_page("app_pages/submit.py")
+    # the owner still signs in, and then acts as herself, not as a chosen demo role
+    at = _sign_in_form(at, "dak@example.org", PASSWORD)
+    assert _titles(at) == [t("ui.story.title", "nl")]
+    assert "demo_role_choice" not in [s.key for s in at.selectbox]
+    assert t("ui.app.demo_banner", "nl", who="X")[:10] not in str(at.info)
+    if how == "env":  # one log line for the refusal, not one per run
+        lines = [r for r in caplog.records if "EVALUATION_DEMO" in r.getMessage()]
+        assert len(lines) <= 1
+
+
+def test_demo_switched_on_runs_on_a_database_without_accounts(tmp_path, monkeypatch):
+    path = tmp_path / "demo.sqlite"
+    store = Store.open(f"sqlite:///{path}")
+    report = next(r for r in sample_reports() if r.initiative_id == MINE)
+    store.store_report(b"x", "x.xlsx", SETUP, report, [])
+    store.close()
+    monkeypatch.setenv("EVALUATION_DATABASE_URL", f"sqlite:///{path}")
     monkeypatch.setenv("EVALUATION_DEMO", "1")
+    monkeypatch.chdir(tmp_path)
+    _fresh()
     at = _ok(_app("nl").run())
     assert at.selectbox(key="demo_role_choice")
     assert t("accounts.ui.demo_switched_on", "nl") in [i.value for i in at.info]
-    assert _titles(at) == [t("ui.story.title", "nl")]
-    # on another page the demo is just as plain: the entry script runs before every page
     _ok(at.switch_page("app_pages/voices.py").run())
     assert _titles(at) == [t("ui.voices.title", "nl")]
     banner = t("ui.app.demo_banner", "nl", who="X").split("**")[0]
     assert at.info[0].value.startswith(banner)
-    assert t("accounts.ui.demo_switched_on", "nl") in [i.value for i in at.info]
-    assert at.sidebar.selectbox(key="demo_role_choice")
+    _fresh()
+
+
+def test_demo_mode_needs_a_database_without_accounts(db, tmp_path):
+    """The rule itself, on the real SQLite file with its accounts and on an empty one."""
+    on = accounts.AccountSettings(demo=True)
+    off = accounts.AccountSettings(demo=False)
+    with Store.open(f"sqlite:///{db}") as store:
+        assert accounts.demo_mode(store, on) == "refused"
+        assert accounts.demo_mode(store, off) is None
+    with Store.open(f"sqlite:///{tmp_path / 'empty.sqlite'}") as store:
+        assert accounts.demo_mode(store, on) == "switched_on"
+        assert accounts.demo_mode(store, off) == "no_accounts"
 
 
 @pytest.mark.parametrize("lang", ["nl", "en"])

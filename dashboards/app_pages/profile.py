@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboards import state
+from dashboards import state, texts
 from evaluation.i18n import t
 
 lang, who = state.read_context()
@@ -28,7 +28,7 @@ initiative_id = st.selectbox(
 filters = state.period_filter(who, lang, key="profile_periods", initiative_ids=(initiative_id,))
 page = state.profile_page(who, initiative_id, filters, lang)
 
-st.header(page.name)
+st.header(texts.plain(page.name))
 st.caption(page.facts)
 left, right = st.columns([3, 2], gap="large")
 with left:

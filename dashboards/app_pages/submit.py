@@ -10,7 +10,7 @@ from functools import partial
 
 import streamlit as st
 
-from dashboards import state, uploads
+from dashboards import state, texts, uploads
 from evaluation.formatting import format_period
 from evaluation.i18n import t
 
@@ -27,7 +27,7 @@ name = names.get(who.initiative_id, who.initiative_id)
 
 st.subheader(t("ui.submit.step_template", lang))
 st.download_button(
-    t("ui.submit.template_button", lang, name=name),
+    t("ui.submit.template_button", lang, name=texts.plain(name)),
     # built when clicked, from the cached template (the page itself stays quick)
     data=partial(state.template_bytes, who, lang),
     file_name=uploads.template_file_name(who.initiative_id, lang),
@@ -58,7 +58,7 @@ if uploaded is not None:
             t(
                 "ui.submit.preview_ok",
                 lang,
-                initiative=check.initiative_name,
+                initiative=texts.plain(check.initiative_name),
                 period=format_period(check.period, lang),
             )
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboards import state
+from dashboards import state, texts
 from dashboards.views import StoryFilter
 from evaluation.catalogue import load_catalogue
 from evaluation.i18n import t
@@ -52,5 +52,5 @@ if not page.n_stories:
 elif page.n_stories > len(page.stories):
     st.caption(t("ui.voices.showing", lang, n=len(page.stories)))
 for title, body in page.stories:
-    with st.expander(title):
+    with st.expander(texts.plain(title)):
         st.markdown(body)

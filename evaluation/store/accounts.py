@@ -8,8 +8,8 @@ every table. The rules (``evaluation.accounts``) keep these:
   (so the audit trail always names someone who existed);
 - a password is stored only as an argon2 hash, and only for local accounts (an account that
   signs in through single sign-on has none);
-- every sign-in attempt is a row in ``sign_in_attempts``, also for an unknown address, so
-  lock-outs hold across app replicas that share one database.
+- every sign-in attempt is a row in ``sign_in_attempts``, also for an unknown address, with
+  its source, so lock-outs hold across app replicas that share one database.
 """
 
 from __future__ import annotations
@@ -46,5 +46,8 @@ class SignInAttempt(Base):
     email: Mapped[str] = mapped_column(String(254))
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     reason: Mapped[str] = mapped_column(String(32))
+    # where it came from (the client's address; "" when unknown): the lock-out holds for a
+    # source and an address together (issue 21), so nobody can lock the owner out
+    source: Mapped[str | None] = mapped_column(String(64))
 
     __table_args__ = (Index("ix_sign_in_attempts_email_at", "email", "at"),)

@@ -114,6 +114,18 @@ def _ingest(data: bytes, file_name: str) -> Any:
     return read_workbook(data, file_name)
 
 
+def distinct_names(rows: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
+    """(id, name) pairs where no two initiatives show one name: a name that two or more hold
+    (a store from before names were checked, issue 21) is shown with each one's code."""
+    counts: dict[str, int] = {}
+    for _, name in rows:
+        if name:
+            counts[fold(name)] = counts.get(fold(name), 0) + 1
+    return [
+        (rid, f"{name} ({rid})" if name and counts[fold(name)] > 1 else name) for rid, name in rows
+    ]
+
+
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
@@ -472,6 +484,14 @@ class Store:
                     conn, data, sha, file_name, principal, target, report, problems, unreadable
                 )
             )
+        taken = self._name_taken(data, file_name, report, self._read(self._known_names))
+        if taken is not None:
+            problems.append(taken)
+            return self._write(
+                lambda conn: self._store_rejected(
+                    conn, data, sha, file_name, principal, target, report, problems, unreadable
+                )
+            )
         # the tidy rows are built before the write transaction, to hold the lock briefly
         known = self._read(self._registered_names)
         rows = _tidy_rows(report.to_tidy(submission_id=None, known_initiatives=known))
@@ -688,6 +708,10 @@ class Store:
                 frame = frame.sort_values(["period_end", "submission_id"]).drop_duplicates(
                     "initiative_id", keep="last"
                 )
+                pairs = distinct_names(
+                    list(zip(frame["initiative_id"], frame["name"], strict=True))
+                )
+                frame = frame.assign(name=[n for _, n in pairs])
                 frame = frame.assign(_key=frame["name"].map(lambda n: fold(n or "")))
                 frame = frame.sort_values(["_key", "initiative_id"])
             if name == "stories" and not frame.empty:
@@ -698,6 +722,8 @@ class Store:
                 )
                 if missing.any():
                     filled = frame.loc[missing, "partner"].map(lambda p: known.get(fold_once(p)))
+                    # never the uploader itself (a name it wrote for itself is not a partner)
+                    filled = filled.where(filled != frame.loc[missing, "initiative_id"])
                     frame = frame.copy()
                     frame.loc[missing, "partner_initiative_id"] = filled
             out[name] = frame[cols].reset_index(drop=True) if not frame.empty else empty[name]
@@ -719,26 +745,52 @@ class Store:
         return pd.Series([allowed[k] for k in keys], index=stories.index, dtype=bool)
 
     def _registered_names(self, conn: Connection) -> dict[str, str]:
-        """Folded id and registered name -> initiative id (cheap: one row per initiative)."""
+        """Folded id and registered name -> initiative id (cheap: one row per initiative).
+
+        A code always means its own initiative, whatever name another one wrote; a name held
+        by two (a store from before names were checked) stays with the first registered.
+        """
         known: dict[str, str] = {}
-        for rid, rname in conn.execute(select(_I.c.initiative_id, _I.c.name)):
-            known[fold(rname)] = rid
+        rows = conn.execute(
+            select(_I.c.initiative_id, _I.c.name).order_by(_I.c.added_at, _I.c.initiative_id)
+        ).all()
+        for rid, rname in rows:
+            known.setdefault(fold(rname), rid)
+        for rid, _ in rows:
             known[fold(rid)] = rid
         return known
 
     def _known_names(self, conn: Connection) -> dict[str, str]:
-        """Folded id and name (registered and every profile name) -> initiative id."""
-        known: dict[str, str] = {}
+        """Folded id and name (registered and every profile name) -> initiative id.
+
+        Codes first, then registered names, then profile names, each name to the first
+        initiative that held it (issue 21): a later profile that wrote another initiative's
+        name does not take over the referrals to it.
+        """
+        known = self._registered_names(conn)
         fold_once = functools.cache(fold)  # every quarter repeats the name: fold it once
-        for rid, rname in conn.execute(select(_I.c.initiative_id, _I.c.name)):
-            known[fold_once(rname)] = rid
         q = select(_S.c.initiative_id, _P.c.name).join_from(_P, _S, _P.c.submission_id == _S.c.id)
         for rid, rname in conn.execute(q.where(_S.c.status == "accepted").order_by(_S.c.id)):
             if rname:
-                known[fold_once(rname)] = rid
-        for rid in set(known.values()):
-            known[fold_once(rid)] = rid
+                known.setdefault(fold_once(rname), rid)
         return known
+
+    def _name_taken(
+        self, data: bytes, file_name: str, report: Report, known: dict[str, str]
+    ) -> Problem | None:
+        """The refusal of a profile name (or code) that is another initiative's (issue 21)."""
+        from evaluation.ingest import names
+
+        name = report.profile.iloc[0].get("name")
+        owner = names.name_owner(name, report.initiative_id, known)
+        if owner is None:
+            return None
+        owner_name = self._read(
+            lambda conn: conn.execute(
+                select(_I.c.name).where(_I.c.initiative_id == owner)
+            ).scalar_one_or_none()
+        )
+        return names.name_taken_problem(data, file_name, report, owner, owner_name or owner)
 
     def submissions(self, principal: Principal, initiative_id: str | None = None) -> pd.DataFrame:
         """Every submission (accepted, superseded or rejected), newest first. An admin sees
@@ -824,7 +876,7 @@ class Store:
                     names[rid] = rname
             return list(names.items())
 
-        rows = self._read(work)
+        rows = distinct_names(self._read(work))
         rows.sort(key=lambda r: (fold(r[1]), r[0]))
         return pd.DataFrame(rows, columns=["initiative_id", "name"])
 
@@ -842,6 +894,9 @@ class Store:
             ).first()
             if exists:
                 raise UserError("store.initiative_exists", initiative=initiative_id)
+            owner = self._known_names(conn).get(fold(name))
+            if owner is not None:  # issue 21: one name, one initiative
+                raise UserError("store.initiative_name_exists", name=name.strip(), initiative=owner)
             conn.execute(
                 _I.insert().values(
                     initiative_id=initiative_id,
