@@ -81,11 +81,14 @@ def test_a_total_is_withheld_when_it_would_give_away_its_one_hidden_part():
         buurt_row["numerator_suppressed"]
         or funder.loc["friendships_reported", "numerator_suppressed"]
     )
-    # three parts of which two are small (3 + 2 = 5, not more than the threshold): the third
-    # is withheld too and the total stays
+    # four parts, two small (3 + 2 = 5, not more than the threshold): a third part is withheld
+    # too, and the total stays, since no single initiative can then narrow the small ones
     b = DatasetBuilder().initiative("anker", "Anker Welkom", "arrival")
     b.initiative("buurt", "Buurtkamer", "landing").initiative("crew", "Crew", "future")
-    for iid, n in (("anker", 3), ("buurt", 2), ("crew", 9)):
+    b.initiative("dak", "Dak", "future")
+    for iid, n in (("anker", 3), ("buurt", 2), ("crew", 9), ("dak", 12)):
         b.obs(iid, "2025-Q1", "new_contacts", n)
-    rel = _totals(b.dataset(), FUNDER)
-    assert rel.loc["new_contacts", "total"] == 14
+    shown = disclose(b.dataset(), FUNDER)
+    assert _totals(b.dataset(), FUNDER).loc["new_contacts", "total"] == 26
+    hidden = shown.values[shown.values["value_suppressed"]]["initiative_id"]
+    assert {"anker", "buurt"} < set(hidden)
