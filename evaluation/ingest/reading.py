@@ -135,6 +135,9 @@ def _read(source, file_name, limits) -> IngestResult:
 
     merge_reader = _xlsx_merges if kind == "xlsx" else _ods_merges
     merges = merge_reader(data, [found[c] for c in found])
+    from evaluation.ingest.cells import formula_errors
+
+    errors = formula_errors(data, kind, [found[c] for c in found])
 
     from evaluation.ingest.normalise import normalise_sheet
     from evaluation.ingest.validate import (
@@ -164,7 +167,9 @@ def _read(source, file_name, limits) -> IngestResult:
             grid, load_problems = loader.grid(code)
             problems.extend(load_problems)
             any_cells = any_cells or len(grid) > 0
-            data_sheet, sheet_problems = normalise_sheet(grid, cat.section(code), found[code], own)
+            data_sheet, sheet_problems = normalise_sheet(
+                grid, cat.section(code), found[code], own, errors.get(found[code])
+            )
             sheets[code] = data_sheet
             normalised.extend(sheet_problems)
             if code == "own_indicators":

@@ -107,7 +107,15 @@ def validate_sheet(
         problems.extend(_own_indicators(sheet))
     if privacy:
         problems.extend(sheet_privacy(sheet, units))
-    return problems
+    return _unblocked(problems, sheet.blocked)
+
+
+def _unblocked(problems: list[Problem], blocked: set[str]) -> list[Problem]:
+    """Without the problems at cells whose one problem normalising already reported (a
+    formula error is not also "required but empty")."""
+    if not blocked:
+        return problems
+    return [p for p in problems if p.cell not in blocked]
 
 
 def validate_across(
@@ -129,7 +137,8 @@ def validate_across(
         problems.extend(_stories(sheets["stories"], period))
     if "reflection" in sheets:
         problems.extend(_reflection(sheets["reflection"]))
-    return problems
+    blocked = set().union(*(s.blocked for s in sheets.values())) if sheets else set()
+    return _unblocked(problems, blocked)
 
 
 # --- 1. pandera ------------------------------------------------------------------------------
@@ -219,6 +228,9 @@ def _schema_problems(sheet: SheetData, units: dict[str, str]) -> list[Problem]:
         col = section.column(column)
         if code == "unknown_choice" and col.choices:
             params = choice_params(col.choices)
+        if code == "not_a_number" and "note" in sheet.letters:
+            # the sheet has a note column: the hint sends an explanation there
+            params = {"hint_variant": "note", "note_column": sheet.headers["note"]}
         rows = distinct[1](column, int(idx)) if distinct else [int(idx)]
         out.extend(sheet.problem(code, column, row, **params) for row in rows)
     return out
@@ -418,6 +430,14 @@ def _indicators(
     report(share & ~nothing & ~num_blank & den_blank, "share_needs_both", "denominator")
     report(share & (n > d), "numerator_above_denominator", "numerator",
            denominator=lambda idx: _fmt(float(frame.at[idx, "denominator"])))  # fmt: skip
+    # a value typed as "45%": a count is no percentage (an error); for hours, a rubric step
+    # or a share it is read as a fraction, with a warning
+    pct = sheet.percent.get("value")
+    if pct is not None:
+        typed_pct = pct.reindex(frame.index, fill_value=False).to_numpy(dtype=bool)
+        counts = (unit_of == "count")[codes]
+        report(typed_pct & counts, "percentage_in_count", "value")
+        report(typed_pct & ~counts, "percentage_read", "value", "warning")
     v = pd.to_numeric(frame["value"], errors="coerce")
     off_steps = (v.notna() & ~v.isin(RUBRIC_STEPS)).to_numpy(dtype=bool)
     report(rubric & off_steps, "rubric_out_of_range", "value")
