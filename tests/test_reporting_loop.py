@@ -183,3 +183,298 @@ def test_dutch_messages_show_dates_as_the_template_does(store):
     assert "1-6-2025" in nl and "1-1-2025" in nl and "31-3-2025" in nl
     assert "2025-" not in nl
     assert "2025-06-01" in en and "2025-01-01" in en and "2025-03-31" in en
+
+
+# --- 3. a corrected period does not count twice -------------------------------------------
+
+
+def test_an_overlapping_period_is_refused_and_nothing_is_stored(store):
+    from evaluation.store.supersede import OverlapRefused
+
+    first = _import(store, "loop_period_first_sent")
+    assert first.status == "accepted" and first.period == "2025-01-01/2025-03-30"
+    with pytest.raises(OverlapRefused) as refused:
+        _import(store, "loop_period_corrected")
+    assert [c.submission_id for c in refused.value.overlapping] == [first.submission_id]
+    assert f"inzending {first.submission_id}" in refused.value.render("nl")
+    assert "--replace-overlapping" in refused.value.render("en")
+    subs = store.submissions(ADMIN)
+    assert list(subs["submission_id"]) == [first.submission_id]  # nothing new stored
+    assert store.periods(ADMIN) == [first.period]
+    assert "refused_overlap" in set(store.audit(ADMIN)["action"])
+
+
+def test_a_confirmed_overlap_replaces_the_earlier_submission(store):
+    import datetime as dt
+
+    first = _import(store, "loop_period_first_sent")
+    who = Principal("initiative", initiative_id=OOST, name="coördinator")
+    shown = store.overlapping(who, OOST, dt.date(2025, 1, 1), dt.date(2025, 3, 31))
+    assert [c.submission_id for c in shown] == [first.submission_id]
+    second = _import(store, "loop_period_corrected", replace_overlapping=True)
+    assert second.status == "accepted" and second.superseded == [first.submission_id]
+    ds = store.current_dataset(ADMIN)
+    assert store.periods(ADMIN) == ["2025-Q1"]  # one current submission
+    held = ds.observations[ds.observations["indicator"] == "activities_held"]
+    assert sorted(held["value"]) == [6.0, 13.0]  # the corrected numbers, counted once
+    subs = store.submissions(ADMIN).set_index("submission_id")
+    assert subs.at[first.submission_id, "superseded_by"] == second.submission_id
+    # the replaced one stays readable
+    assert (
+        store.raw(ADMIN, first.submission_id)[1]
+        == (FIXTURES / "loop_period_first_sent.xlsx").read_bytes()
+    )
+
+
+def test_the_cli_refuses_an_overlap_and_replaces_it_when_told(tmp_path, capsys):
+    from evaluation.cli import main
+
+    db = ["--database", f"sqlite:///{tmp_path / 'cli.sqlite'}", "--lang", "en"]
+    first = str(FIXTURES / "loop_period_first_sent.xlsx")
+    corrected = str(FIXTURES / "loop_period_corrected.xlsx")
+    # no --initiative: the workbook names it
+    assert main(["import", first, *db]) == 0
+    assert "Accepted: submission 1 of initiative 'taalcafe-oost'" in capsys.readouterr().out
+    code = main(["import", corrected, *db])
+    out = capsys.readouterr()
+    assert code == 1
+    assert "overlaps submission 1" in out.out + out.err
+    assert main(["import", corrected, "--replace-overlapping", *db]) == 0
+    assert "replaces submission 1" in capsys.readouterr().out
+    with Store.open(db[1]) as s:
+        assert s.periods(ADMIN) == ["2025-Q1"]
+
+
+def test_the_cli_import_still_checks_access_for_the_initiative_it_names(tmp_path, capsys):
+    from evaluation.cli import main
+
+    db = ["--database", f"sqlite:///{tmp_path / 'cli.sqlite'}", "--lang", "en"]
+    book = str(FIXTURES / "loop_period_first_sent.xlsx")
+    assert main(["import", book, "--initiative", "someone-else", *db]) == 3
+    with Store.open(db[1]) as s:
+        assert s.current_dataset(ADMIN).observations.empty
+
+
+# --- 6. continue from the last period ------------------------------------------------------
+
+SAMPLE = Path(__file__).resolve().parent.parent / "sample_data" / "gastvrij-dak"
+GASTVRIJ = "gastvrij-dak"
+
+
+@pytest.fixture
+def eight_quarters(tmp_path):
+    """A fresh SQLite store holding the eight sample quarters of one initiative."""
+    url = f"sqlite:///{tmp_path / 'eight.sqlite'}"
+    with Store.open(url) as s:
+        for path in sorted(SAMPLE.glob("*.xlsx")):
+            assert s.import_workbook(path.read_bytes(), path.name, ADMIN).status == "accepted"
+    return url
+
+
+def _libreoffice_saves(soffice: str, path: Path, outdir: Path) -> Path:
+    """``path`` opened and saved by LibreOffice (as a coordinator's program would)."""
+    import sys
+
+    sys.path.insert(0, str(FIXTURES))
+    from build_loop_fixtures import libreoffice_round_trip
+
+    outdir.mkdir(exist_ok=True)
+    libreoffice_round_trip([path], outdir, soffice)
+    return outdir / path.name
+
+
+def test_round_trip_next_template_from_the_store_two_numbers_changed(
+    eight_quarters, tmp_path, capsys, soffice
+):
+    from openpyxl import load_workbook
+
+    from evaluation.cli import main
+
+    nxt = tmp_path / "volgend-kwartaal.xlsx"
+    db = ["--database", eight_quarters]
+    assert main(["template", "--initiative", GASTVRIJ, *db, "--out", str(nxt)]) == 0
+    with Store.open(eight_quarters) as s:
+        before = s.current_dataset(ADMIN, [GASTVRIJ])
+    profile = before.initiatives.iloc[0]
+    own_codes = sorted(set(before.own_indicators["indicator"]))
+
+    wb = load_workbook(nxt)
+    prof = wb["Profiel"]
+    assert prof["A3"].value == GASTVRIJ and prof["B3"].value == profile["name"]
+    assert prof["C3"].value == profile["city"]
+    assert (prof["I3"].value.date().isoformat(), prof["J3"].value.date().isoformat()) == (
+        "2026-01-01", "2026-03-31"
+    )  # the quarter after 2025-Q4  # fmt: skip
+    own_sheet = [r[0].value for r in wb["Eigen indicatoren"].iter_rows(min_row=3) if r[0].value]
+    assert sorted(own_sheet) == own_codes
+    lists = wb["Lijsten"]
+    listed = {c.value for col in lists.iter_cols() for c in col}
+    assert set(own_codes) <= listed  # own indicators are in the Indicators drop-down
+    last = before.network[before.network["period"] == "2025-Q4"]
+    partners = [r[0].value for r in wb["Netwerk"].iter_rows(min_row=3) if r[0].value]
+    assert sorted(partners) == sorted(last["partner"])
+    assert all(r[3].value is None for r in wb["Netwerk"].iter_rows(min_row=3) if r[0].value)
+    questions = [r[0].value for r in wb["Reflectie"].iter_rows(min_row=3) if r[0].value]
+    from evaluation.catalogue import load_catalogue
+
+    labels = load_catalogue().choices("reflection_questions").labels("nl")
+    assert questions == list(labels.values())  # every question, answers left blank
+
+    # the coordinator changes two numbers, and LibreOffice saves the file
+    wb["Indicatoren"]["C3"] = 14  # the first indicator's value
+    wb["Netwerk"]["D3"] = 2  # how often with the first partner
+    first_indicator = wb["Indicatoren"]["A3"].value
+    wb.save(nxt)
+    saved = _libreoffice_saves(soffice, nxt, tmp_path / "lo")
+
+    # uploaded without --initiative (the workbook names it) and without retyping anything
+    code = main(["import", str(saved), *db, "--lang", "en"])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert "Accepted" in out and "2026-Q1" in out
+
+    with Store.open(eight_quarters) as s:
+        assert s.periods(ADMIN)[-1] == "2026-Q1"
+        after = s.current_dataset(ADMIN, [GASTVRIJ])
+    q1 = after.observations[after.observations["period"] == "2026-Q1"]
+    value = q1[q1["value"].notna()]
+    assert len(value) == 1 and value.iloc[0]["value"] == 14.0
+    assert first_indicator in (value.iloc[0]["indicator"], _label(value.iloc[0]["indicator"]))
+    links = after.network[after.network["period"] == "2026-Q1"]
+    assert list(links["count"]) == [2] and links.iloc[0]["partner"] == partners[0]
+    declared = after.own_indicators[after.own_indicators["period"] == "2026-Q1"]
+    assert sorted(declared["indicator"]) == own_codes
+    assert after.initiatives.iloc[0]["mission"] == profile["mission"]
+
+
+def _label(code: str) -> str:
+    from evaluation.catalogue import load_catalogue
+
+    cat = load_catalogue()
+    return cat.indicator(code).label("nl") if code in cat.indicator_codes else code
+
+
+def test_an_own_indicator_the_store_holds_need_not_be_declared_again(eight_quarters, tmp_path):
+    from openpyxl import load_workbook
+
+    from evaluation.cli import main
+
+    nxt = tmp_path / "zonder-declaratie.xlsx"
+    assert main(["template", "--initiative", GASTVRIJ, "--database", eight_quarters,
+                 "--out", str(nxt)]) == 0  # fmt: skip
+    wb = load_workbook(nxt)
+    own = wb["Eigen indicatoren"]
+    code = own["A3"].value
+    own.delete_rows(3, own.max_row)  # the declaration left out
+    ind = wb["Indicatoren"]
+    row = next(r for r in ind.iter_rows(min_row=3) if r[0].value == code)
+    row[2].value = 5
+    wb.save(nxt)
+    with Store.open(eight_quarters) as s:
+        who = Principal("initiative", initiative_id=GASTVRIJ, name="coördinator")
+        outcome = s.import_workbook(nxt.read_bytes(), nxt.name, who)
+        assert outcome.status == "accepted", [p.to_dict("en") for p in outcome.problems]
+        after = s.current_dataset(ADMIN, [GASTVRIJ])
+    q1 = after.observations[after.observations["period"] == "2026-Q1"]
+    mine = q1[q1["indicator"] == code]
+    assert list(mine["value"]) == [5.0] and bool(mine.iloc[0]["own"])
+    # the store's declaration is used, and stored with the new period
+    declared = after.own_indicators[after.own_indicators["period"] == "2026-Q1"]
+    old = after.own_indicators[after.own_indicators["period"] == "2025-Q4"]
+    assert (
+        declared.set_index("indicator").loc[code, "label"]
+        == (old.set_index("indicator").loc[code, "label"])
+    )
+    assert mine.iloc[0]["unit"] == old.set_index("indicator").loc[code, "unit"]
+
+
+def test_every_initiative_in_the_store_gets_its_next_template(tmp_path):
+    from openpyxl import load_workbook
+
+    from evaluation.template import continued_template, save_workbook
+
+    url = f"sqlite:///{tmp_path / 'all.sqlite'}"
+    root = SAMPLE.parent
+    with Store.open(url) as s:
+        for folder in sorted(p for p in root.iterdir() if p.is_dir()):
+            path = sorted(folder.glob("*.xlsx"))[-1]  # the latest quarter of each
+            assert s.import_workbook(path.read_bytes(), path.name, ADMIN).status == "accepted"
+        ds = s.current_dataset(ADMIN)
+    ids = list(ds.initiatives["initiative_id"])
+    assert len(ids) == 10
+    for initiative in ids:
+        out = save_workbook(
+            continued_template(ds, initiative, "en"), tmp_path / f"{initiative}.xlsx"
+        )
+        assert load_workbook(out)["Profile"]["A3"].value == initiative
+
+
+def test_a_new_initiative_gets_a_code_proposed_from_its_name(tmp_path, capsys):
+    from openpyxl import load_workbook
+
+    from evaluation.cli import main
+
+    out = tmp_path / "nieuw.xlsx"
+    db = ["--database", f"sqlite:///{tmp_path / 'new.sqlite'}"]
+    assert main(["template", "--name", "Taalcafé  Zuid-Oost!", *db, "--out", str(out)]) == 0
+    assert "taalcafe-zuid-oost" in capsys.readouterr().out
+    ws = load_workbook(out)["Profiel"]
+    assert (ws["A3"].value, ws["B3"].value) == ("taalcafe-zuid-oost", "Taalcafé  Zuid-Oost!")
+    # an unknown code without a name is refused, clearly
+    assert main(["template", "--initiative", "bestaat-niet", *db, "--out", str(out)]) == 1
+    assert "--name" in capsys.readouterr().err
+
+
+def test_propose_code_avoids_codes_in_use():
+    from evaluation.template import propose_code
+
+    assert propose_code("Gastvrij Dak", {"gastvrij-dak"}) == "gastvrij-dak-2"
+    assert propose_code("Ümit & Zoon") == "umit-zoon"
+
+
+def test_next_period_follows_the_rhythm_of_the_last():
+    import datetime as dt
+
+    from evaluation.template import next_period
+
+    d = dt.date
+    assert next_period(d(2025, 10, 1), d(2025, 12, 31)) == (d(2026, 1, 1), d(2026, 3, 31))
+    assert next_period(d(2025, 1, 1), d(2025, 6, 30)) == (d(2025, 7, 1), d(2025, 12, 31))
+    assert next_period(d(2025, 1, 1), d(2025, 12, 31)) == (d(2026, 1, 1), d(2026, 12, 31))
+    # not whole months: as many days (90) again
+    assert next_period(d(2025, 1, 15), d(2025, 4, 14)) == (d(2025, 4, 15), d(2025, 7, 13))
+
+
+def test_the_submit_page_template_continues_from_the_store(eight_quarters):
+    import io
+
+    from openpyxl import load_workbook
+
+    from dashboards import uploads
+
+    who = Principal("initiative", initiative_id=GASTVRIJ, name="coördinator")
+    with Store.open(eight_quarters) as s:
+        ds = s.current_dataset(who, [GASTVRIJ])
+    wb = load_workbook(io.BytesIO(uploads.template_bytes(ds, GASTVRIJ, "nl")))
+    assert wb["Profiel"]["A3"].value == GASTVRIJ
+    assert wb["Profiel"]["I3"].value.date().isoformat() == "2026-01-01"
+    assert wb["Eigen indicatoren"]["A3"].value
+    assert wb["Netwerk"]["A3"].value
+
+
+def test_the_submit_page_shows_an_overlap_and_stores_only_when_confirmed(store):
+    from dashboards import uploads
+
+    first = _import(store, "loop_period_first_sent")
+    data = (FIXTURES / "loop_period_corrected.xlsx").read_bytes()
+    who = Principal("initiative", initiative_id=OOST, name="coördinator")
+    check = uploads.check(data, "corrected.xlsx", "nl", store)
+    assert check.ok
+    shown = uploads.overlaps(store, who, check, "nl")
+    assert f"inzending {first.submission_id}" in shown
+    refused = uploads.store_upload(store, data, "corrected.xlsx", who)
+    assert refused.status == "refused"
+    assert store.periods(ADMIN) == [first.period]
+    stored = uploads.store_upload(store, data, "corrected.xlsx", who, replace_overlapping=True)
+    assert stored.status == "accepted" and stored.superseded == [first.submission_id]
+    assert store.periods(ADMIN) == ["2025-Q1"]

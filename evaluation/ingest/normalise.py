@@ -506,12 +506,35 @@ def normalise_sheet(
             p = data.problem(problem_code, code, idx, **params)
             data.blocked.add(p.cell)
             problems.append(p)
+    if section.code == "network" and "count" in col_of and len(frame):
+        problems += _partners_without_count(data)
     for code, mask in percent.items():
         if section.code == "indicators" and code == "value":
             continue  # the Indicators sheet's checks know the unit: they report these
         for idx in mask[mask].index:
             problems.append(data.problem("percentage_read", code, idx, "warning"))
     return data, problems
+
+
+def _partners_without_count(data: SheetData) -> list[Problem]:
+    """Network rows that name a partner but no count: the partners a continued template
+    carries over from the last period, not filled in this period. They are left out of the
+    report (a link is stored with how often it was used, never without), each with a
+    warning; a row with a formula error in its count is reported as that, and kept."""
+    frame, typed = data.frame, data.typed
+    blank = frame["count"].isna() & typed["count"].isna() & frame["partner"].notna()
+    if not blank.any():
+        return []
+    out = [
+        data.problem(
+            "partner_without_count", "count", idx, "warning", partner=frame.at[idx, "partner"]
+        )
+        for idx in frame.index[blank]
+    ]
+    keep = ~blank
+    data.frame = frame[keep].reset_index(drop=True)
+    data.typed = typed[keep].reset_index(drop=True)
+    return out
 
 
 def _expected_letters(

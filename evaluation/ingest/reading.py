@@ -87,10 +87,15 @@ def read_workbook(
     file_name: str | None = None,
     *,
     limits=None,
+    declared=None,
 ) -> IngestResult:
-    """Read, normalise and validate one uploaded workbook. Never raises."""
+    """Read, normalise and validate one uploaded workbook. Never raises.
+
+    ``declared(initiative_id)`` may give the own indicator declarations the store already
+    holds for the workbook's initiative: the workbook may then leave them out
+    (``validate.add_declared``)."""
     try:
-        return _read(source, file_name, limits)
+        return _read(source, file_name, limits, declared)
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException:  # the last safety net (a Rust panic is a BaseException): a calm
@@ -99,7 +104,7 @@ def read_workbook(
         return IngestResult(None, [Problem("internal_error", "error")], None)
 
 
-def _read(source, file_name, limits) -> IngestResult:
+def _read(source, file_name, limits, declared=None) -> IngestResult:
     if isinstance(source, (bytes, bytearray, memoryview)):
         data = bytes(source)
     else:
@@ -141,6 +146,7 @@ def _read(source, file_name, limits) -> IngestResult:
 
     from evaluation.ingest.normalise import normalise_sheet
     from evaluation.ingest.validate import (
+        add_declared,
         default_phases_of,
         own_indicator_lookup,
         sheet_privacy,
@@ -162,6 +168,10 @@ def _read(source, file_name, limits) -> IngestResult:
     across: list[Problem] = []
     with SheetLoader(data, kind, reader, found, merges, file_name) as loader:
         for code in READ_ORDER:
+            # the profile and own declarations are read: add the stored ones left out
+            if declared is not None and code == "activities" and add_declared(sheets, declared):
+                own = own_indicator_lookup(sheets["own_indicators"])
+                units, phases = units_of(sheets), default_phases_of(sheets)
             if code not in found:
                 continue
             grid, load_problems = loader.grid(code)

@@ -85,6 +85,54 @@ def own_indicator_lookup(sheet: SheetData) -> dict[str, str]:
     return out
 
 
+def add_declared(sheets: dict[str, SheetData], declared) -> bool:
+    """Add the stored own indicator declarations the workbook left out to its Own indicators
+    sheet (made when the workbook has none); whether any was added.
+
+    ``declared(initiative_id)`` gives the declarations (canonical codes) the store holds for
+    the initiative the Profile sheet names. A declaration on the sheet wins over a stored
+    one of the same code; the added rows have no worksheet row (``_row`` 0) and are stored
+    with the new submission, so each period holds its own declarations."""
+    from evaluation.schemas import ID_PATTERN
+
+    profile = sheets.get("profile")
+    if profile is None or len(profile.frame) != 1:
+        return False
+    initiative = profile.frame["initiative_id"].iloc[0]
+    if not isinstance(initiative, str) or not ID_PATTERN.match(initiative):
+        return False
+    own = sheets.get("own_indicators")
+    present = set() if own is None else {str(c) for c in own.frame["indicator"].dropna()}
+    catalogue = set(load_catalogue().indicator_codes)
+    rows = [
+        r for r in declared(initiative) if r["indicator"] not in present | catalogue
+    ]  # fmt: skip
+    if not rows:
+        return False
+    section = load_catalogue().section("own_indicators")
+    codes = list(section.column_codes)
+    added = pd.DataFrame([{c: r.get(c) for c in codes} for r in rows], dtype=object)
+    added["_row"] = 0
+    if own is None:
+        from evaluation.ingest.normalise import column_letter
+
+        own = SheetData(
+            section=section,
+            name=section.name("nl"),
+            frame=added.iloc[0:0],
+            typed=added[codes].iloc[0:0],
+            letters={c: column_letter(i) for i, c in enumerate(codes)},
+            headers={c: section.column(c).headers["nl"] for c in codes},
+            header_row=1,
+        )
+        sheets["own_indicators"] = own
+    start = (int(own.frame.index.max()) + 1) if len(own.frame) else 0
+    added.index = pd.RangeIndex(start, start + len(added))
+    own.frame = pd.concat([own.frame, added[list(own.frame.columns)]])
+    own.typed = pd.concat([own.typed.astype(object), added[codes].astype(object)])
+    return True
+
+
 def choice_params(list_name: str) -> dict[str, str]:
     """The allowed labels of a list in both languages, for a hint."""
     cl = load_catalogue().choices(list_name)
