@@ -478,3 +478,20 @@ def test_the_submit_page_shows_an_overlap_and_stores_only_when_confirmed(store):
     stored = uploads.store_upload(store, data, "corrected.xlsx", who, replace_overlapping=True)
     assert stored.status == "accepted" and stored.superseded == [first.submission_id]
     assert store.periods(ADMIN) == ["2025-Q1"]
+
+
+def test_formula_errors_in_an_ods_saved_by_libreoffice_are_found_alike(soffice, tmp_path):
+    import subprocess
+
+    from evaluation.ingest import read_workbook
+
+    profile = (tmp_path / "profile").as_uri()
+    subprocess.run(
+        [soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "ods",
+         "--outdir", str(tmp_path), str(FIXTURES / "loop_formula_errors.xlsx")],
+        check=True, capture_output=True, timeout=180,
+    )  # fmt: skip
+    result = read_workbook(tmp_path / "loop_formula_errors.ods")
+    found = {p.cell for p in result.problems if p.code == "formula_error"}
+    assert found == set(FORMULA_ERRORS)
+    assert not [p for p in result.problems if p.cell in found and p.code != "formula_error"]
