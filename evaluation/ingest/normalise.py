@@ -598,17 +598,18 @@ def _ambiguous_thousands(s: pd.Series) -> pd.Series | None:
 
 
 @cache
-def _marker_regex() -> str:
+def _markers() -> tuple[str, ...]:
+    """The example markers, lower-cased (a body's cells are already stripped)."""
     from evaluation.template import EXAMPLE_MARKERS
 
-    parts = ["\\s+".join(re.escape(w) for w in m.split()) for m in EXAMPLE_MARKERS.values()]
-    return "(?i)^\\s*(?:" + "|".join(parts) + ")"
+    return tuple(m.lower() for m in EXAMPLE_MARKERS.values())
 
 
 def _example_rows(body: pd.DataFrame, section: Section) -> np.ndarray:
-    """Which rows of a sheet's body are the template's example row: one with the example
-    marker ("Voorbeeld:", "Example:") in a cell, wherever it is; the first filled row also
-    when every filled cell equals the example (the marker typed away); when neither is found,
+    """Which rows of a sheet's body are the template's example row: one whose first cell
+    (the template's first column) starts with the example marker ("Voorbeeld:", "Example:"),
+    wherever the row is; the first filled row also when any cell has the marker or every
+    filled cell equals the example (the marker typed away); when neither is found,
     the first other row that is the whole example row, every cell as the template wrote it
     (the marker typed away, then sorted). A row just like the example beside the marked one
     is data: the template has one example row."""
@@ -618,15 +619,20 @@ def _example_rows(body: pd.DataFrame, section: Section) -> np.ndarray:
     found = np.zeros(n, dtype=bool)
     if not n:
         return found
-    long = n > SMALL_BODY_ROWS
-    for code in body.columns:
-        s = body[code]
-        if long:
-            mask = _text_mask(s, _marker_regex(), is_example_row)
+    # the marker is in the first cell of the example row, and sorting moves whole rows:
+    # look in that column on every row (the first row's other cells are looked at below)
+    first = next((c.code for c in section.columns if c.code in body.columns), None)
+    if first is not None:
+        s = body[first]
+        if n > SMALL_BODY_ROWS and isinstance(s.dtype, pd.StringDtype):
+            lower = pc.utf8_lower(pa.array(s.array))
+            hits = None
+            for marker in _markers():
+                hit = pc.starts_with(lower, marker)
+                hits = hit if hits is None else pc.or_(hits, hit)
+            found |= hits.fill_null(False).to_numpy(zero_copy_only=False)
         else:
-            mask = pd.Series([is_example_row(v) for v in s.tolist()], index=s.index)
-        if mask is not None:
-            found |= mask.to_numpy(dtype=bool)
+            found |= np.fromiter((is_example_row(v) for v in s.tolist()), bool, n)
     if not found[0] and _is_example(body.iloc[0].dropna().to_dict(), section):
         found[0] = True
     if found.any():
@@ -646,7 +652,9 @@ def _example_rows(body: pd.DataFrame, section: Section) -> np.ndarray:
         if examples:
             filled_cols += 1
             part = s[candidates]
-            hits = _per_distinct(part, lambda texts, ex=examples: [fold(v) in ex for v in texts])
+            hits = _per_distinct(
+                part, lambda texts, ex=examples: [quick_fold(v) in ex for v in texts]
+            )
             ok = np.fromiter((h is True for h in hits.to_numpy(dtype=object)), bool, len(hits))
         else:
             part = s[candidates]

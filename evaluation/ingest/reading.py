@@ -140,9 +140,9 @@ def _read(source, file_name, limits, declared=None) -> IngestResult:
 
     merge_reader = _xlsx_merges if kind == "xlsx" else _ods_merges
     merges = merge_reader(data, [found[c] for c in found])
-    from evaluation.ingest.cells import formula_errors
+    from evaluation.ingest.cells import ErrorScan
 
-    errors = formula_errors(data, kind, [found[c] for c in found])
+    errors = ErrorScan(data, kind, [found[c] for c in found])
 
     from evaluation.ingest.normalise import normalise_sheet
     from evaluation.ingest.validate import (
