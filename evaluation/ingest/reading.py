@@ -149,6 +149,7 @@ def _read(source, file_name, limits, declared=None) -> IngestResult:
         add_declared,
         default_phases_of,
         own_indicator_lookup,
+        prune_declared,
         sheet_privacy,
         units_of,
         validate_across,
@@ -192,6 +193,8 @@ def _read(source, file_name, limits, declared=None) -> IngestResult:
                 checked.extend(validate_sheet(data_sheet, units, privacy=False))
             else:
                 checked.extend(validate_sheet(data_sheet, units))
+        if declared is not None:
+            prune_declared(sheets)  # only the stored declarations the upload uses
         if any(len(s.frame) for s in sheets.values()):
             across = validate_across(sheets, units, phases)
         for scan in scans:

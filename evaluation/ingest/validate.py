@@ -91,8 +91,9 @@ def add_declared(sheets: dict[str, SheetData], declared) -> bool:
 
     ``declared(initiative_id)`` gives the declarations (canonical codes) the store holds for
     the initiative the Profile sheet names. A declaration on the sheet wins over a stored
-    one of the same code; the added rows have no worksheet row (``_row`` 0) and are stored
-    with the new submission, so each period holds its own declarations."""
+    one of the same code; the added rows have no worksheet row (``_row`` 0), and those the
+    Indicators sheet uses are stored with the new submission (``prune_declared`` drops the
+    rest), so each period holds the declarations of what it reports."""
     from evaluation.schemas import ID_PATTERN
 
     profile = sheets.get("profile")
@@ -131,6 +132,22 @@ def add_declared(sheets: dict[str, SheetData], declared) -> bool:
     own.frame = pd.concat([own.frame, added[list(own.frame.columns)]])
     own.typed = pd.concat([own.typed.astype(object), added[codes].astype(object)])
     return True
+
+
+def prune_declared(sheets: dict[str, SheetData]) -> None:
+    """Drop the stored declarations ``add_declared`` added that the Indicators sheet does not
+    use: a new submission carries the declarations it needs, not every one ever made."""
+    own, indicators = sheets.get("own_indicators"), sheets.get("indicators")
+    if own is None or own.frame.empty:
+        return
+    added = (own.frame["_row"] == 0).to_numpy(dtype=bool)
+    if not added.any():
+        return
+    used = set() if indicators is None else set(indicators.frame["indicator"].dropna())
+    drop = added & ~own.frame["indicator"].isin(used).to_numpy(dtype=bool)
+    if drop.any():
+        own.frame = own.frame[~drop]
+        own.typed = own.typed[~drop]
 
 
 def choice_params(list_name: str) -> dict[str, str]:
