@@ -281,7 +281,7 @@ def report_xlsx(who: Principal, filters: Filters, lang_: str, audience: str) -> 
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def template_bytes(who: Principal, lang_: str) -> bytes:
-    """The template prefilled with the initiative's latest profile (nothing else)."""
+    """The template continuing from the initiative's last period (``uploads.template_bytes``)."""
     ds = dataset(who, Filters(initiative_ids=(who.initiative_id,)))
     return uploads.template_bytes(ds, who.initiative_id, lang_)
 
@@ -289,7 +289,7 @@ def template_bytes(who: Principal, lang_: str) -> bytes:
 @st.cache_resource(show_spinner=False, max_entries=8)
 def check_upload(data: bytes, file_name: str, lang_: str) -> uploads.UploadCheck:
     """Read and check an upload once per file and language (reruns do not re-read it)."""
-    return uploads.check(data, file_name, lang_)
+    return uploads.check(data, file_name, lang_, store())
 
 
 def about_title(lang_: str) -> str:

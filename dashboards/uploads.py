@@ -8,21 +8,19 @@ into tables and messages in the reader's language.
 
 from __future__ import annotations
 
-import tempfile
+import datetime as dt
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pandas as pd
 
 from dashboards import texts
 from evaluation.access import Principal
-from evaluation.commands.template import profile_for
 from evaluation.errors import UserError
 from evaluation.formatting import format_date, format_period
 from evaluation.i18n import t
 from evaluation.ingest import read_workbook
 from evaluation.problems import Problem
-from evaluation.template import write_template
+from evaluation.template import workbook_bytes
 
 ACCEPTED_TYPES = ("xlsx", "xlsm", "ods", "xls")
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -63,11 +61,17 @@ class UploadCheck:
     initiative_name: str | None = None
     period: str | None = None
     preview: list[tuple[str, pd.DataFrame]] = field(default_factory=list)
+    period_start: dt.date | None = None
+    period_end: dt.date | None = None
 
 
-def check(data: bytes, file_name: str, lang: str) -> UploadCheck:
-    """Read and check an uploaded workbook; nothing is stored."""
-    result = read_workbook(data, file_name)
+def check(data: bytes, file_name: str, lang: str, store=None) -> UploadCheck:
+    """Read and check an uploaded workbook; nothing is stored. With the ``store``, own
+    indicators it already holds for the initiative need not be declared again."""
+    if store is not None:
+        result = read_workbook(data, file_name, declared=store.own_declarations)
+    else:
+        result = read_workbook(data, file_name)
     errors = [p for p in result.problems if p.severity == "error"]
     warnings = [p for p in result.problems if p.severity != "error"]
     out = UploadCheck(
@@ -81,6 +85,7 @@ def check(data: bytes, file_name: str, lang: str) -> UploadCheck:
         out.initiative_id = report.initiative_id
         out.initiative_name = str(report.profile.iloc[0].get("name") or report.initiative_id)
         out.period = report.period
+        out.period_start, out.period_end = report.period_start, report.period_end
         frames = report.to_tidy().frames()
         out.preview = [
             (
@@ -102,10 +107,28 @@ class Refusal:
     problems: list[Problem] = field(default_factory=list)
 
 
-def store_upload(store, data: bytes, file_name: str, who: Principal):  # -> ImportOutcome | Refusal
-    """Store the upload for ``who``; a refusal the user can act on comes back as ``Refusal``."""
+def overlaps(store, who: Principal, check: UploadCheck, lang: str) -> str:
+    """The current submissions the checked upload would replace besides its own period's
+    (its period overlaps theirs), in words; "" when there are none."""
+    if not (check.ok and check.initiative_id and check.period_start and check.period_end):
+        return ""
     try:
-        return store.import_workbook(data, file_name, who)
+        found = store.overlapping(who, check.initiative_id, check.period_start, check.period_end)
+    except UserError:
+        return ""  # not this initiative's: the store refuses the upload itself
+    return ", ".join(
+        t("ui.submit.overlap_item", lang, id=c.submission_id, period=format_period(c.period, lang))
+        for c in found
+    )
+
+
+def store_upload(
+    store, data: bytes, file_name: str, who: Principal, replace_overlapping: bool = False
+):  # -> ImportOutcome | Refusal
+    """Store the upload for ``who``; a refusal the user can act on comes back as ``Refusal``
+    (also an overlap the user did not confirm replacing)."""
+    try:
+        return store.import_workbook(data, file_name, who, replace_overlapping=replace_overlapping)
     except UserError as exc:
         return Refusal(error=exc)
 
@@ -165,17 +188,9 @@ def _known_status(s: object) -> bool:
 
 
 def template_bytes(ds, initiative_id: str | None, lang: str) -> bytes:  # ds: Dataset
-    """The Excel template with the profile row prefilled from the initiative's latest profile.
+    """The Excel template that continues from the initiative's last period in ``ds`` (its
+    current dataset): profile, own indicators, partners, reflection questions and the next
+    period's dates (``evaluation.template.continue_from``); a first report gets the code."""
+    from evaluation.template import continued_template
 
-    Only the stable profile is prefilled (who they are, their phases and words); the period
-    and the numbers are the initiative's to fill in. The template command's ``profile_for``
-    decides which fields those are, so the CLI and the dashboard prefill alike.
-    """
-    profile = None
-    if initiative_id and len(ds.initiatives):
-        profile = profile_for(initiative_id, ds.initiatives)
-    elif initiative_id:
-        profile = {"initiative_id": initiative_id}
-    with tempfile.TemporaryDirectory() as tmp:
-        path = write_template(Path(tmp) / "template.xlsx", lang, profile=profile)
-        return path.read_bytes()
+    return workbook_bytes(continued_template(ds, initiative_id, lang))

@@ -51,7 +51,7 @@ INDICATOR_BREAKS = [
     (40, "C", "12abc", "not_a_number"),
     (41, "C", "-3", "negative_number"),
     (63, "E", None, "share_needs_both"),  # rows 63-65 are a share's
-    (43, "C", "45%", "percentage_read"),
+    (43, "C", "45%", "percentage_in_count"),  # a count indicator: a count is no percentage
     (44, "B", "Somewhere", "unknown_choice"),
     (45, "A", "Something nobody declared", "unknown_indicator"),
     (46, "F", "Mail Jan at jan.jansen@example.nl about the evening", "personal_email"),

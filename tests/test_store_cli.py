@@ -74,7 +74,8 @@ def test_refusals_have_clear_messages_and_exit_codes(tmp_path: Path, books, caps
     # an initiative importing another initiative's workbook: access denied
     code, out = run(capsys, "import", str(books["first"]), "--initiative", "buurtkamer-west", *db)
     assert code == 3 and "buurtkamer-west" in out and "taalcafe-oost" in out
-    code, out = run(capsys, "import", str(books["first"]), *db, "--lang", "en")
+    # without --initiative the workbook names the initiative; a file that names none is refused
+    code, out = run(capsys, "import", str(books["junk"]), *db, "--lang", "en")
     assert code == 2 and "--initiative" in out
     code, out = run(capsys, "raw", "42", "--out", str(tmp_path / "x"), *db, "--lang", "en")
     assert code == 1 and "no submission number 42" in out

@@ -4,7 +4,6 @@ reader's libraries see it, and the same workbook filled from a Report."""
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import re
 import shutil
 import subprocess
@@ -368,7 +367,11 @@ def test_cli_all_writes_both_committed_names(tmp_path):
 @pytest.mark.parametrize("lang", LANGS)
 def test_cli_unknown_initiative_is_a_clear_error(tmp_path, capsys, lang):
     out = tmp_path / "x.xlsx"
-    code = main(["template", "--lang", lang, "--initiative", "bestaat-niet", "--out", str(out)])
+    db = f"sqlite:///{tmp_path / 'leeg.sqlite'}"
+    code = main(
+        ["template", "--lang", lang, "--initiative", "bestaat-niet", "--database", db,
+         "--out", str(out)]
+    )  # fmt: skip
     assert code == 1
     err = capsys.readouterr().err
     assert err.strip() == t("template.cli.unknown_initiative", lang, initiative="bestaat-niet")
@@ -389,32 +392,30 @@ def test_cli_unwritable_path_is_a_clear_error(tmp_path, capsys):
     assert "t.xlsx" in err and "Traceback" not in err
 
 
-def test_cli_prefills_the_profile_of_a_known_initiative(tmp_path):
-    sample = importlib.import_module("evaluation.sample") if _has_sample() else None
-    if sample is None:
-        pytest.skip("evaluation.sample.sample_reports() is not there yet")
-    report = next(r for r in _sample_list(sample.sample_reports()))
+def test_cli_prefills_the_profile_of_a_known_initiative_from_the_store(tmp_path):
+    from evaluation.access import Principal
+    from evaluation.store import Store
+
+    db = f"sqlite:///{tmp_path / 'store.sqlite'}"
+    book = ROOT / "sample_data" / "gastvrij-dak" / "gastvrij-dak_2025-Q4.xlsx"
+    with Store.open(db) as store:
+        outcome = store.import_workbook(book.read_bytes(), book.name, Principal("admin"))
+        assert outcome.status == "accepted"
     out = tmp_path / "prefilled.xlsx"
-    assert (
-        main(["template", "--lang", "en", "--initiative", report.initiative_id, "--out", str(out)])
-        == 0
-    )
+    argv = ["template", "--lang", "en", "--initiative", "gastvrij-dak", "--database", db]
+    assert main([*argv, "--out", str(out)]) == 0
     ws = load_workbook(out)[CAT.section("profile").name("en")]
-    assert ws.cell(row=FIRST_DATA_ROW, column=1).value == report.initiative_id
-    assert ws.cell(row=FIRST_DATA_ROW, column=2).value == report.profile.iloc[0]["name"]
+    assert ws.cell(row=FIRST_DATA_ROW, column=1).value == "gastvrij-dak"
+    assert ws.cell(row=FIRST_DATA_ROW, column=2).value == outcome_name(db, "gastvrij-dak")
 
 
-def _has_sample() -> bool:
-    try:
-        return hasattr(importlib.import_module("evaluation.sample"), "sample_reports")
-    except ImportError:
-        return False
+def outcome_name(db: str, initiative_id: str) -> str:
+    from evaluation.access import Principal
+    from evaluation.store import Store
 
-
-def _sample_list(source):
-    from evaluation.commands.template import _reports
-
-    return list(_reports(source))
+    with Store.open(db) as store:
+        frame = store.initiatives(Principal("admin"))
+    return frame.set_index("initiative_id").at[initiative_id, "name"]
 
 
 def test_profile_prefill_writes_labels_and_dates(tmp_path):

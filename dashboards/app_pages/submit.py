@@ -1,7 +1,8 @@
 """Submit (initiatives): template, upload, located problems, preview, confirm, history.
 
 Thin: reading and checking is ``evaluation.ingest``, storing is ``Store.import_workbook``
-(which checks access and stores nothing partial). This page only shows their results.
+(which checks access and stores nothing partial, and refuses a period overlapping a stored
+one unless told to replace it). This page only shows their results and asks for that.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ names = state.initiative_names(who)
 name = names.get(who.initiative_id, who.initiative_id)
 
 st.subheader(t("ui.submit.step_template", lang))
+st.caption(t("ui.submit.template_prefilled", lang))
 st.download_button(
     t("ui.submit.template_button", lang, name=texts.plain(name)),
     # built when clicked, from the cached template (the page itself stays quick)
@@ -65,9 +67,26 @@ if uploaded is not None:
         tabs = st.tabs([label for label, _ in check.preview])
         for tab, (_, frame) in zip(tabs, check.preview, strict=True):
             tab.dataframe(frame, hide_index=True, width="stretch")
-        if st.button(t("ui.submit.confirm", lang), type="primary", key="confirm"):
+        # a period overlapping a stored one: shown, and stored only when the user confirms
+        # that this file replaces it (two reports over the same days would count twice)
+        current = uploads.overlaps(state.store(), who, check, lang)
+        replace = False
+        if current:
+            period = format_period(check.period, lang)
+            st.warning(t("ui.submit.overlap_warning", lang, period=period, current=current))
+            replace = st.checkbox(
+                t("ui.submit.overlap_confirm", lang, current=current), key="replace_overlapping"
+            )
+        if st.button(
+            t("ui.submit.confirm", lang),
+            type="primary",
+            key="confirm",
+            disabled=bool(current) and not replace,
+        ):
             # the full principal: the audit trail names the account that stored it
-            outcome = uploads.store_upload(state.store(), data, uploaded.name, state.principal())
+            outcome = uploads.store_upload(
+                state.store(), data, uploaded.name, state.principal(), replace_overlapping=replace
+            )
             for kind, text in uploads.outcome_messages(outcome, lang):
                 getattr(st, kind)(text)
             if outcome.status == "accepted":

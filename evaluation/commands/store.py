@@ -1,8 +1,10 @@
 """Store commands: ``init``, ``import``, ``submissions``, ``raw`` and ``audit``.
 
 This is the operator's command line: ``submissions``, ``raw`` and ``audit`` act as an
-administrator; ``import`` acts as the initiative named by ``--initiative`` unless
-``--role admin`` is given. Exit codes: 0 done (accepted or duplicate), 1 rejected,
+administrator; ``import`` acts as the initiative named by ``--initiative`` (by default the
+one the workbook's Profile sheet names) unless ``--role admin`` is given; an upload whose
+period overlaps a current one is refused unless ``--replace-overlapping`` is given.
+Exit codes: 0 done (accepted or duplicate), 1 rejected (or refused for an overlap),
 2 unreadable file or refused (e.g. a database of another schema version), 3 access denied.
 """
 
@@ -42,9 +44,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("import", help=_h("import"), description=_h("import"))
     p.add_argument("file", metavar="FILE", help=_h("file"))
-    p.add_argument("--initiative", metavar="ID", default=None, help=_h("initiative"))
+    p.add_argument("--initiative", metavar="ID", default=None, help=_h("import_initiative"))
     p.add_argument("--by", metavar="NAME", default="", help=_h("by"))
     p.add_argument("--role", choices=["initiative", "admin"], default="initiative", help=_h("role"))
+    p.add_argument("--replace-overlapping", action="store_true", help=_h("replace_overlapping"))
     _common(p)
     p.set_defaults(func=run_import)
 
@@ -125,14 +128,20 @@ def run_import(args: argparse.Namespace) -> int:
         data = path.read_bytes()
     except OSError:
         raise _Refused("store.file_missing", path=str(path)) from None
-    if args.role == "initiative":
-        if not args.initiative:
-            raise _Refused("store.need_initiative")
-        principal = Principal("initiative", initiative_id=args.initiative, name=args.by)
-    else:
-        principal = Principal("admin", name=args.by)
     with Store.open(args.database) as store:
-        outcome = store.import_workbook(data, path.name, principal, args.initiative)
+        if args.role == "initiative":
+            # without --initiative, the initiative is the one the workbook names; the store
+            # still checks that this initiative may import it
+            initiative = args.initiative or store.workbook_initiative(data, path.name)
+            if not initiative:
+                raise _Refused("store.need_initiative")
+            principal = Principal("initiative", initiative_id=initiative, name=args.by)
+        else:
+            principal = Principal("admin", name=args.by)
+        outcome = store.import_workbook(
+            data, path.name, principal, args.initiative,
+            replace_overlapping=args.replace_overlapping,
+        )  # fmt: skip
     print(render_outcome(outcome, args.lang))
     if outcome.status == "rejected":
         return 2 if outcome.unreadable else 1

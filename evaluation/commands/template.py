@@ -1,90 +1,70 @@
-"""``evaluation template``: write a blank template, or both committed templates.
+"""``evaluation template``: a blank template, one that continues an initiative's last period
+from the store, or both committed templates.
 
 evaluation template --lang nl --out mijn-verslag.xlsx
 evaluation template --lang en --initiative taalcafe-oost --out report.xlsx
+evaluation template --name "Taalcafé Oost" --out eerste-verslag.xlsx   # a new initiative
 evaluation template --all --out-dir templates
+
+With ``--initiative`` the template is prefilled from the store (``--database``, else the
+configured one): profile, own indicators, the indicators and partners of the last period,
+the reflection questions and the next period's dates (``evaluation.template.continue_from``).
+An initiative the store does not know gets a first template when ``--name`` is given, with
+the code given or one proposed from the name.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from evaluation.catalogue import LANGS
 from evaluation.errors import UserError
 from evaluation.i18n import t
-from evaluation.model import PHASE_ORDER
-from evaluation.template import build_committed_templates, write_template
-
-# profile fields that describe the initiative itself; the period, the intentions for the
-# period and who wrote the report belong to one report and are left for the volunteer
-STABLE_PROFILE_FIELDS = (
-    "initiative_id",
-    "name",
-    "city",
-    "founded_year",
-    "organisation_form",
-    "phase_arrival",
-    "phase_landing",
-    "phase_future",
-    "mission",
+from evaluation.template import (
+    STABLE_PROFILE_FIELDS,
+    build_committed_templates,
+    continued_template,
+    profile_from_initiative,
+    propose_code,
+    save_workbook,
 )
 
-
-def _reports(source: Any) -> Iterable[Any]:
-    """The reports in whatever shape ``sample_reports()`` returns them."""
-    if isinstance(source, Mapping):
-        source = source.values()
-    for item in source:
-        if isinstance(item, tuple):
-            item = next((x for x in item if hasattr(x, "profile")), None)
-        if item is not None and hasattr(item, "profile"):
-            yield item
+__all__ = ["STABLE_PROFILE_FIELDS", "profile_for", "profile_from_initiative", "register", "run"]
 
 
-def profile_from_initiative(row: Mapping[str, Any]) -> dict[str, Any]:
-    """The stable profile fields (canonical column codes) from a tidy ``initiatives`` row.
-
-    The store keeps profiles in that tidy form (``TIDY_COLUMNS['initiatives']``: a primary
-    phase and ``;``-joined secondary phases); the template wants one role per phase.
-    """
-    secondary = {p for p in str(row.get("secondary_phases") or "").split(";") if p}
-    out: dict[str, Any] = {k: row.get(k) for k in STABLE_PROFILE_FIELDS if k in row}
-    for phase in PHASE_ORDER:
-        role = "secondary" if phase in secondary else "none"
-        out[f"phase_{phase}"] = "primary" if row.get("primary_phase") == phase else role
-    return out
-
-
-def profile_for(initiative_id: str, initiatives: Any = None) -> dict[str, Any]:
-    """The stable profile fields of ``initiative_id`` from its latest known report.
-
-    ``initiatives`` is a tidy ``initiatives`` frame (e.g. ``Dataset.initiatives`` from the
-    store); without it, the known reports are the sample reports
-    (``evaluation.sample.sample_reports``). An unknown id is a ``UserError``.
-    """
-    if initiatives is not None:
-        rows = initiatives[initiatives["initiative_id"] == initiative_id]
-        if len(rows) == 0:
-            raise UserError("template.cli.unknown_initiative", initiative=initiative_id)
-        return profile_from_initiative(rows.iloc[-1].to_dict())
-    latest = None
-    try:
-        sample = importlib.import_module("evaluation.sample")
-    except ImportError:
-        sample = None
-    if sample is not None and hasattr(sample, "sample_reports"):
-        for report in _reports(sample.sample_reports()):
-            if report.initiative_id != initiative_id:
-                continue
-            if latest is None or report.period_end > latest.period_end:
-                latest = report
-    if latest is None:
+def profile_for(initiative_id: str, initiatives: Any) -> dict[str, Any]:
+    """The stable profile fields of ``initiative_id`` from a tidy ``initiatives`` frame
+    (e.g. ``Dataset.initiatives`` from the store). An unknown id is a ``UserError``."""
+    rows = initiatives[initiatives["initiative_id"] == initiative_id]
+    if len(rows) == 0:
         raise UserError("template.cli.unknown_initiative", initiative=initiative_id)
-    row = latest.profile.iloc[0]
-    return {k: row[k] for k in STABLE_PROFILE_FIELDS if k in row.index}
+    row: Mapping[str, Any] = rows.iloc[-1].to_dict()
+    return profile_from_initiative(row)
+
+
+def _from_store(args: argparse.Namespace):
+    """The workbook for ``--initiative`` / ``--name``, and the proposed code (or None)."""
+    from evaluation.access import Principal
+    from evaluation.schemas import ID_PATTERN
+    from evaluation.store import Store
+
+    operator = Principal("admin", name="operator")
+    with Store.open(args.database) as store:
+        known = set(store.initiatives(operator)["initiative_id"])
+        if args.initiative and args.initiative in known:
+            ds = store.current_dataset(operator, [args.initiative])
+            return continued_template(ds, args.initiative, args.lang), None
+    if not args.name:
+        raise UserError("template.cli.unknown_initiative", initiative=args.initiative)
+    if args.initiative and not ID_PATTERN.match(args.initiative):
+        raise UserError("store.invalid_initiative_id", initiative=args.initiative)
+    code = args.initiative or propose_code(args.name, known)
+    from evaluation.model import Dataset
+
+    wb = continued_template(Dataset.empty(), code, args.lang, name=args.name)
+    return wb, (None if args.initiative else code)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -94,9 +74,17 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if not args.out:
         raise UserError("template.cli.need_out")
-    profile = profile_for(args.initiative) if args.initiative else None
-    path = write_template(args.out, args.lang, profile=profile)
+    proposed = None
+    if args.initiative or args.name:
+        wb, proposed = _from_store(args)
+    else:
+        from evaluation.template import build_workbook
+
+        wb = build_workbook(args.lang)
+    path = save_workbook(wb, args.out)
     print(t("template.cli.written", args.lang, path=path))
+    if proposed:
+        print(t("template.cli.proposed_code", args.lang, code=proposed, name=args.name))
     return 0
 
 
@@ -108,6 +96,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--lang", choices=LANGS, default="nl", help=t("template.cli.lang_help", "en")
     )
     parser.add_argument("--initiative", metavar="ID", help=t("template.cli.initiative_help", "en"))
+    parser.add_argument("--name", metavar="NAME", help=t("template.cli.name_help", "en"))
+    parser.add_argument(
+        "--database", metavar="URL", default=None, help=t("store.help.database", "en")
+    )
     parser.add_argument("--out", metavar="FILE", help=t("template.cli.out_help", "en"))
     parser.add_argument("--all", action="store_true", help=t("template.cli.all_help", "en"))
     parser.add_argument(

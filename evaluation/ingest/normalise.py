@@ -17,12 +17,26 @@ Decisions where the brief is silent:
   Text with a comma is read the Dutch way first: ``12,5`` = 12.5 and ``1.234,5`` = 1234.5;
   a lone comma is always a decimal comma, so ``1,234`` = 1.234. Text with several commas or a
   comma before a point is English: ``1,234,567`` and ``1,234.5``. Several points are Dutch
-  thousands: ``1.234.567``. Spaces inside a number are ignored. Text ``1.234`` is read as
-  1.234 because a number cell looks the same and cannot be told apart; a count column then
-  reports it as not a whole number, so a mistake does not pass unnoticed.
+  thousands: ``1.234.567``. Spaces inside a number are ignored. ``1.234`` (one group of
+  three digits after a point) is ambiguous: a Dutch user means 1234, an English user 1.234,
+  and the reader gives a number cell 1.234 the same text, so it cannot be told apart. In a
+  decimal column it is refused at its cell (``ambiguous_thousands``, the hint shows both
+  ways to write it): a retype costs a minute, a silent factor of 1000 would skew every
+  figure after it. A count column reports it as not a whole number.
 - Percentages. Text ``45%`` is read as 0.45 and gives the warning ``percentage_read``
-  (a share is better given as numerator and denominator). A cell formatted as a percentage
-  already holds 0.45 and is read as such, without a warning.
+  (a share is better given as numerator and denominator); for a count indicator on the
+  Indicators sheet it is an error (``percentage_in_count``: a count is not a percentage).
+  A cell formatted as a percentage already holds 0.45 and is read as such, without a warning.
+- The example row. The template's example row is skipped wherever it is: a row with the
+  marker ("Voorbeeld:", "Example:") in a cell (sorting moves it from row 2), or, with no such
+  row, the first filled row when its cells equal the example, else the first row that is the
+  whole example row. A skipped row away from row 2 gets the warning ``example_row_skipped``.
+- Formula errors. A cell whose formula gives an error (``#DIV/0!``, ``#N/A``, ...) reads as
+  blank; ``evaluation.ingest.cells`` finds them in the file and this module reports each at
+  its cell (``formula_error``) and blanks it, so no other check reports it again.
+- A missing column still has a place: a problem about its cells points where it belongs
+  (after the column before it in the template). A header repeated over that place (two
+  header cells merged) is the error ``header_repeated``, naming the missing header.
 - Dates are day-first, always (the Dutch and British order): ``3-2-2025``, ``3/2/2025``,
   ``3.2.2025`` and ``03-02-25`` are all 3 February 2025; a two-digit year is 20YY. ISO dates
   (``2025-02-03``), date cells (a time of day is dropped), month names in Dutch or English
@@ -246,6 +260,11 @@ class SheetData:
     header_row: int  # 1-based
     missing: list[str] = field(default_factory=list)  # column codes not found
     percent: dict[str, pd.Series] = field(default_factory=dict)  # code -> mask of "45%" cells
+    # where a missing column was expected (code -> letter), so a problem about it has a cell
+    expected: dict[str, str] = field(default_factory=dict)
+    # cells whose problem normalising already reported (a formula error, an ambiguous
+    # number): the checks after it say nothing more about them
+    blocked: set[str] = field(default_factory=set)
 
     @property
     def date_columns(self) -> frozenset[str]:
@@ -253,7 +272,7 @@ class SheetData:
         return frozenset(c.code for c in self.section.columns if c.type == "date")
 
     def cell(self, code: str, row: int) -> str | None:
-        letter = self.letters.get(code)
+        letter = self.letters.get(code) or self.expected.get(code)
         return cell_ref(self.name, letter, row) if letter else None
 
     def problem(self, code: str, column: str, idx: int, severity: str = "error", **params):
@@ -331,13 +350,18 @@ def normalise_sheet(
     section: Section,
     name: str,
     own_indicators: dict[str, str] | None = None,
+    formula_errors: dict[tuple[int, int], str] | None = None,
 ) -> tuple[SheetData, list[Problem]]:
-    """Normalise one section's grid. ``own_indicators`` maps folded own codes/names -> code."""
+    """Normalise one section's grid. ``own_indicators`` maps folded own codes/names -> code;
+    ``formula_errors`` maps (0-based row, column) of each cell holding a formula's error to
+    the error as the spreadsheet shows it (``evaluation.ingest.cells.formula_errors``): the
+    reader gives such a cell as blank, and it must not pass as one."""
     problems: list[Problem] = []
     header_idx, header_cells = find_header(grid, section)
     known = header_map(section.code)
     col_of: dict[str, int] = {}
     headers: dict[str, str] = {}
+    repeats: list[tuple[int, str, str]] = []
     header_row = (header_idx if header_idx is not None else 0) + 1
     for c, text in sorted(header_cells.items()):
         code = known.get(fold(text))
@@ -350,13 +374,29 @@ def normalise_sheet(
             # an empty repeat (a header merged across columns) is harmless: say nothing
             below = grid.loc[grid.index > (header_idx or 0), c]
             if below.notna().any() and (below.astype(str).str.strip() != "").any():
-                problems.append(
-                    Problem("duplicate_column", "warning", name, ref, column=text, value=text)
-                )
+                repeats.append((c, text, ref))
         else:
             col_of[code] = c
             headers[code] = text
     missing = [col.code for col in section.columns if col.code not in col_of]
+    lang = _lang_of(header_cells)
+    expected = _expected_letters(section, col_of, header_cells, missing)
+    for c, text, ref in repeats:
+        # a repeated header with data below, where a missing column belongs: most often two
+        # header cells merged (the second shows the first's text): say which header is gone
+        lost = [m for m in missing if expected.get(m) == column_letter(c)]
+        if lost:
+            header = section.column(lost[0]).headers[lang]
+            problems.append(
+                Problem(
+                    "header_repeated", "error", name, ref, column=text, value=text,
+                    params={"header": header},
+                )
+            )  # fmt: skip
+        else:
+            problems.append(
+                Problem("duplicate_column", "warning", name, ref, column=text, value=text)
+            )
     for code in missing:
         col = section.column(code)
         if col.required:
@@ -366,14 +406,15 @@ def normalise_sheet(
                     "error",
                     name,
                     None,
-                    column=col.header(_lang_of(header_cells)),
-                    params={"header": col.headers[_lang_of(header_cells)]},
+                    column=col.header(lang),
+                    params={"header": col.headers[lang]},
                 )
             )
-        headers[code] = col.headers[_lang_of(header_cells)]
+        headers[code] = col.headers[lang]
 
     start = header_idx + 1 if header_idx is not None else len(grid)
     body = _rows_from(grid, start)[[col_of[c] for c in col_of]] if col_of else None
+    error_cells: dict[tuple[int, str], str] = {}
     if body is None or body.empty:
         rows_index = pd.Index([], dtype="int64")
         typed = pd.DataFrame({c: pd.Series(dtype="object") for c in section.column_codes})
@@ -383,15 +424,33 @@ def normalise_sheet(
             body = body.map(lambda v: v.strip() if isinstance(v, str) else v)
         else:
             body = body.apply(lambda s: s.str.strip())
+        error_cells = _place_errors(body, col_of, formula_errors)
+        if error_cells:
+            body = body.astype(object)
+            for (row, code), text in error_cells.items():
+                body.at[row, code] = text
         blank = body.isna() | (body == "")
         if blank.to_numpy().any():
             body = body.mask(blank)
             keep = ~blank.all(axis=1)
             if not keep.all():
                 body = body[keep]
-        # the first filled row may be the template's example (a slice, not a copy, to drop it)
-        if len(body) and _is_example(body.iloc[0].dropna().to_dict(), section):
-            body = body.iloc[1:]
+        # the template's example row: the first filled row as before, and anywhere else it
+        # was sorted to (Excel, LibreOffice and Google Sheets sort from row 2)
+        example = _example_rows(body, section)
+        if example.any():
+            for pos in np.flatnonzero(example):
+                row = int(body.index[pos]) + 1
+                if row != header_row + 1:  # not where the template put it: say so
+                    first = next(iter(col_of))
+                    problems.append(
+                        Problem(
+                            "example_row_skipped", "warning", name,
+                            cell_ref(name, column_letter(col_of[first]), row),
+                            column=headers.get(first), value=body.iat[pos, 0],
+                        )
+                    )  # fmt: skip
+            body = body[~example]
         rows_index = pd.Index(body.index + 1, dtype="int64")
         typed = body.reset_index(drop=True)
         for code in section.column_codes:
@@ -401,8 +460,23 @@ def normalise_sheet(
 
     columns: dict[str, object] = {}
     percent: dict[str, pd.Series] = {}
+    flagged: list[tuple[str, str, pd.Series]] = []  # (problem code, column, mask)
     for col in section.columns:
         values, pct = _normalise_column(typed[col.code], col, own_indicators or {})
+        if col.type == "number":
+            ambiguous = _ambiguous_thousands(typed[col.code])
+            if ambiguous is not None:
+                flagged.append(("ambiguous_thousands", col.code, ambiguous))
+        if error_cells:
+            rows = {row for row, code in error_cells if code == col.code}
+            if rows:
+                mask = pd.Series(np.isin(rows_index.to_numpy() - 1, list(rows)), typed.index)
+                flagged.append(("formula_error", col.code, mask))
+        for _code, code, mask in flagged:
+            if code == col.code:  # an unreadable cell holds nothing: no other check sees it
+                values = pd.Series(values, dtype=object).mask(mask.to_numpy(dtype=bool), None)
+                if pct is not None:
+                    pct = pct & ~mask
         columns[col.code] = values
         if pct is not None and pct.any():
             percent[col.code] = pct
@@ -418,11 +492,181 @@ def normalise_sheet(
         header_row=header_row,
         missing=missing,
         percent=percent,
+        expected=expected,
     )
+    for problem_code, code, mask in flagged:
+        for idx in mask[mask.to_numpy(dtype=bool)].index:
+            params = {}
+            if problem_code == "ambiguous_thousands":
+                text = str(typed.at[idx, code])
+                params = {
+                    "thousands": text.replace(".", ""),
+                    "decimal": text,
+                    "decimal_nl": text.replace(".", ","),
+                }
+            p = data.problem(problem_code, code, idx, **params)
+            data.blocked.add(p.cell)
+            problems.append(p)
+    if section.code == "network" and "count" in col_of and len(frame):
+        problems += _partners_without_count(data)
     for code, mask in percent.items():
+        if section.code == "indicators" and code == "value":
+            continue  # the Indicators sheet's checks know the unit: they report these
         for idx in mask[mask].index:
             problems.append(data.problem("percentage_read", code, idx, "warning"))
     return data, problems
+
+
+def _partners_without_count(data: SheetData) -> list[Problem]:
+    """Network rows that name a partner but no count: the partners a continued template
+    carries over from the last period, not filled in this period. They are left out of the
+    report (a link is stored with how often it was used, never without), each with a
+    warning; a row with a formula error in its count is reported as that, and kept."""
+    frame, typed = data.frame, data.typed
+    blank = frame["count"].isna() & typed["count"].isna() & frame["partner"].notna()
+    if not blank.any():
+        return []
+    out = [
+        data.problem(
+            "partner_without_count", "count", idx, "warning", partner=frame.at[idx, "partner"]
+        )
+        for idx in frame.index[blank]
+    ]
+    keep = ~blank
+    data.frame = frame[keep].reset_index(drop=True)
+    data.typed = typed[keep].reset_index(drop=True)
+    return out
+
+
+def _expected_letters(
+    section: Section, col_of: dict[str, int], header_cells: dict[int, str], missing: list[str]
+) -> dict[str, str]:
+    """Where each missing column belongs: right after the found column that comes before it
+    in the template's order, when that cell's header is empty or repeats another; else the
+    first column right of every header. A problem about a missing column then has a cell."""
+    known = header_map(section.code)
+    used = set(col_of.values())
+    out: dict[str, str] = {}
+    free = max([*header_cells, *used, -1]) + 1
+    codes = section.column_codes
+    for code in missing:
+        pos = codes.index(code)
+        before = [col_of[c] for c in codes[:pos] if c in col_of]
+        guess = (before[-1] + 1) if before else 0
+        text = header_cells.get(guess)
+        if guess not in used and (text is None or known.get(fold(text)) is not None):
+            out[code] = column_letter(guess)
+        else:
+            out[code] = column_letter(free)
+            free += 1
+    return out
+
+
+def _place_errors(
+    body: pd.DataFrame, col_of: dict[str, int], errors: dict[tuple[int, int], str] | None
+) -> dict[tuple[int, str], str]:
+    """The formula errors that fall in the body: (0-based row, column code) -> error text."""
+    if not errors:
+        return {}
+    code_of = {c: code for code, c in col_of.items()}
+    rows = set(body.index)
+    return {(r, code_of[c]): text for (r, c), text in errors.items() if c in code_of and r in rows}
+
+
+def _text_mask(s: pd.Series, pattern: str, test) -> pd.Series | None:
+    """Which cells of a column match ``pattern`` (Arrow on a long column, else ``test``);
+    None when none does (the usual case)."""
+    if s.isna().all():
+        return None
+    if len(s) >= LONG_COLUMN and isinstance(s.dtype, pd.StringDtype):
+        hits = pc.match_substring_regex(pa.array(s.array), pattern).fill_null(False)
+        mask = pd.Series(hits.to_numpy(zero_copy_only=False), index=s.index, dtype=bool)
+    else:
+        mask = pd.Series([test(v) for v in s.tolist()], index=s.index, dtype=bool)
+    return mask if mask.any() else None
+
+
+# "1.234" in a decimal column: a Dutch thousands point (1234) or a decimal point (1.234)?
+AMBIGUOUS_THOUSANDS = re.compile(r"[+-]?[1-9]\d{0,2}\.\d{3}")
+
+
+def _ambiguous_thousands(s: pd.Series) -> pd.Series | None:
+    return _text_mask(
+        s,
+        "^" + AMBIGUOUS_THOUSANDS.pattern + "$",
+        lambda v: isinstance(v, str) and AMBIGUOUS_THOUSANDS.fullmatch(v) is not None,
+    )
+
+
+@cache
+def _markers() -> tuple[str, ...]:
+    """The example markers, lower-cased (a body's cells are already stripped)."""
+    from evaluation.template import EXAMPLE_MARKERS
+
+    return tuple(m.lower() for m in EXAMPLE_MARKERS.values())
+
+
+def _example_rows(body: pd.DataFrame, section: Section) -> np.ndarray:
+    """Which rows of a sheet's body are the template's example row: one whose first cell
+    (the template's first column) starts with the example marker ("Voorbeeld:", "Example:"),
+    wherever the row is; the first filled row also when any cell has the marker or every
+    filled cell equals the example (the marker typed away); when neither is found,
+    the first other row that is the whole example row, every cell as the template wrote it
+    (the marker typed away, then sorted). A row just like the example beside the marked one
+    is data: the template has one example row."""
+    from evaluation.template import is_example_row
+
+    n = len(body)
+    found = np.zeros(n, dtype=bool)
+    if not n:
+        return found
+    # the marker is in the first cell of the example row, and sorting moves whole rows:
+    # look in that column on every row (the first row's other cells are looked at below)
+    first = next((c.code for c in section.columns if c.code in body.columns), None)
+    if first is not None:
+        s = body[first]
+        if n > SMALL_BODY_ROWS and isinstance(s.dtype, pd.StringDtype):
+            lower = pc.utf8_lower(pa.array(s.array))
+            hits = None
+            for marker in _markers():
+                hit = pc.starts_with(lower, marker)
+                hits = hit if hits is None else pc.or_(hits, hit)
+            found |= hits.fill_null(False).to_numpy(zero_copy_only=False)
+        else:
+            found |= np.fromiter((is_example_row(v) for v in s.tolist()), bool, n)
+    if not found[0] and _is_example(body.iloc[0].dropna().to_dict(), section):
+        found[0] = True
+    if found.any():
+        return found  # the template has one example row: a row just like it is data
+    # the whole example row elsewhere: narrow the candidates column by column
+    cat = load_catalogue()
+    candidates = np.ones(n, dtype=bool)
+    candidates[0] = False
+    filled_cols = 0
+    for col in section.columns:
+        examples = _example_values(col, cat)
+        if col.code not in body.columns:
+            if examples:
+                return found  # the example fills a column the sheet lacks
+            continue
+        s = body[col.code]
+        if examples:
+            filled_cols += 1
+            part = s[candidates]
+            hits = _per_distinct(
+                part, lambda texts, ex=examples: [quick_fold(v) in ex for v in texts]
+            )
+            ok = np.fromiter((h is True for h in hits.to_numpy(dtype=object)), bool, len(hits))
+        else:
+            part = s[candidates]
+            ok = part.isna().to_numpy(dtype=bool)
+        where = np.flatnonzero(candidates)
+        candidates[where[~ok]] = False
+        if not candidates.any():
+            return found
+    if filled_cols >= 2:
+        found[np.flatnonzero(candidates)[0]] = True  # the first such row only
+    return found
 
 
 def _rows_from(grid: pd.DataFrame, start: int) -> pd.DataFrame:

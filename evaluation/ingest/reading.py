@@ -87,10 +87,15 @@ def read_workbook(
     file_name: str | None = None,
     *,
     limits=None,
+    declared=None,
 ) -> IngestResult:
-    """Read, normalise and validate one uploaded workbook. Never raises."""
+    """Read, normalise and validate one uploaded workbook. Never raises.
+
+    ``declared(initiative_id)`` may give the own indicator declarations the store already
+    holds for the workbook's initiative: the workbook may then leave them out
+    (``validate.add_declared``)."""
     try:
-        return _read(source, file_name, limits)
+        return _read(source, file_name, limits, declared)
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException:  # the last safety net (a Rust panic is a BaseException): a calm
@@ -99,7 +104,7 @@ def read_workbook(
         return IngestResult(None, [Problem("internal_error", "error")], None)
 
 
-def _read(source, file_name, limits) -> IngestResult:
+def _read(source, file_name, limits, declared=None) -> IngestResult:
     if isinstance(source, (bytes, bytearray, memoryview)):
         data = bytes(source)
     else:
@@ -135,11 +140,16 @@ def _read(source, file_name, limits) -> IngestResult:
 
     merge_reader = _xlsx_merges if kind == "xlsx" else _ods_merges
     merges = merge_reader(data, [found[c] for c in found])
+    from evaluation.ingest.cells import ErrorScan
+
+    errors = ErrorScan(data, kind, [found[c] for c in found])
 
     from evaluation.ingest.normalise import normalise_sheet
     from evaluation.ingest.validate import (
+        add_declared,
         default_phases_of,
         own_indicator_lookup,
+        prune_declared,
         sheet_privacy,
         units_of,
         validate_across,
@@ -159,12 +169,18 @@ def _read(source, file_name, limits) -> IngestResult:
     across: list[Problem] = []
     with SheetLoader(data, kind, reader, found, merges, file_name) as loader:
         for code in READ_ORDER:
+            # the profile and own declarations are read: add the stored ones left out
+            if declared is not None and code == "activities" and add_declared(sheets, declared):
+                own = own_indicator_lookup(sheets["own_indicators"])
+                units, phases = units_of(sheets), default_phases_of(sheets)
             if code not in found:
                 continue
             grid, load_problems = loader.grid(code)
             problems.extend(load_problems)
             any_cells = any_cells or len(grid) > 0
-            data_sheet, sheet_problems = normalise_sheet(grid, cat.section(code), found[code], own)
+            data_sheet, sheet_problems = normalise_sheet(
+                grid, cat.section(code), found[code], own, errors.get(found[code])
+            )
             sheets[code] = data_sheet
             normalised.extend(sheet_problems)
             if code == "own_indicators":
@@ -177,6 +193,8 @@ def _read(source, file_name, limits) -> IngestResult:
                 checked.extend(validate_sheet(data_sheet, units, privacy=False))
             else:
                 checked.extend(validate_sheet(data_sheet, units))
+        if declared is not None:
+            prune_declared(sheets)  # only the stored declarations the upload uses
         if any(len(s.frame) for s in sheets.values()):
             across = validate_across(sheets, units, phases)
         for scan in scans:

@@ -85,6 +85,71 @@ def own_indicator_lookup(sheet: SheetData) -> dict[str, str]:
     return out
 
 
+def add_declared(sheets: dict[str, SheetData], declared) -> bool:
+    """Add the stored own indicator declarations the workbook left out to its Own indicators
+    sheet (made when the workbook has none); whether any was added.
+
+    ``declared(initiative_id)`` gives the declarations (canonical codes) the store holds for
+    the initiative the Profile sheet names. A declaration on the sheet wins over a stored
+    one of the same code; the added rows have no worksheet row (``_row`` 0), and those the
+    Indicators sheet uses are stored with the new submission (``prune_declared`` drops the
+    rest), so each period holds the declarations of what it reports."""
+    from evaluation.schemas import ID_PATTERN
+
+    profile = sheets.get("profile")
+    if profile is None or len(profile.frame) != 1:
+        return False
+    initiative = profile.frame["initiative_id"].iloc[0]
+    if not isinstance(initiative, str) or not ID_PATTERN.match(initiative):
+        return False
+    own = sheets.get("own_indicators")
+    present = set() if own is None else {str(c) for c in own.frame["indicator"].dropna()}
+    catalogue = set(load_catalogue().indicator_codes)
+    rows = [
+        r for r in declared(initiative) if r["indicator"] not in present | catalogue
+    ]  # fmt: skip
+    if not rows:
+        return False
+    section = load_catalogue().section("own_indicators")
+    codes = list(section.column_codes)
+    added = pd.DataFrame([{c: r.get(c) for c in codes} for r in rows], dtype=object)
+    added["_row"] = 0
+    if own is None:
+        from evaluation.ingest.normalise import column_letter
+
+        own = SheetData(
+            section=section,
+            name=section.name("nl"),
+            frame=added.iloc[0:0],
+            typed=added[codes].iloc[0:0],
+            letters={c: column_letter(i) for i, c in enumerate(codes)},
+            headers={c: section.column(c).headers["nl"] for c in codes},
+            header_row=1,
+        )
+        sheets["own_indicators"] = own
+    start = (int(own.frame.index.max()) + 1) if len(own.frame) else 0
+    added.index = pd.RangeIndex(start, start + len(added))
+    own.frame = pd.concat([own.frame, added[list(own.frame.columns)]])
+    own.typed = pd.concat([own.typed.astype(object), added[codes].astype(object)])
+    return True
+
+
+def prune_declared(sheets: dict[str, SheetData]) -> None:
+    """Drop the stored declarations ``add_declared`` added that the Indicators sheet does not
+    use: a new submission carries the declarations it needs, not every one ever made."""
+    own, indicators = sheets.get("own_indicators"), sheets.get("indicators")
+    if own is None or own.frame.empty:
+        return
+    added = (own.frame["_row"] == 0).to_numpy(dtype=bool)
+    if not added.any():
+        return
+    used = set() if indicators is None else set(indicators.frame["indicator"].dropna())
+    drop = added & ~own.frame["indicator"].isin(used).to_numpy(dtype=bool)
+    if drop.any():
+        own.frame = own.frame[~drop]
+        own.typed = own.typed[~drop]
+
+
 def choice_params(list_name: str) -> dict[str, str]:
     """The allowed labels of a list in both languages, for a hint."""
     cl = load_catalogue().choices(list_name)
@@ -107,7 +172,15 @@ def validate_sheet(
         problems.extend(_own_indicators(sheet))
     if privacy:
         problems.extend(sheet_privacy(sheet, units))
-    return problems
+    return _unblocked(problems, sheet.blocked)
+
+
+def _unblocked(problems: list[Problem], blocked: set[str]) -> list[Problem]:
+    """Without the problems at cells whose one problem normalising already reported (a
+    formula error is not also "required but empty")."""
+    if not blocked:
+        return problems
+    return [p for p in problems if p.cell not in blocked]
 
 
 def validate_across(
@@ -129,7 +202,8 @@ def validate_across(
         problems.extend(_stories(sheets["stories"], period))
     if "reflection" in sheets:
         problems.extend(_reflection(sheets["reflection"]))
-    return problems
+    blocked = set().union(*(s.blocked for s in sheets.values())) if sheets else set()
+    return _unblocked(problems, blocked)
 
 
 # --- 1. pandera ------------------------------------------------------------------------------
@@ -219,6 +293,9 @@ def _schema_problems(sheet: SheetData, units: dict[str, str]) -> list[Problem]:
         col = section.column(column)
         if code == "unknown_choice" and col.choices:
             params = choice_params(col.choices)
+        if code == "not_a_number" and "note" in sheet.letters:
+            # the sheet has a note column: the hint sends an explanation there
+            params = {"hint_variant": "note", "note_column": sheet.headers["note"]}
         rows = distinct[1](column, int(idx)) if distinct else [int(idx)]
         out.extend(sheet.problem(code, column, row, **params) for row in rows)
     return out
@@ -418,6 +495,14 @@ def _indicators(
     report(share & ~nothing & ~num_blank & den_blank, "share_needs_both", "denominator")
     report(share & (n > d), "numerator_above_denominator", "numerator",
            denominator=lambda idx: _fmt(float(frame.at[idx, "denominator"])))  # fmt: skip
+    # a value typed as "45%": a count is no percentage (an error); for hours, a rubric step
+    # or a share it is read as a fraction, with a warning
+    pct = sheet.percent.get("value")
+    if pct is not None:
+        typed_pct = pct.reindex(frame.index, fill_value=False).to_numpy(dtype=bool)
+        counts = (unit_of == "count")[codes]
+        report(typed_pct & counts, "percentage_in_count", "value")
+        report(typed_pct & ~counts, "percentage_read", "value", "warning")
     v = pd.to_numeric(frame["value"], errors="coerce")
     off_steps = (v.notna() & ~v.isin(RUBRIC_STEPS)).to_numpy(dtype=bool)
     report(rubric & off_steps, "rubric_out_of_range", "value")

@@ -7,7 +7,9 @@ Rules (the design brief's "nothing is lost"):
 - A rejected upload is recorded with its problems and its raw bytes, and no data.
 - A new accepted submission for the same initiative and period *supersedes* the earlier one,
   which stays readable through its submission id. The current state is the latest accepted
-  submission per initiative and period.
+  submission per initiative and period. A period that overlaps a current one without being
+  the same supersedes it only when the uploader confirms, and is refused otherwise
+  (``supersede.py``): two current submissions never cover the same day.
 - The same file (same SHA-256) for the same initiative while it is current is recognised:
   status ``duplicate``, an audit line, nothing new stored. Identical bytes are stored once.
 - Nothing is deleted or updated in place; the one exception is ``submissions.superseded_by``,
@@ -51,7 +53,7 @@ from evaluation.model import (
 )
 from evaluation.problems import Problem, has_errors
 from evaluation.schemas import ID_PATTERN
-from evaluation.store import migrate
+from evaluation.store import carry, migrate, supersede
 from evaluation.store.settings import BEGIN_MODE, make_engine, resolve_url, sample_folder
 from evaluation.store.tables import (
     TIDY_TABLES,
@@ -106,12 +108,15 @@ class ImportOutcome:
     unreadable: bool = False  # the file could not be read as a workbook at all
 
 
-def _ingest(data: bytes, file_name: str) -> Any:
+def _ingest(data: bytes, file_name: str, declared: Callable | None = None) -> Any:
     """Read and validate a workbook (``evaluation.ingest``): an object with ``report``,
-    ``problems`` and ``unreadable``."""
+    ``problems`` and ``unreadable``. ``declared`` gives an initiative's stored own
+    indicator declarations (a workbook may leave those out)."""
     from evaluation.ingest import read_workbook
 
-    return read_workbook(data, file_name)
+    if declared is None:
+        return read_workbook(data, file_name)
+    return read_workbook(data, file_name, declared=declared)
 
 
 def distinct_names(rows: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
@@ -387,19 +392,47 @@ class Store:
         file_name: str,
         principal: Principal,
         initiative_id: str | None = None,
+        *,
+        replace_overlapping: bool = False,
     ) -> ImportOutcome:
-        """Read, validate and store one uploaded workbook (see the module docstring)."""
+        """Read, validate and store one uploaded workbook (see the module docstring).
+
+        An upload whose period overlaps a current submission of the initiative (not the
+        same period) is refused (``OverlapRefused``) unless ``replace_overlapping``: then it
+        supersedes them (``evaluation.store.supersede``)."""
         sha = hashlib.sha256(data).hexdigest()
         dup = self._current_with_sha(sha, initiative_id or principal.initiative_id)
         if dup is not None:
             self._guard(principal, dup[1], file_name)
             return self._record_duplicate(principal, dup[0], dup[1], sha, file_name)
-        result = _ingest(data, file_name)
+        result = _ingest(data, file_name, self.own_declarations)
         report = result.report if not result.unreadable else None
         problems = list(result.problems)
         return self.store_report(
-            data, file_name, principal, report, problems, initiative_id, bool(result.unreadable)
-        )
+            data, file_name, principal, report, problems, initiative_id,
+            bool(result.unreadable), replace_overlapping=replace_overlapping,
+        )  # fmt: skip
+
+    def own_declarations(self, initiative_id: str) -> list[dict[str, Any]]:
+        """The initiative's stored own indicator declarations, latest of each (``carry``).
+        Used while reading its upload: they are the initiative's own, not shown to others."""
+        return self._read(lambda conn: carry.own_declarations(conn, initiative_id))
+
+    def workbook_initiative(self, data: bytes, file_name: str) -> str | None:
+        """The valid initiative code a workbook's Profile sheet names, or None."""
+        result = _ingest(data, file_name)
+        return _workbook_id(result.report if not result.unreadable else None)
+
+    def overlapping(
+        self, principal: Principal, initiative_id: str, start: dt.date, end: dt.date
+    ) -> list[supersede.Current]:
+        """The initiative's current submissions whose period overlaps start..end without
+        being the same period: what an upload for that period would replace (the Submit
+        page asks before it does). For those who may import for the initiative."""
+        if not principal.can_manage():
+            access.require_import(principal, initiative_id)
+        found = self._read(lambda conn: supersede.current_overlaps(conn, initiative_id, start, end))
+        return [c for c in found if not c.same_period(start, end)]
 
     def _current_with_sha(self, sha: str, initiative_id: str | None) -> tuple[int, str] | None:
         """The current submission with these exact bytes (for this initiative, if given)."""
@@ -458,6 +491,8 @@ class Store:
         problems: list[Problem],
         initiative_id: str | None = None,
         unreadable: bool = False,
+        *,
+        replace_overlapping: bool = False,
     ) -> ImportOutcome:
         """Store an upload whose workbook has been read: accepted when ``report`` is given and
         ``problems`` hold no error, else rejected. (The benchmark calls this directly to time
@@ -495,11 +530,22 @@ class Store:
         # the tidy rows are built before the write transaction, to hold the lock briefly
         known = self._read(self._registered_names)
         rows = _tidy_rows(report.to_tidy(submission_id=None, known_initiatives=known))
-        return self._write(
-            lambda conn: self._store_accepted(
-                conn, data, sha, file_name, principal, report, problems, rows
+        try:
+            return self._write(
+                lambda conn: self._store_accepted(
+                    conn, data, sha, file_name, principal, report, problems, rows,
+                    replace_overlapping,
+                )
+            )  # fmt: skip
+        except supersede.OverlapRefused as exc:
+            # nothing was stored (the transaction rolled back); the refusal is audited
+            detail = f"{file_name} {report.period}: overlaps {exc.params['ids']}"
+            self._write(
+                lambda conn: self._audit(
+                    conn, principal, "refused_overlap", None, report.initiative_id, detail
+                )
             )
-        )
+            raise
 
     def _submission_values(
         self,
@@ -568,6 +614,7 @@ class Store:
         report: Report,
         problems: list[Problem],
         tidy_rows: dict[str, list[dict[str, Any]]],
+        replace_overlapping: bool = False,
     ) -> ImportOutcome:
         ini = report.initiative_id
         name = str(report.profile.iloc[0]["name"])[:200]
@@ -589,19 +636,13 @@ class Store:
             self._audit(conn, principal, "duplicate", same[0], ini, f"{file_name} {sha}")
             return ImportOutcome(same[0], "duplicate", problems, [], ini, report.period)
 
+        # the same period, and (when confirmed) overlapping ones: never two current
+        # submissions over the same days (``supersede``)
+        found = supersede.current_overlaps(conn, ini, report.period_start, report.period_end)
+        older = supersede.to_replace(
+            found, report.period_start, report.period_end, replace_overlapping
+        )
         new_id = self._next_submission_id(conn)
-        older = [
-            r[0]
-            for r in conn.execute(
-                select(_S.c.id).where(
-                    _S.c.initiative_id == ini,
-                    _S.c.period_start == report.period_start,
-                    _S.c.period_end == report.period_end,
-                    _S.c.status == "accepted",
-                    _S.c.superseded_by.is_(None),
-                )
-            )
-        ]
         if older:
             # the one update the store ever makes: point the replaced submission at its successor
             conn.execute(_S.update().where(_S.c.id.in_(older)).values(superseded_by=new_id))
