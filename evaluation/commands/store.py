@@ -3,7 +3,8 @@
 This is the operator's command line: ``submissions``, ``raw`` and ``audit`` act as an
 administrator; ``import`` acts as the initiative named by ``--initiative`` unless
 ``--role admin`` is given. Exit codes: 0 done (accepted or duplicate), 1 rejected,
-2 unreadable file or refused (e.g. a database of another schema version), 3 access denied.
+2 unreadable file or refused (e.g. a database of another schema version), 3 access denied,
+4 the disk is full (nothing was stored).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from evaluation.access import Principal
 from evaluation.errors import UserError
 from evaluation.i18n import t
 from evaluation.store import ImportOutcome, Store
+from evaluation.store.store import StorageFull, storage_full
 
 OPERATOR = "operator"
 
@@ -160,7 +162,9 @@ def run_raw(args: argparse.Namespace) -> int:
     out = Path(args.out)
     try:
         out.write_bytes(data)
-    except OSError:
+    except OSError as exc:
+        if storage_full(exc):
+            raise StorageFull("store.disk_full_file", path=str(out)) from None
         raise _Refused("store.cannot_write", path=str(out)) from None
     print(
         t(
