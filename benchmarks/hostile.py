@@ -5,8 +5,9 @@ Three parts, each printed as a table of figures (never asserted: speed goals are
 
 1. Every file in ``tests/fixtures/hostile/`` (built by ``tests/fixtures/build_hostile.py``)
    through ``evaluation validate --json`` in its own process: exit code, the problem codes,
-   wall-clock seconds and peak memory (the largest resident set of that process and of the
-   reader process it starts, from ``os.wait4``). ``--cap-mb`` puts an address-space limit on
+   wall-clock and CPU seconds (on a shared machine the CPU figure is the steadier one) and
+   peak memory (the largest resident set of that process and of the reader process it
+   starts, from ``os.wait4``). ``--cap-mb`` puts an address-space limit on
    each run, so that measuring the code of an older commit cannot take the machine's memory;
    ``--code DIR`` runs the ``evaluation`` package found in ``DIR`` (an extracted older
    commit) instead of this checkout's.
@@ -32,6 +33,7 @@ import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -56,28 +58,34 @@ def run_validate(path: Path, code: Path, cap_mb: int | None, timeout: float) -> 
     argv = [sys.executable, "-c", "from evaluation.cli import main; raise SystemExit(main())"]
     argv += ["validate", str(path), "--json", "--lang", "en"]
     start = time.perf_counter()
-    proc = subprocess.Popen(
-        argv, cwd=code, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        preexec_fn=limit,
-    )  # fmt: skip
-    try:
-        out, err = proc.communicate(timeout=timeout)
+    with tempfile.TemporaryFile() as out_f, tempfile.TemporaryFile() as err_f:
+        proc = subprocess.Popen(
+            argv, cwd=code, env=env, stdout=out_f, stderr=err_f, preexec_fn=limit
+        )
         timed_out = False
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        out, err = proc.communicate()
-        timed_out = True
-    seconds = time.perf_counter() - start
-    # the children's peak: the largest resident set among the processes waited for so far
-    # (this run and the reader it forked), in KB on Linux
-    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        while True:  # wait4 gives this run's own usage, with the reader it forked and reaped
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.perf_counter() - start > timeout:
+                proc.kill()
+                timed_out = True
+            time.sleep(0.02)
+        seconds = time.perf_counter() - start
+        out_f.seek(0)
+        err_f.seek(0)
+        out, err = out_f.read(), err_f.read()
+    returncode = os.waitstatus_to_exitcode(status)
+    cpu = usage.ru_utime + usage.ru_stime
+    peak_mb = usage.ru_maxrss / 1024
     codes: list[str] = []
     with contextlib.suppress(ValueError):
         codes = [p["code"] for p in json.loads(out or b"[]")]
     tail = err.decode("utf-8", "replace").strip().splitlines()[-1:] if err else []
     return {
         "file": path.name,
-        "exit": "timeout" if timed_out else proc.returncode,
+        "exit": "timeout" if timed_out else returncode,
+        "cpu": cpu,
         "codes": codes,
         "seconds": seconds,
         "peak_mb": peak_mb,
@@ -102,7 +110,7 @@ def files_part(args: argparse.Namespace) -> None:
     print(f"1. hostile files through `evaluation validate` (code: {args.code}; "
           f"address-space cap: {args.cap_mb or 'none'} MB; goals: < {GOAL_FILE_SECONDS:.0f} s, "
           f"< {GOAL_FILE_MB} MB)")  # fmt: skip
-    print(f"{'file':34} {'exit':>7} {'seconds':>8} {'peak MB':>8}  problems / stderr")
+    print(f"{'file':34} {'exit':>7} {'seconds':>8} {'CPU s':>6} {'peak MB':>8}  problems / stderr")
     # one fresh interpreter per file: ru_maxrss of RUSAGE_CHILDREN is a running maximum
     for path in paths:
         argv = [sys.executable, __file__, "--one", str(path), "--code", str(args.code)]
@@ -111,7 +119,7 @@ def files_part(args: argparse.Namespace) -> None:
             argv += ["--cap-mb", str(args.cap_mb)]
         row = json.loads(subprocess.run(argv, capture_output=True, check=True).stdout)
         shown = summarise(row["codes"]) if row["codes"] else row["stderr"] or "-"
-        print(f"{row['file']:34} {row['exit']!s:>7} {row['seconds']:8.2f} "
+        print(f"{row['file']:34} {row['exit']!s:>7} {row['seconds']:8.2f} {row['cpu']:6.2f} "
               f"{row['peak_mb']:8.0f}  {shown}")  # fmt: skip
 
 
