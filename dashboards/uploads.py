@@ -69,7 +69,7 @@ def check(data: bytes, file_name: str, lang: str, store=None) -> UploadCheck:
     """Read and check an uploaded workbook; nothing is stored. With the ``store``, own
     indicators it already holds for the initiative need not be declared again."""
     if store is not None:
-        result = read_workbook(data, file_name, declared=store.own_declarations)
+        result = read_workbook(data, file_name, declared=store.all_own_declarations())
     else:
         result = read_workbook(data, file_name)
     errors = [p for p in result.problems if p.severity == "error"]

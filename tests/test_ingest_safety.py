@@ -32,6 +32,8 @@ from evaluation.ingest.safety import (
 )
 from evaluation.problems import Problem
 
+LOCATED = {"cell_too_far", "merge_too_large", "too_many_cells"}
+
 
 def refused(path: Path, limits: Limits = DEFAULT_LIMITS, name: str | None = None) -> str:
     """The single refusal code for a file on disk (fails if it was accepted)."""
@@ -40,7 +42,11 @@ def refused(path: Path, limits: Limits = DEFAULT_LIMITS, name: str | None = None
     assert len(problems) == 1, problems
     problem = problems[0]
     assert isinstance(problem, Problem)
-    assert problem.severity == "error" and problem.sheet is None and problem.cell is None
+    assert problem.severity == "error"
+    if problem.code in LOCATED:  # a sheet's extent is refused at the cell that reaches furthest
+        assert problem.sheet and problem.cell and problem.cell.startswith(f"{problem.sheet}!")
+    else:
+        assert problem.sheet is None and problem.cell is None
     # the message renders in both languages with the params the check supplied
     assert problem.message("nl") and problem.message("en") and problem.hint("en")
     return problem.code
@@ -354,7 +360,7 @@ def test_forged_central_directory_is_refused_before_decompressing(tmp_path):
 
 
 def test_sheet_with_a_million_rows(tmp_path):
-    """A sheet whose dimension runs to row 1,048,576 is refused from its first bytes."""
+    """A sheet with a cell in row 1,048,576 is refused at that cell, before it is read."""
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "Indicatoren"
@@ -365,10 +371,11 @@ def test_sheet_with_a_million_rows(tmp_path):
     with zipfile.ZipFile(path) as zf:
         assert b'<dimension ref="A1:L1048576"' in zf.read("xl/worksheets/sheet1.xml")
     assert path.stat().st_size < 20_000
-    assert refused(path) == "sheet_too_large"
+    assert refused(path) == "cell_too_far"
     _, problems = check_file(path.read_bytes(), path.name)
     assert problems[0].params["sheet"] == "Indicatoren"
     assert problems[0].params["rows"] == "1.048.576"
+    assert problems[0].cell == "Indicatoren!L1048576"
 
 
 def test_too_many_columns(tmp_path):
@@ -376,7 +383,7 @@ def test_too_many_columns(tmp_path):
     wb.active["XFD1"] = "x"
     path = tmp_path / "breed.xlsx"
     wb.save(path)
-    assert refused(path) == "sheet_too_large"
+    assert refused(path) == "cell_too_far"
 
 
 @pytest.mark.parametrize("chunk", [7, 13, 4096, MB])
@@ -392,7 +399,7 @@ def test_sheet_without_dimension_is_counted(tmp_path, monkeypatch, chunk):
     assert start > 0
     stripped = sheet[:start] + sheet[end:]
     path = rewrite_zip(src, tmp_path / "zonder.xlsx", {"xl/worksheets/sheet1.xml": stripped})
-    assert refused(path, Limits(max_rows=150)) == "sheet_too_large"  # header and 150 rows
+    assert refused(path, Limits(max_rows=150)) == "cell_too_far"  # header and 150 rows
     assert check_file(path.read_bytes(), path.name, Limits(max_rows=151)) == ("xlsx", [])
 
 
@@ -441,4 +448,4 @@ def test_sparse_sheet_without_dimension_is_refused(tmp_path):
     stripped = sheet[:start] + sheet[sheet.find(b"/>", start) + 2 :]
     path = rewrite_zip(src, tmp_path / "zonder.xlsx", {"xl/worksheets/sheet1.xml": stripped})
     assert b"<dimension" not in stripped
-    assert refused(path) == "sheet_too_large"
+    assert refused(path) == "cell_too_far"

@@ -5,7 +5,8 @@ administrator; ``import`` acts as the initiative named by ``--initiative`` (by d
 one the workbook's Profile sheet names) unless ``--role admin`` is given; an upload whose
 period overlaps a current one is refused unless ``--replace-overlapping`` is given.
 Exit codes: 0 done (accepted or duplicate), 1 rejected (or refused for an overlap),
-2 unreadable file or refused (e.g. a database of another schema version), 3 access denied.
+2 unreadable file or refused (e.g. a database of another schema version), 3 access denied,
+4 the disk is full (nothing was stored).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from evaluation.access import Principal
 from evaluation.errors import UserError
 from evaluation.i18n import t
 from evaluation.store import ImportOutcome, Store
+from evaluation.store.store import StorageFull, storage_full
 
 OPERATOR = "operator"
 
@@ -169,7 +171,9 @@ def run_raw(args: argparse.Namespace) -> int:
     out = Path(args.out)
     try:
         out.write_bytes(data)
-    except OSError:
+    except OSError as exc:
+        if storage_full(exc):
+            raise StorageFull("store.disk_full_file", path=str(out)) from None
         raise _Refused("store.cannot_write", path=str(out)) from None
     print(
         t(

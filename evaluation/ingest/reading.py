@@ -87,15 +87,22 @@ def read_workbook(
     file_name: str | None = None,
     *,
     limits=None,
+    isolate: bool | None = None,
     declared=None,
 ) -> IngestResult:
     """Read, normalise and validate one uploaded workbook. Never raises.
 
-    ``declared(initiative_id)`` may give the own indicator declarations the store already
-    holds for the workbook's initiative: the workbook may then leave them out
-    (``validate.add_declared``)."""
+    The safety checks run here; the reading itself runs in a child process with a memory and
+    a time limit (``isolation.run_isolated``) unless ``isolate`` is False (or isolation is
+    switched off or unavailable, see ``isolation.enabled``).
+
+    ``declared`` may give the own indicator declarations the store already holds, per
+    initiative (a mapping of initiative id to declarations, or a function of the id): the
+    workbook may then leave them out (``validate.add_declared``). A mapping is what a child
+    process should get: it needs no database connection there.
+    """
     try:
-        return _read(source, file_name, limits, declared)
+        return _read(source, file_name, limits, isolate, declared)
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException:  # the last safety net (a Rust panic is a BaseException): a calm
@@ -104,7 +111,19 @@ def read_workbook(
         return IngestResult(None, [Problem("internal_error", "error")], None)
 
 
-def _read(source, file_name, limits, declared=None) -> IngestResult:
+def read_workbook_isolated(source, file_name=None, *, limits=None) -> IngestResult:
+    """``read_workbook`` with the reader always in a child process (where one can be made)."""
+    return read_workbook(source, file_name, limits=limits, isolate=True)
+
+
+def _lookup(declared):
+    """``declared`` as a function of the initiative id (a mapping's ``get``, [] when absent)."""
+    if declared is None or callable(declared):
+        return declared
+    return lambda initiative_id: declared.get(initiative_id, [])
+
+
+def _read(source, file_name, limits, isolate, declared=None) -> IngestResult:
     if isinstance(source, (bytes, bytearray, memoryview)):
         data = bytes(source)
     else:
@@ -118,7 +137,46 @@ def _read(source, file_name, limits, declared=None) -> IngestResult:
     kind, problems = _check_file(data, file_name, limits)
     if kind is None or has_errors(problems):
         return IngestResult(None, problems or [Problem("not_a_spreadsheet")], None)
+    from evaluation.ingest import isolation
+    from evaluation.ingest.safety import DEFAULT_LIMITS
 
+    limits = limits or DEFAULT_LIMITS
+    if isolate is None:
+        isolate = isolation.enabled()
+    declared = _lookup(declared)
+    if not isolate:
+        return _read_checked(data, file_name, kind, problems, limits, declared)
+    isolation.warm()
+    outcome = isolation.run_isolated(
+        _read_checked, data, file_name, kind, problems, limits, declared
+    )
+    if isinstance(outcome, IngestResult):
+        return outcome
+    return IngestResult(None, problems + [outcome], None)  # the reader failed: why
+
+
+def _read_checked(
+    data: bytes, file_name, kind: str, problems: list[Problem], limits, declared=None
+):
+    """Everything after the safety checks: read, normalise, validate; problems capped."""
+    result = _read_sheets(data, file_name, kind, list(problems), limits, declared)
+    result.problems = cap_problems(result.problems, limits.max_problems)
+    return result
+
+
+def cap_problems(problems: list[Problem], limit: int) -> list[Problem]:
+    """At most ``limit`` problems, in their order, and one more that counts the rest (an
+    error when an error is among them). A file with a million broken rows gets a readable
+    list and a small stored record."""
+    if len(problems) <= limit:
+        return problems
+    kept, rest = problems[:limit], problems[limit:]
+    severity = "error" if any(p.severity == "error" for p in rest) else "warning"
+    more = Problem("more_problems", severity, params={"n": f"{len(rest):,}".replace(",", ".")})
+    return [*kept, more]
+
+
+def _read_sheets(data: bytes, file_name, kind: str, problems: list[Problem], limits, declared=None):
     import fastexcel
 
     try:
@@ -167,7 +225,7 @@ def _read(source, file_name, limits, declared=None) -> IngestResult:
     any_cells = False
     scans = []
     across: list[Problem] = []
-    with SheetLoader(data, kind, reader, found, merges, file_name) as loader:
+    with SheetLoader(data, kind, reader, found, merges, file_name, limits) as loader:
         for code in READ_ORDER:
             # the profile and own declarations are read: add the stored ones left out
             if declared is not None and code == "activities" and add_declared(sheets, declared):
@@ -219,7 +277,9 @@ def _read(source, file_name, limits, declared=None) -> IngestResult:
         problems.append(Problem("empty_workbook"))
         return IngestResult(_report_from(sheets), problems, lang)
 
-    problems.extend(normalised + checked + across)
+    from evaluation.ingest.plausible import implausible_counts
+
+    problems.extend(normalised + checked + across + implausible_counts(sheets))
     return IngestResult(_report_from(sheets), _ordered(problems, sheets), lang)
 
 
@@ -238,9 +298,12 @@ class SheetLoader:
     ingest with and without the thread). A small workbook is read in one thread.
     """
 
-    def __init__(self, data: bytes, kind: str, reader, found: dict[str, str], merges, file_name):
+    def __init__(
+        self, data: bytes, kind: str, reader, found: dict[str, str], merges, file_name, limits
+    ):
         self._data, self._kind, self._reader = data, kind, reader
         self._found, self._merges, self._file_name = found, merges, file_name
+        self._limits = limits
         self._pool = None
         self._pending = None
         if len(data) >= BACKGROUND_FROM_BYTES and BACKGROUND_SHEET in found:
@@ -278,7 +341,7 @@ class SheetLoader:
                 import fastexcel
 
                 reader = fastexcel.read_excel(self._data)
-            return load_grid(reader, name, self._merges.get(name, ())), []
+            return load_checked_grid(reader, name, self._merges.get(name, ()), self._limits)
         except (KeyboardInterrupt, SystemExit):
             raise
         except BaseException:  # calamine panics (a BaseException) on some hostile cells
@@ -288,9 +351,10 @@ class SheetLoader:
             if grid is None:
                 problem = Problem("unreadable_sheet", sheet=name, params={"sheet_name": name})
                 return pd.DataFrame(), [problem]
+            grid, too_long = _clean_grid(grid, name, self._limits)
             if name in self._merges:
-                grid = fill_merges(grid, self._merges[name])
-            return grid, []
+                grid = fill_merges(grid, self._merges[name], self._limits.max_cells)
+            return grid, too_long
 
 
 def _check_file(data: bytes, file_name: str | None, limits) -> tuple[str | None, list[Problem]]:
@@ -322,13 +386,97 @@ def match_sheets(names: list[str]) -> tuple[dict[str, str], Literal["nl", "en"] 
     return found, lang
 
 
-def load_grid(reader, name: str, merges=()) -> pd.DataFrame:
+# control characters (NUL among them) that a text cell may carry from a crafted file (raw, or
+# written as _x0000_); PostgreSQL refuses NUL in text, and none of them belongs in a report.
+# Tab, line feed and carriage return stay.
+CONTROL_CHARS = "[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]"
+_CONTROL = re.compile(CONTROL_CHARS)
+
+
+def clean_text(value: object) -> object:
+    """A cell's text without control characters (other values unchanged)."""
+    if isinstance(value, str) and _CONTROL.search(value):
+        return _CONTROL.sub("", value)
+    return value
+
+
+def _clean_grid(grid: pd.DataFrame, sheet: str, limits) -> tuple[pd.DataFrame, list[Problem]]:
+    """The openpyxl grid's texts cleaned and cut like ``_clean_table`` does the Arrow table's."""
+    from evaluation.ingest.normalise import cell_ref, column_letter
+
+    grid = grid.map(clean_text)
+    out = []
+    for col in grid.columns:
+        lengths = grid[col].map(lambda v: len(v) if isinstance(v, str) else 0)
+        over = lengths.index[lengths > limits.max_text_chars]
+        for idx in over[:5]:
+            cell = cell_ref(sheet, column_letter(col), int(idx) + 1)
+            out.append(_too_long(sheet, cell, int(lengths.at[idx]), limits))
+        if len(over):
+            grid.loc[over, col] = grid.loc[over, col].map(lambda v: v[: limits.max_text_chars])
+    return grid, out
+
+
+def _too_long(sheet: str, cell: str, n: int, limits) -> Problem:
+    return Problem(
+        "text_too_long",
+        sheet=sheet,
+        cell=cell,
+        params={"chars": f"{n:,}".replace(",", "."), "max_chars": f"{limits.max_text_chars:,}"
+                .replace(",", ".")},
+    )  # fmt: skip
+
+
+def _clean_table(table, sheet: str, columns: list[int], limits):
+    """Control characters removed from every text column, and cells over the text limit cut
+    to it and reported (``text_too_long``), on the Arrow table before any grid is built."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from evaluation.ingest.normalise import cell_ref, column_letter
+
+    problems: list[Problem] = []
+    cleaned = []
+    for i, col in enumerate(table.columns):
+        if not pa.types.is_string(col.type) and not pa.types.is_large_string(col.type):
+            cleaned.append(col)
+            continue
+        lengths = pc.utf8_length(col)
+        longest = pc.max(lengths).as_py()
+        if longest is not None and longest > limits.max_text_chars:
+            over = pc.indices_nonzero(pc.greater(lengths, limits.max_text_chars)).to_pylist()
+            for row in over[:5]:
+                n = lengths[row].as_py()
+                cell = cell_ref(sheet, column_letter(columns[i]), row + 1)
+                problems.append(_too_long(sheet, cell, n, limits))
+            col = pc.utf8_slice_codeunits(col, 0, limits.max_text_chars)
+        if pc.any(pc.match_substring_regex(col, CONTROL_CHARS)).as_py():
+            col = pc.replace_substring_regex(col, CONTROL_CHARS, "")
+        cleaned.append(col)
+    return pa.Table.from_arrays(cleaned, names=table.column_names), problems
+
+
+def load_grid(reader, name: str, merges=(), limits=None) -> pd.DataFrame:
     """Every cell of a sheet as text, indexed by 0-based worksheet row and column."""
+    return load_checked_grid(reader, name, merges, limits)[0]
+
+
+def load_checked_grid(
+    reader, name: str, merges=(), limits=None
+) -> tuple[pd.DataFrame, list[Problem]]:
+    """``load_grid``, and a ``text_too_long`` problem at each cell over the text limit.
+
+    Control characters are removed and over-long texts cut to the limit before the grid is
+    built, so nothing after this sees them."""
+    from evaluation.ingest.safety import DEFAULT_LIMITS
+
+    limits = limits or DEFAULT_LIMITS
     sheet = reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="string")
     table = sheet.to_arrow()
     if table.num_rows == 0:
-        return pd.DataFrame()
+        return pd.DataFrame(), []
     columns = [info.absolute_index for info in sheet.selected_columns]
+    table, problems = _clean_table(table, name, columns, limits)
     if table.num_rows <= SMALL_SHEET_ROWS:
         # a few hundred rows: plain lists beat Arrow's pandas conversion several times over
         grid = pd.DataFrame(
@@ -338,8 +486,8 @@ def load_grid(reader, name: str, merges=()) -> pd.DataFrame:
         grid = table.to_pandas()
         grid.columns = columns
     if merges:
-        grid = fill_merges(grid, merges)
-    return grid
+        grid = fill_merges(grid, merges, limits.max_cells)
+    return grid, problems
 
 
 def _cell_text(v: object) -> str | None:
@@ -383,15 +531,25 @@ def _grid_from_openpyxl(data: bytes, name: str) -> pd.DataFrame | None:
         return None
 
 
-def fill_merges(grid: pd.DataFrame, merges) -> pd.DataFrame:
-    """Copy each merged range's top-left value into the range's other cells."""
+def fill_merges(grid: pd.DataFrame, merges, max_cells: int = 3_000_000) -> pd.DataFrame:
+    """Copy each merged range's top-left value into the range's other cells.
+
+    A range is cut at the grid's last row, and filling stops after ``max_cells`` cells in
+    all (the safety checks refuse larger ranges; this keeps the copy bounded regardless)."""
     grid = grid.astype(object)
+    last_row = int(grid.index.max()) if len(grid) else -1
+    budget = max_cells
     for r1, c1, r2, c2 in merges:
         if r1 not in grid.index or c1 not in grid.columns:
             continue
         value = grid.at[r1, c1]
         if pd.isna(value):
             continue
+        r2 = min(r2, last_row)
+        budget -= (r2 - r1 + 1) * (c2 - c1 + 1)
+        if budget < 0:
+            log.info("merged ranges past %d cells are not filled", max_cells)
+            break
         for c in range(c1, c2 + 1):
             if c not in grid.columns:
                 grid[c] = pd.Series([None] * len(grid), index=grid.index, dtype="object")

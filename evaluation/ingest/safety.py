@@ -57,6 +57,11 @@ class Limits:
     ratio_floor: int = 1 * MB  # tiny members may compress very well without harm
     max_rows: int = 200_000  # per sheet: room above the 100,000 indicator rows we benchmark
     max_columns: int = 500  # per sheet
+    # per sheet: rows x columns of the grid from A1 to the last cell (what the reader allocates)
+    max_cells: int = 3_000_000
+    max_shared_strings: int = 1_000_000  # per workbook, claimed or counted
+    max_text_chars: int = 32_767  # per cell: what Excel itself can hold
+    max_problems: int = 500  # per upload; the rest are counted in one more problem
 
 
 def limits_from_env() -> Limits:
@@ -71,17 +76,11 @@ ZIP_SIGNATURES = (b"PK\x03\x04", b"PK\x05\x06")
 ODS_MIMETYPE = "application/vnd.oasis.opendocument.spreadsheet"
 
 CHUNK_BYTES = 1 * MB  # streaming scans decompress this much at a time
-_HEAD_BYTES = 64 * 1024  # how much of a sheet we decompress to find its <dimension>
 _XML_META_MAX = 4 * MB  # workbook.xml, rels and content types larger than this are hostile
 
-_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s[^>]*?ref=\"([^\"]*)\"")
-_SHEET_DATA = re.compile(rb"<(?:\w+:)?sheetData[\s/>]")
-_WORKSHEET_ROOT = re.compile(rb"<(\w+:)?worksheet[\s>]")
-_ROW_NUMBER = re.compile(rb"<(?:\w+:)?row(?=[\s/>])(?:[^>]{0,2000}?\sr=\"(\d{1,9})\")?")
 _ODS_TABLE_OR_ROW = re.compile(
     rb"<table:table-row[\s/>]|<table:table\s[^>]{0,4000}?table:name=\"([^\"]{0,1000})\""
 )
-_CELL_REF = re.compile(r"^\$?([A-Za-z]{1,3})?\$?(\d{1,9})?$")
 
 
 def _refuse(code: str, **params: object) -> tuple[None, list[Problem]]:
@@ -131,7 +130,11 @@ def _mb(n: int) -> str:
 # --- OLE2 compound files: legacy .xls and encrypted OOXML -----------------------------------
 
 
-def ole2_stream_names(data: bytes) -> set[str]:
+_OLE2_WANTED = ("Workbook", "Book", "EncryptionInfo", "EncryptedPackage", "WordDocument")
+_VBA_STREAMS = ("VBA", "_VBA_PROJECT", "dir", "PROJECT")
+
+
+def ole2_stream_names(data: bytes, wanted: tuple[str, ...] = _OLE2_WANTED) -> set[str]:
     """Names of the directory entries in an OLE2 compound file, found without a full parse.
 
     A directory entry is 128 bytes, aligned to 128 in the sectors after the 512-byte header,
@@ -140,7 +143,6 @@ def ole2_stream_names(data: bytes) -> set[str]:
     ``bytes.find`` and keep a hit only where that structure holds, so a name that appears in
     a stream's content does not count.
     """
-    wanted = ("Workbook", "Book", "EncryptionInfo", "EncryptedPackage", "WordDocument")
     found: set[str] = set()
     for name in wanted:
         needle = name.encode("utf-16-le") + b"\x00\x00"
@@ -231,14 +233,47 @@ def _read_small(zf: zipfile.ZipFile, name: str) -> bytes | None:
         return fh.read(_XML_META_MAX + 1)
 
 
+# content types and relationship types that carry macros: VBA projects (and their
+# signatures), macro-enabled workbooks, Excel 4.0 macro sheets, VBA data
+_MACRO_MARKERS = ("vbaproject", "macroenabled", "macrosheet", "vbadata", "ms-excel.intl")
+
+
 def _macro_enabled(zf: zipfile.ZipFile, names: set[str]) -> bool:
-    if any(PurePosixPath(n).name.lower() == "vbaproject.bin" for n in names):
-        return True
+    """Whether the package holds macros anywhere, under whatever name.
+
+    A macro is found by its part's name (``vbaProject*`` or a ``macrosheets`` folder, in any
+    folder), by a macro content type (declared for the part or for its extension), by a
+    macro relationship in any ``.rels`` part, or by content: a compound file (OLE2) that holds
+    a ``VBA`` storage or ``_VBA_PROJECT`` stream, whatever it is called.
+    """
+    for n in names:
+        low = n.lower()
+        if "vbaproject" in PurePosixPath(low).name or "macrosheets/" in low:
+            return True
     content_types = _read_small(zf, "[Content_Types].xml")
-    if not content_types:
+    if content_types:
+        root = SafeET.fromstring(content_types)
+        for el in root.iter():
+            if any(m in el.get("ContentType", "").lower() for m in _MACRO_MARKERS):
+                return True
+    for n in names:
+        if n.lower().endswith(".rels"):
+            rels = _read_small(zf, n) or b""
+            low = rels.lower()
+            if any(m.encode() in low for m in _MACRO_MARKERS):
+                return True
+    return any(_holds_vba(zf, info) for info in zf.infolist() if not info.is_dir())
+
+
+def _holds_vba(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
+    """Whether a member is a compound file naming a VBA storage or stream."""
+    if info.file_size < len(OLE2_SIGNATURE):
         return False
-    root = SafeET.fromstring(content_types)
-    return any("macroenabled" in el.get("ContentType", "").lower() for el in root.iter())
+    with zf.open(info) as fh:
+        if fh.read(len(OLE2_SIGNATURE)) != OLE2_SIGNATURE:
+            return False
+        head = OLE2_SIGNATURE + fh.read(min(info.file_size, 4 * MB))
+    return bool({"VBA", "_VBA_PROJECT"} & ole2_stream_names(head, _VBA_STREAMS))
 
 
 def _local(tag: str) -> str:
@@ -282,17 +317,6 @@ def _column_number(letters: str) -> int:
     return n
 
 
-def _dimension_extent(ref: str) -> tuple[int, int] | None:
-    """(last row, last column) of a dimension ref such as ``A1:L1048576``; None if unreadable."""
-    last = ref.strip().split(":")[-1]
-    m = _CELL_REF.match(last)
-    if not m or not (m.group(1) or m.group(2)):
-        return None
-    cols = _column_number(m.group(1)) if m.group(1) else 16_384
-    rows = int(m.group(2)) if m.group(2) else 1_048_576
-    return rows, cols
-
-
 def _stream(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) -> Iterator[bytes]:
     """A member's decompressed bytes in chunks, never more than the uncompressed limit."""
     budget = limits.max_uncompressed_bytes
@@ -324,51 +348,263 @@ def _too_large(sheet: str, rows: int, cols: int, limits: Limits) -> Problem | No
 def _xlsx_sheet_sizes(zf: zipfile.ZipFile, names: set[str], limits: Limits) -> list[Problem]:
     problems: list[Problem] = []
     for sheet, part in _sheet_parts(zf, names):
-        info = zf.getinfo(part)
-        with zf.open(info) as fh:
-            head = fh.read(_HEAD_BYTES)
-        # the dimension comes before sheetData; a match after it would be cell text
-        data_at = _SHEET_DATA.search(head)
-        m = _DIMENSION.search(head, 0, data_at.start() if data_at else len(head))
-        extent = _dimension_extent(m.group(1).decode("ascii", "replace")) if m else None
-        if extent is None:
-            extent = (_count_xlsx_rows(zf, info, limits, head), 0)
-        problem = _too_large(sheet, extent[0], extent[1], limits)
+        problem = _sheet_extent(zf, zf.getinfo(part), sheet, limits)
         if problem:
             problems.append(problem)
+    if not problems:
+        problems += _shared_strings(zf, names, limits)
     return problems
 
 
-def _count_xlsx_rows(
-    zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits, head: bytes
-) -> int:
-    """The last row of a sheet without a dimension: a bounded streaming count of ``<row``.
+def _col_letters(n: int) -> str:
+    letters = ""
+    while n > 0:
+        n, rest = divmod(n - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
-    ``bytes.count`` on 1 MB chunks keeps this near the speed of decompression (a regex over
-    the sheet was five times slower). A ``<rowBreaks>`` element counts as one more row, which
-    is harmless at these limits. The last row's ``r`` attribute is read too, since a sparse
-    sheet may jump from row 1 to row 1,048,576; rows out of order are not looked for (no
-    writer produces them).
-    """
-    root = _WORKSHEET_ROOT.search(head)
-    prefix = (root.group(1) or b"") if root else b""
-    needle = b"<" + prefix + b"row"
-    overlap = len(needle) - 1  # shorter than the needle: nothing is counted twice
-    count = 0
-    tail = b""  # the end of the previous chunk, for tags and attributes cut in two
-    region = b""  # the bytes from the last <row seen
+
+@dataclass
+class _Extent:
+    """How far a sheet's cells reach (1-based), and which cell reaches furthest."""
+
+    rows: int = 0
+    cols: int = 0
+    cells: int = 0  # how many cells it holds
+    far: str = ""  # the reference of the cell that decided rows or columns
+
+    def add(self, row: int, col: int) -> None:
+        if row > self.rows or col > self.cols:
+            self.far = f"{_col_letters(col)}{row}"
+        self.rows, self.cols = max(self.rows, row), max(self.cols, col)
+
+
+# a reference past what a worksheet can hold is counted as the first cell beyond the limits
+_HUGE = 10**9
+_REF_AT = re.compile(rb"\$?([A-Za-z]{0,8})\$?(\d{0,12})")
+
+
+def _ref(raw: bytes) -> tuple[int, int]:
+    """(row, column) of a cell reference such as ``AB12`` (``_HUGE`` for absurd ones)."""
+    m = _REF_AT.match(raw)
+    letters, digits = (m.group(1), m.group(2)) if m else (b"", b"")
+    col = _column_number(letters.decode("ascii")) if 0 < len(letters) <= 3 else _HUGE
+    row = int(digits) if 0 < len(digits) <= 7 else _HUGE
+    return row, col
+
+
+def _windows(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) -> Iterator[bytes]:
+    """A member's XML in pieces that each end just before a ``<``, so no tag is cut in two
+    (a piece of over 64 KB without one is cut anyway: no tag we look for is that long)."""
+    carry = b""
     for chunk in _stream(zf, info, limits):
-        count += (tail[-overlap:] + chunk[:overlap]).count(needle) + chunk.count(needle)
-        buffer = tail + chunk
-        at = buffer.rfind(needle)
-        if at >= 0:
-            region = buffer[at : at + 2100]
-        tail = buffer[-2100:]
-        if count > limits.max_rows:
-            return count
-    m = _ROW_NUMBER.match(region)
-    last = int(m.group(1)) if m and m.group(1) else 0
-    return max(count, last)
+        window = carry + chunk
+        cut = window.rfind(b"<")
+        if cut < 0 or len(window) - cut > 64 * 1024:
+            cut = len(window)  # no tag starts here (or an absurdly long one): all of it
+        elif cut == 0:
+            carry = window  # one tag, not yet complete
+            continue
+        yield window[:cut]
+        carry = window[cut:]
+    if carry:
+        yield carry
+
+
+# every cell written the common way: ``<c r="`` with the reference first
+_CELL_R = b'<c r="'
+_CELL_OPEN = tuple(b"<c" + sep for sep in (b" ", b">", b"/", b"\t", b"\n", b"\r"))
+_PREFIXED_CELL = tuple(b":c" + sep for sep in (b" ", b">", b"/", b"\t", b"\n", b"\r"))
+# a cell outside A1:X99999, for each rightmost letter X so far (none yet: any cell)
+_BEYOND_TOP = [re.compile(rb'<c r="')] + [
+    re.compile(rb'<c r="(?![A-' + bytes([64 + i]) + rb']\d{1,5}")') for i in range(1, 27)
+]
+_TAG = re.compile(rb"<(?:[\w.-]+:)?(row|c|mergeCell)(?=[\s/>])([^>]*)>")
+_ATTR_R = re.compile(rb"""(?:^|\s)r\s*=\s*["']([^"']{0,64})["']""")
+_MERGE_REF = re.compile(rb"""<(?:[\w.-]+:)?mergeCell\s[^>]*?ref\s*=\s*["']([^"']{0,64})["']""")
+
+
+def _sheet_extent(
+    zf: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str, limits: Limits
+) -> Problem | None:
+    """Refuse a sheet whose cells (not its ``<dimension>``, which may lie either way) reach
+    past the limits, before a reader allocates its grid.
+
+    One streaming pass over the sheet's XML. Cells written the common way (``<c r="A1"``,
+    which every spreadsheet program writes) are counted with ``bytes.count``, and only
+    references outside A1:Z99999 are read one by one; so a 100,000-row report costs little
+    more than inflating its XML. When a cell is written any other way (no reference, another
+    attribute first, a namespace prefix), or the quick bound is not tight enough, the sheet
+    is read exactly, tag by tag.
+    """
+    quick = _Extent()
+    uncommon = False  # a cell written some other way: the quick count does not hold
+    merges: list[bytes] = []
+    top = 0
+    for window in _windows(zf, info, limits):
+        common = window.count(_CELL_R)
+        opened = window.count(b"<c")  # cells, and <col>, <cfRule> and the like
+        if opened != common:
+            opened = sum(window.count(needle) for needle in _CELL_OPEN)
+        quick.cells += opened
+        if opened != common or (
+            b":c" in window and any(needle in window for needle in _PREFIXED_CELL)
+        ):
+            uncommon = True
+        if common:
+            quick.rows = max(quick.rows, 1)
+        # one pass: cells outside A1:<top>99999 (top, the rightmost single letter so far)
+        at = 0
+        while True:
+            m = _BEYOND_TOP[top].search(window, at)
+            if m is None:
+                break
+            at = m.end()
+            row, col = _ref(window[at : at + 40])
+            if col <= 26 and row <= 99_999:
+                top = col  # a common cell further right: look past it from here on
+            else:
+                quick.add(row, col)
+        if b"mergeCell" in window:
+            merges += [m.group(1) for m in _MERGE_REF.finditer(window)]
+        if quick.cells > limits.max_cells:
+            return _too_many_cells(sheet, quick.cells, limits)
+    if uncommon:
+        extent = _exact_extent(zf, info, limits)
+    else:
+        # cells inside A1:Z99999 were not looked at one by one: bound them by row 99,999
+        # and the rightmost letter seen
+        extent = _Extent(quick.rows, max(quick.cols, top), quick.cells, quick.far)
+        bound = (max(quick.rows, 99_999 if quick.cells else 0), extent.cols)
+        if _beyond(bound[0], bound[1], limits) and not _beyond(quick.rows, quick.cols, limits):
+            extent = _exact_extent(zf, info, limits)  # a long or wide sheet: look closer
+    if _beyond(extent.rows, extent.cols, limits):
+        return _cell_too_far(sheet, extent, limits)
+    for ref in merges:
+        problem = _merge_too_large(sheet, ref.decode("ascii", "replace"), extent, limits)
+        if problem:
+            return problem
+    return None
+
+
+def _beyond(rows: int, cols: int, limits: Limits) -> bool:
+    return rows > limits.max_rows or cols > limits.max_columns or rows * cols > limits.max_cells
+
+
+def _exact_extent(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) -> _Extent:
+    """Every row and cell tag read in turn, the way a reader places cells: a cell without a
+    reference sits right of the previous one, a row without a number below the previous."""
+    extent = _Extent()
+    row = col = 0
+    for window in _windows(zf, info, limits):
+        for m in _TAG.finditer(window):
+            tag, attrs = m.group(1), m.group(2)
+            if tag == b"mergeCell":
+                continue
+            r = _ATTR_R.search(attrs)
+            if tag == b"row":
+                row = int(r.group(1)) if r and r.group(1).isdigit() else row + 1
+                col = 0
+                continue
+            if r:
+                ref_row, col = _ref(r.group(1))
+                row_of_cell = ref_row if ref_row else row
+            else:
+                col, row_of_cell = col + 1, max(row, 1)
+            extent.cells += 1
+            extent.add(row_of_cell, col)
+            if _beyond(extent.rows, extent.cols, limits) or extent.cells > limits.max_cells:
+                return extent
+    return extent
+
+
+def _fmt(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
+
+
+def _cell_too_far(sheet: str, extent: _Extent, limits: Limits) -> Problem:
+    far = extent.far if extent.rows < _HUGE and extent.cols < _HUGE else "?"
+    return Problem(
+        code="cell_too_far",
+        severity="error",
+        sheet=sheet,
+        cell=f"{sheet}!{far}",
+        params={
+            "sheet": sheet,
+            "ref": far,
+            "rows": _fmt(min(extent.rows, _HUGE)),
+            "columns": _fmt(min(extent.cols, _HUGE)),
+            "max_rows": _fmt(limits.max_rows),
+            "max_columns": _fmt(limits.max_columns),
+            "max_cells": _fmt(limits.max_cells),
+        },
+    )
+
+
+def _too_many_cells(sheet: str, cells: int, limits: Limits) -> Problem:
+    return Problem(
+        code="too_many_cells",
+        severity="error",
+        sheet=sheet,
+        params={"sheet": sheet, "cells": _fmt(cells), "max_cells": _fmt(limits.max_cells)},
+    )
+
+
+def _merge_too_large(sheet: str, ref: str, extent: _Extent, limits: Limits) -> Problem | None:
+    """A merged range may span only what the sheet may hold (a reader fills it cell by cell)."""
+    first, _, last = ref.partition(":")
+    r1, c1 = _ref(first.encode())
+    r2, c2 = _ref((last or first).encode())
+    rows, cols = max(r1, r2), max(c1, c2)
+    area = (abs(r2 - r1) + 1) * (abs(c2 - c1) + 1)
+    if not _beyond(rows, cols, limits) and area <= limits.max_cells:
+        return None
+    return Problem(
+        code="merge_too_large",
+        severity="error",
+        sheet=sheet,
+        cell=f"{sheet}!{first}",
+        params={
+            "sheet": sheet,
+            "range": ref,
+            "max_rows": _fmt(limits.max_rows),
+            "max_columns": _fmt(limits.max_columns),
+        },
+    )
+
+
+_SST_ANY_COUNT = re.compile(rb"""\s(?:count|uniqueCount)\s*=\s*["'](\d{1,20})["']""")
+
+
+def _shared_strings(zf: zipfile.ZipFile, names: set[str], limits: Limits) -> list[Problem]:
+    """Refuse a shared-strings table that claims (a reader reserves room for what it claims)
+    or holds more strings than the limit."""
+    for name in sorted(names):
+        if not re.search(r"(?i)sharedstrings[^/]*\.xml$", name):
+            continue
+        info = zf.getinfo(name)
+        count = 0
+        claimed = 0
+        first = True
+        for window in _windows(zf, info, limits):
+            if first:
+                head = window[: window.find(b">", window.find(b"sst")) + 1 or 4096]
+                claimed = max((int(v) for v in _SST_ANY_COUNT.findall(head)), default=0)
+                first = False
+            count += window.count(b"<si>") + window.count(b"<si ") + window.count(b":si>")
+            count += window.count(b":si ") + window.count(b"<si/")
+            if count > limits.max_shared_strings:
+                break
+        n = max(claimed, count)
+        if n > limits.max_shared_strings:
+            return [
+                Problem(
+                    code="too_many_strings",
+                    severity="error",
+                    params={"strings": _fmt(n), "max_strings": _fmt(limits.max_shared_strings)},
+                )
+            ]
+    return []
 
 
 def _is_ods(zf: zipfile.ZipFile, names: set[str]) -> bool:

@@ -38,3 +38,19 @@ def own_declarations(conn: Connection, initiative_id: str) -> list[dict[str, Any
         record = dict(zip(DECLARATION_COLUMNS, row, strict=True))
         latest[record["indicator"]] = record
     return list(latest.values())
+
+
+def all_own_declarations(conn: Connection) -> dict[str, list[dict[str, Any]]]:
+    """``own_declarations`` of every initiative at once, keyed by initiative id: a plain
+    mapping that the reader's child process can use without a database connection."""
+    q = (
+        select(_S.c.initiative_id, *[_O.c[c] for c in DECLARATION_COLUMNS])
+        .join_from(_O, _S, _O.c.submission_id == _S.c.id)
+        .where(_S.c.status == "accepted", _S.c.superseded_by.is_(None))
+        .order_by(_S.c.period_end, _S.c.id, _O.c.id)
+    )
+    latest: dict[str, dict[str, dict[str, Any]]] = {}
+    for row in conn.execute(q):
+        record = dict(zip(DECLARATION_COLUMNS, row[1:], strict=True))
+        latest.setdefault(str(row[0]), {})[record["indicator"]] = record
+    return {iid: list(decl.values()) for iid, decl in latest.items()}

@@ -4,7 +4,9 @@ Rules (the design brief's "nothing is lost"):
 
 - One transaction per import: a submission, its raw file and its tidy rows are stored all
   together or not at all.
-- A rejected upload is recorded with its problems and its raw bytes, and no data.
+- A rejected upload is recorded with its problems, hash, size and uploader, and no data; its
+  raw bytes only up to ``EVALUATION_KEEP_REFUSED_KB`` (``keep_refused_bytes``), so refused
+  uploads cannot fill the disk. Identical bytes accepted later complete that record.
 - A new accepted submission for the same initiative and period *supersedes* the earlier one,
   which stays readable through its submission id. The current state is the latest accepted
   submission per initiative and period. A period that overlaps a current one without being
@@ -24,11 +26,13 @@ and a partial unique index guarantees one current submission per initiative and 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import hashlib
 import os
 import random
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -108,7 +112,7 @@ class ImportOutcome:
     unreadable: bool = False  # the file could not be read as a workbook at all
 
 
-def _ingest(data: bytes, file_name: str, declared: Callable | None = None) -> Any:
+def _ingest(data: bytes, file_name: str, declared: Any = None) -> Any:
     """Read and validate a workbook (``evaluation.ingest``): an object with ``report``,
     ``problems`` and ``unreadable``. ``declared`` gives an initiative's stored own
     indicator declarations (a workbook may leave those out)."""
@@ -226,6 +230,55 @@ def _tuples(result: Any) -> list[tuple]:
     return [tuple(row) for row in result]
 
 
+# a refused upload's bytes are kept only up to this size (and never over the upload limit)
+KEEP_REFUSED_ENV = "EVALUATION_KEEP_REFUSED_KB"
+KEEP_REFUSED_DEFAULT_KB = 512
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def keep_refused_bytes() -> int:
+    """How many bytes of a refused upload are kept: ``EVALUATION_KEEP_REFUSED_KB`` (default
+    512 KB), never more than the upload limit. A larger refused file is recorded (hash, size,
+    reason, who) without its bytes."""
+    from evaluation.ingest.safety import limits_from_env
+
+    raw = os.environ.get(KEEP_REFUSED_ENV, "").strip()
+    try:
+        kb = float(raw) if raw else KEEP_REFUSED_DEFAULT_KB
+    except ValueError:
+        kb = KEEP_REFUSED_DEFAULT_KB
+    return max(0, min(int(kb * 1024), limits_from_env().max_bytes))
+
+
+def _clean(text: str) -> str:
+    """Text for the database without control characters (PostgreSQL refuses NUL)."""
+    return _CONTROL.sub("", text) if _CONTROL.search(text) else text
+
+
+class StorageFull(UserError):
+    """The database's disk (or SQLite's page budget) is full: nothing was stored."""
+
+    exit_code = 4
+
+
+def storage_full(exc: BaseException) -> bool:
+    """Whether ``exc`` says the disk is full: SQLite's SQLITE_FULL, PostgreSQL's 53100, or an
+    operating-system ENOSPC / EDQUOT underneath."""
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, OSError) and exc.errno in (28, 122):  # ENOSPC, EDQUOT
+            return True
+        if getattr(exc, "sqlstate", None) == "53100":
+            return True
+        if getattr(exc, "sqlite_errorname", None) == "SQLITE_FULL":
+            return True
+        if "database or disk is full" in str(exc).lower():
+            return True
+        exc = getattr(exc, "orig", None) or exc.__cause__ or exc.__context__
+    return False
+
+
 def _retryable(exc: OperationalError) -> bool:
     msg = str(exc.orig).lower() if exc.orig is not None else str(exc).lower()
     if "database is locked" in msg or "database is busy" in msg:
@@ -251,8 +304,10 @@ class Store:
         engine = make_engine(resolved)
         try:
             migrate.upgrade(engine)
-        except BaseException:
+        except BaseException as exc:
             engine.dispose()
+            if storage_full(exc):
+                raise StorageFull("store.disk_full") from exc
             raise
         return cls(engine, resolved)
 
@@ -282,6 +337,8 @@ class Store:
                     with conn.begin():
                         return work(conn)
             except OperationalError as exc:
+                if storage_full(exc):
+                    raise StorageFull("store.disk_full") from exc
                 if not _retryable(exc):
                     raise
                 if attempt == _RETRIES - 1:
@@ -307,12 +364,12 @@ class Store:
         conn.execute(
             _A.insert().values(
                 at=_now(),
-                actor=principal.label,
+                actor=_clean(principal.label),
                 role=principal.role,
                 action=action,
                 submission_id=submission_id,
                 initiative_id=initiative_id,
-                detail=detail,
+                detail=_clean(detail) if detail else detail,
             )
         )
 
@@ -405,7 +462,8 @@ class Store:
         if dup is not None:
             self._guard(principal, dup[1], file_name)
             return self._record_duplicate(principal, dup[0], dup[1], sha, file_name)
-        result = _ingest(data, file_name, self.own_declarations)
+        # a mapping, not a method: the reader runs in a child process (no connection there)
+        result = _ingest(data, file_name, self.all_own_declarations())
         report = result.report if not result.unreadable else None
         problems = list(result.problems)
         return self.store_report(
@@ -417,6 +475,10 @@ class Store:
         """The initiative's stored own indicator declarations, latest of each (``carry``).
         Used while reading its upload: they are the initiative's own, not shown to others."""
         return self._read(lambda conn: carry.own_declarations(conn, initiative_id))
+
+    def all_own_declarations(self) -> dict[str, list[dict[str, Any]]]:
+        """Every initiative's ``own_declarations``, keyed by initiative id (``carry``)."""
+        return self._read(carry.all_own_declarations)
 
     def workbook_initiative(self, data: bytes, file_name: str) -> str | None:
         """The valid initiative code a workbook's Profile sheet names, or None."""
@@ -498,6 +560,9 @@ class Store:
         ``problems`` hold no error, else rejected. (The benchmark calls this directly to time
         storage alone.)"""
         problems = list(problems)
+        file_name = _clean(file_name)
+        if principal.name != _clean(principal.name):  # PostgreSQL refuses NUL in text
+            principal = dataclasses.replace(principal, name=_clean(principal.name))
         workbook_id = _workbook_id(report)
         if workbook_id:
             self._guard(principal, workbook_id, file_name)
@@ -564,9 +629,9 @@ class Store:
             "period_end": end,
             "period": period,
             "status": status,
-            "file_name": file_name[:255],
+            "file_name": _clean(file_name)[:255],
             "sha256": sha,
-            "uploaded_by": principal.label[:200],
+            "uploaded_by": _clean(principal.label)[:200],
             "uploaded_role": principal.role,
             "uploaded_at": _now(),
             "superseded_by": None,
@@ -587,7 +652,9 @@ class Store:
         problems: list[Problem],
         unreadable: bool,
     ) -> ImportOutcome:
-        self._insert_ignore(conn, _B, {"sha256": sha, "size": len(data), "data": data})
+        # the record is kept whole (hash, size, reason, who); the bytes only when small
+        kept = data if len(data) <= keep_refused_bytes() else b""
+        self._insert_ignore(conn, _B, {"sha256": sha, "size": len(data), "data": kept})
         values = self._submission_values(
             sha, file_name, principal, initiative_id, report, "rejected", problems
         )
@@ -647,6 +714,12 @@ class Store:
             # the one update the store ever makes: point the replaced submission at its successor
             conn.execute(_S.update().where(_S.c.id.in_(older)).values(superseded_by=new_id))
         self._insert_ignore(conn, _B, {"sha256": sha, "size": len(data), "data": data})
+        # the same bytes refused earlier may have been recorded without them: keep them now
+        conn.execute(
+            _B.update()
+            .where(_B.c.sha256 == sha, _B.c.size > 0, func.length(_B.c.data) == 0)
+            .values(data=data)
+        )
         values = self._submission_values(
             sha, file_name, principal, ini, report, "accepted", problems
         )
@@ -883,9 +956,11 @@ class Store:
             access.require_manage(principal)
 
         def work(conn: Connection) -> bytes:
-            data = conn.execute(select(_B.c.data).where(_B.c.sha256 == row.sha256)).scalar_one()
+            blob = conn.execute(select(_B.c.data, _B.c.size).where(_B.c.sha256 == row.sha256)).one()
+            if blob.size and not blob.data:  # a refused upload recorded without its bytes
+                raise UserError("store.raw_not_kept", submission_id=row.id, size=blob.size)
             self._audit(conn, principal, "raw_read", row.id, row.initiative_id, row.file_name)
-            return bytes(data)
+            return bytes(blob.data)
 
         return row.file_name, self._write(work)
 
