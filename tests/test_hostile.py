@@ -20,8 +20,8 @@ import time
 from pathlib import Path
 
 import pytest
+from helpers.store import postgres_database
 from sqlalchemy import event, func, select
-from test_store_helpers import postgres_database
 
 from evaluation.access import Principal
 from evaluation.errors import UserError

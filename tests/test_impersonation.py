@@ -29,7 +29,7 @@ from evaluation.errors import UserError
 from evaluation.store import Store
 
 sys.path.insert(0, str(Path(__file__).parent))
-from test_dashboard_apptest import UPLOAD_FILE, build_database  # noqa: E402
+from helpers.dashboard import UPLOAD_FILE, build_database  # noqa: E402
 
 IMPOSTOR = "gastvrij-dak"
 VICTIM, VICTIM_NAME = "buurtkamer-lindeboom", "Buurtkamer De Lindeboom"
