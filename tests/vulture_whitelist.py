@@ -83,3 +83,4 @@ process  # evaluation/analysis/portfolio.py, PortfolioContext: test_analysis_por
 
 REASONS  # evaluation/accounts.py
 _lookups  # evaluation/ingest/validate.py
+read_workbook_isolated  # evaluation/ingest/reading.py: benchmarks/hostile.py, the isolated read

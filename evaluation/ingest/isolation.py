@@ -101,12 +101,12 @@ def _limit_child(memory: int, seconds: float) -> None:
     mapped = _mapped_bytes()
     if mapped:
         cap = mapped + memory
-        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
         if hard != resource.RLIM_INFINITY:
             cap = min(cap, hard)
         resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
     cpu = int(seconds) + 1
-    soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
+    _, hard = resource.getrlimit(resource.RLIMIT_CPU)
     if hard != resource.RLIM_INFINITY:
         cpu = min(cpu, hard)
     # CPU seconds add up over the process's life: count from what this child inherited
