@@ -44,6 +44,7 @@ from evaluation.analysis._common import (
 )
 from evaluation.analysis.continuity import FLOW_COLUMNS, PHASE_FLOW_COLUMNS, flow_rows
 from evaluation.analysis.network import REFERRALS, partner_node
+from evaluation.analysis.portfolio import TOTAL_COLUMNS
 from evaluation.analysis.trajectories import trajectories
 from evaluation.catalogue import load_catalogue
 from evaluation.i18n import t
@@ -58,17 +59,6 @@ GATHERED_QUESTION = "funder_tension"
 # an answer whose audience was not chosen: the candid question stays with the initiative
 DEFAULT_REFLECTION_AUDIENCE = {GATHERED_QUESTION: "initiative"}
 FALLBACK_REFLECTION_AUDIENCE = "funders"
-
-TOTAL_COLUMNS = [
-    "dimension",
-    "indicator",
-    "unit",
-    "period",
-    "total",
-    "numerator",
-    "denominator",
-    "n_initiatives_reporting",
-]
 
 
 def small_number_threshold(threshold: int | None = None) -> int:
