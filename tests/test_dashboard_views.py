@@ -118,3 +118,17 @@ def test_story_markdown_and_problem_table_in_both_languages(sample_dataset):
     )
     assert list(table.columns) == ["Kind", "Sheet", "Cell", "What is wrong", "How to fix it"]
     assert table.iloc[0]["Cell"] == "Profiel!B3"
+
+
+def test_the_portfolio_window_stays_when_one_initiative_reports_a_quarter_ahead(sample_dataset):
+    periods = views.available_periods(sample_dataset)
+    counts = views.reporting(sample_dataset)
+    n = len(sample_dataset.initiatives)
+    assert counts[periods[-1]] == n
+    assert views.stable_period(periods, counts, n) == periods[-1]
+    # one initiative sends the next quarter early: the pages stay on the quarter most sent
+    ahead = [*periods, "2026-Q1"]
+    early = {**counts, "2026-Q1": 1}
+    assert views.stable_period(ahead, early, n) == periods[-1]
+    # once most have sent it, the pages move on
+    assert views.stable_period(ahead, {**counts, "2026-Q1": n // 2 + 1}, n) == "2026-Q1"
