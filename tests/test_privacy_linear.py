@@ -44,7 +44,7 @@ def _findings(module, text: str) -> list[tuple[str, str, str]]:
     return [(f.kind, f.match, f.masked) for f in module.scan_text(text)]
 
 
-@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(texts)
 def test_same_findings_and_masks_as_the_earlier_scanner(text):
     assert _findings(privacy, text) == _findings(oracle, text)
