@@ -37,27 +37,29 @@ def _text(parts: list[tuple[str, str]]) -> str:
     return "".join(piece + glue for piece, glue in parts)
 
 
-texts = st.lists(st.tuples(st.sampled_from(PIECES), st.sampled_from(GLUE)), max_size=40).map(_text)
+texts = st.lists(st.tuples(st.sampled_from(PIECES), st.sampled_from(GLUE)), max_size=12).map(_text)
 
 
 def _findings(module, text: str) -> list[tuple[str, str, str]]:
     return [(f.kind, f.match, f.masked) for f in module.scan_text(text)]
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=150, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
 @given(texts)
 def test_same_findings_and_masks_as_the_earlier_scanner(text):
     assert _findings(privacy, text) == _findings(oracle, text)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200, deadline=None, derandomize=True)
 @given(st.text(alphabet=st.sampled_from("0123456789 -./()+@abNL\u0660\uff10"), max_size=200))
 def test_same_findings_on_dense_digit_soup(text):
     """Runs of digits and separators, where the finders' spans touch and overlap most."""
     assert _findings(privacy, text) == _findings(oracle, text)
 
 
-@settings(max_examples=50, deadline=None)
+@settings(max_examples=50, deadline=None, derandomize=True)
 @given(st.lists(st.sampled_from(PIECES[:26]), min_size=50, max_size=200))
 def test_same_findings_when_hits_are_dense(pieces):
     """Many hits in one text: the masks are applied in one pass, with the same result."""
