@@ -196,7 +196,7 @@ class _Problem:
         hidden = protect(Cells(value, primary, none, level, self.equations), self.threshold)
         everyone = sorted({o for own in self.owners for o in own})
         known = {o: self.known_to(o) for o in everyone}
-        changed = hidden.any()
+        changed = bool(hidden.any())
         while changed:
             changed = False
             for o in everyone:

@@ -494,7 +494,10 @@ def _reflection_rows(spec: Spec, t: int) -> list[dict]:
     shares_candid = _rng(spec.initiative_id, "audience").random() < 0.7
     for q in chosen:
         answers = spec.reflections[q]  # in time order: the later answers come later
-        row = {"question": q, "answer": answers[t * len(answers) // len(load_sample().quarters)]}
+        row: dict[str, str | None] = {
+            "question": q,
+            "answer": answers[t * len(answers) // len(load_sample().quarters)],
+        }
         if q == "funder_tension":
             row["visibility"] = "funders" if shares_candid else "initiative"
         elif audience.random() < 0.15:

@@ -77,13 +77,15 @@ def report_to_dataset(
         )
 
     obs = []
-    activity_columns = [c for c in cat.section("activities").columns if c.indicator]
+    activity_columns = [
+        (c, c.indicator) for c in cat.section("activities").columns if c.indicator is not None
+    ]
     for _, r in report.activities.iterrows():
-        for col in activity_columns:
+        for col, code in activity_columns:
             v = r.get(col.code)
             if _blank(v):
                 continue
-            ind = cat.indicator(col.indicator)
+            ind = cat.indicator(code)
             obs.append(
                 base
                 | {

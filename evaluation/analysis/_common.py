@@ -142,14 +142,13 @@ def neutral_sort(
     for k in keys:
         col = frame[k]
         if k in text:
-            helper[k] = _map_distinct(col, lambda v: "" if blank(v) else fold(v))
+            helper[k] = _map_distinct(col, _fold_key)
         elif k in phase:
             helper[k] = _map_distinct(col, phase_rank)
         elif k in period:
             helper[k] = _map_distinct(col, lambda v: period_pos.get(v, len(period_pos)))
         elif k in choice:
-            codes = choice[k]
-            helper[k] = _map_distinct(col, lambda v, c=codes: c.index(v) if v in c else len(c))
+            helper[k] = _map_distinct(col, _choice_rank(choice[k]))
         else:
             raise ValueError(f"sort key {k!r} has no neutral kind")
     pos = helper.sort_values(keys, kind="stable").index
@@ -195,3 +194,17 @@ def visible_stories(ds: Dataset, viewer: Principal | None) -> pd.DataFrame:
 
 def in_period(frame: pd.DataFrame, period: str | None) -> pd.DataFrame:
     return frame if period is None else frame[frame["period"] == period]
+
+
+def _fold_key(value: object) -> str:
+    """The sort key of a text: folded, with a blank first."""
+    return "" if blank(value) else fold(value)
+
+
+def _choice_rank(codes: tuple[str, ...]) -> Callable[[object], int]:
+    """The sort key of a choice: its place in the catalogue's list, an unknown value last."""
+
+    def rank(value: object) -> int:
+        return codes.index(value) if isinstance(value, str) and value in codes else len(codes)
+
+    return rank

@@ -228,7 +228,9 @@ def durability(ds: Dataset, initiative_id: str | None = None) -> pd.DataFrame:
         if i not in ids:
             continue
         start = starts.get(period)
-        earlier = None if blank(start) else by_start.get(str(_two_quarters_before(start)))
+        earlier = (
+            by_start.get(str(_two_quarters_before(start))) if isinstance(start, dt.date) else None
+        )
         den = contacts.get((i, earlier)) if earlier is not None else None
         rows.append(
             {
