@@ -43,6 +43,7 @@ from evaluation.report.collective import collective_sheet
 from evaluation.report.context import Ctx
 from evaluation.report.guide import guide_sheet
 from evaluation.report.initiative import initiative_sheet
+from evaluation.report.printing import lay_out
 from evaluation.report.provenance import provenance_sheet
 from evaluation.report.tables import data_sheet, dictionary_sheet, network_sheet, stories_sheet
 
@@ -150,4 +151,21 @@ def build_report(
         "provenance": fixed["provenance"],
     }
     guide_sheet(guide, ctx, titles, len(ctx.order))
+    _lay_out(wb, fixed)
     return wb
+
+
+def _lay_out(wb: Workbook, fixed: dict[str, str]) -> None:
+    """Print setup of the sheets whose layout is fixed (an initiative's sheet lays itself
+    out): orientation, the columns printed, and the header rows repeated on every page."""
+    settings = {  # sheet: (landscape, last column printed, rows repeated)
+        "guide": (False, 1, 0),
+        "collective": (True, 14, 0),
+        "stories": (True, 9, 1),
+        "network": (True, 7, 1),
+        "data": (True, 18, 1),
+        "dictionary": (True, 10, 2),
+        "provenance": (False, 7, 1),
+    }
+    for key, (landscape, last_col, title_rows) in settings.items():
+        lay_out(wb[fixed[key]], last_col=last_col, landscape=landscape, title_rows=title_rows)

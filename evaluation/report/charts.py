@@ -18,6 +18,7 @@ def line_chart(
     header_row_no: int,
     last_row: int,
     anchor: str,
+    size: tuple[float, float] = (15, 7.5),
 ) -> None:
     chart = LineChart()
     chart.title = title
@@ -28,8 +29,7 @@ def line_chart(
     chart.x_axis.delete = False  # openpyxl hides axes by default in newer Excel versions
     chart.y_axis.delete = False
     chart.display_blanks = "gap"  # a withheld number is a gap, not a zero
-    chart.height = 7.5
-    chart.width = 15
+    chart.width, chart.height = size
     data = Reference(
         ws, min_col=data_cols[0], max_col=data_cols[1], min_row=header_row_no, max_row=last_row
     )
@@ -37,4 +37,7 @@ def line_chart(
     chart.set_categories(
         Reference(ws, min_col=cat_col, min_row=header_row_no + 1, max_row=last_row)
     )
+    for series in chart.series:
+        series.smooth = False  # straight lines between the points: nothing in between is known
+        series.marker.symbol = "circle"  # a single period still shows as a point
     ws.add_chart(chart, anchor)

@@ -32,8 +32,12 @@ DIMENSIONS = ("output", "relational", "process")
 KUMU_COLUMNS = ("From", "To", "Type")
 REFERRALS = ("referral_in", "referral_out")
 CHART_DATA_MIN_COL = 30
-CHART_ROWS = 16  # rows a chart takes below its table
-CHART_COLS = 8  # columns a chart takes across
+# two charts side by side under a table, each six columns wide and 14 rows high (rows of 16
+# points: 7 cm and a row between); the initiative sheet's columns are set for it
+CHART_ROWS = 14
+CHART_COLS = 6
+CHARTS_ACROSS = 2
+CHART_SIZE = (12.0, 7.0)  # width, height in cm
 
 
 class Ctx:
@@ -203,15 +207,32 @@ def write_table(
     col: int = 1,
     formats: dict[int, str] | None = None,
     empty_note: bool = True,
+    spans: Sequence[int] | None = None,
 ) -> int:
-    """Header and rows at (row, col); returns the first free row after a blank line."""
-    header_row(ws, row, col, list(headers), ctx.lang)
+    """Header and rows at (row, col); returns the first free row after a blank line.
+
+    ``spans`` gives each column a number of sheet columns: a wider one is merged and its
+    text wrapped, so that a long text prints whole instead of being cut by its neighbour.
+    """
     formats = formats or {}
+    widths = list(spans) if spans else [1] * len(headers)
+    starts = [col + sum(widths[:j]) for j in range(len(widths))]
     r = row
-    for r_off, values in enumerate(rows, start=1):
+    for r_off, values in enumerate([list(headers), *rows]):
         r = row + r_off
         for j, v in enumerate(values):
-            put(ws, r, col + j, v, ctx.lang, formats.get(j))
+            c = put(ws, r, starts[j], v, ctx.lang, formats.get(j))
+            if widths[j] > 1:
+                ws.merge_cells(
+                    start_row=r,
+                    start_column=starts[j],
+                    end_row=r,
+                    end_column=starts[j] + widths[j] - 1,
+                )
+                c.alignment = WRAP
+        if r_off == 0:
+            for j, h in enumerate(headers):
+                header_row(ws, r, starts[j], [h], ctx.lang)
     if not rows and empty_note:
         r = row + 1
         put(ws, r, col, ctx.s("collective.empty"), ctx.lang)

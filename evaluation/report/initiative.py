@@ -26,6 +26,8 @@ from evaluation.report.context import (
     CHART_COLS,
     CHART_DATA_MIN_COL,
     CHART_ROWS,
+    CHART_SIZE,
+    CHARTS_ACROSS,
     DIMENSIONS,
     Ctx,
     as_date,
@@ -33,6 +35,7 @@ from evaluation.report.context import (
     rubric_step,
     write_table,
 )
+from evaluation.report.printing import lay_out
 
 
 def _indicator_block(
@@ -107,7 +110,8 @@ def _indicator_block(
         idx = [i for i, c in enumerate(charted) if unit_of[c] == unit]
         if not idx or not periods:
             continue
-        anchor = f"{get_column_letter(1 + k * CHART_COLS)}{chart_row}"
+        at_row = chart_row + (k // CHARTS_ACROSS) * CHART_ROWS
+        anchor = f"{get_column_letter(1 + (k % CHARTS_ACROSS) * CHART_COLS)}{at_row}"
         line_chart(
             ws,
             chart_title(unit),
@@ -118,14 +122,15 @@ def _indicator_block(
             row + 1,
             last,
             anchor,
+            CHART_SIZE,
         )
         k += 1
-    return chart_row + (CHART_ROWS if k else 0) + 1
+    return chart_row + math.ceil(k / CHARTS_ACROSS) * CHART_ROWS + 1
 
 
 def initiative_sheet(ws: Worksheet, ctx: Ctx, iid: str) -> None:
     lang = ctx.lang
-    set_widths(ws, {1: 24, **{c: 16 for c in range(2, 26)}})
+    set_widths(ws, {1: 20, **{c: 12 for c in range(2, 26)}})
     prof = ctx.part("initiatives", iid)
     p = prof.iloc[-1] if len(prof) else None
     put(ws, 1, 1, ctx.names.get(iid, iid), lang).font = TITLE_FONT
@@ -172,7 +177,7 @@ def initiative_sheet(ws: Worksheet, ctx: Ctx, iid: str) -> None:
             ]
             for ph in PHASE_ORDER
         ]
-        row = write_table(ws, row + 1, [ctx.col("phase"), ctx.col("role")], rows, ctx)
+        row = write_table(ws, row + 1, [ctx.col("phase"), ctx.col("role")], rows, ctx, spans=(3, 2))
 
     mine = ctx.part("values", iid)
     own = mine["own"].astype(bool)
@@ -211,9 +216,8 @@ def initiative_sheet(ws: Worksheet, ctx: Ctx, iid: str) -> None:
             [ctx.period(r["period"]), ctx.indicator_label(r["indicator"], iid), r["notes"]]
             for _, r in notes.iterrows()
         ]
-        row = write_table(
-            ws, row + 1, [ctx.col(k) for k in ("period", "indicator", "note")], rows, ctx
-        )
+        headers = [ctx.col(k) for k in ("period", "indicator", "note")]
+        row = write_table(ws, row + 1, headers, rows, ctx, spans=(1, 3, 8))
 
     heading(ws, row, ctx.s("initiative.stories"), lang)
     st = ctx.part("stories", iid)
@@ -229,7 +233,7 @@ def initiative_sheet(ws: Worksheet, ctx: Ctx, iid: str) -> None:
         for _, r in st.iterrows()
     ]
     headers = [ctx.col(k) for k in ("period", "date", "title", "voice", "phase")]
-    row = write_table(ws, row + 1, headers, rows, ctx)
+    row = write_table(ws, row + 1, headers, rows, ctx, spans=(1, 2, 4, 2, 3))
 
     refl = reflection_timeline(ctx.dataset_of(iid), iid)  # the answers of this audience
     if len(refl):
@@ -244,4 +248,7 @@ def initiative_sheet(ws: Worksheet, ctx: Ctx, iid: str) -> None:
             for _, r in refl.iterrows()
         ]
         headers = [ctx.col(k) for k in ("period", "question", "answer", "self_view")]
-        write_table(ws, row + 1, headers, rows, ctx)
+        row = write_table(ws, row + 1, headers, rows, ctx, spans=(1, 4, 5, 2))
+    # the print area stops before the chart data; a table wider than the charts widens it
+    used = [c.column for r in ws.iter_rows(max_col=CHART_DATA_MIN_COL - 1) for c in r if c.value]
+    lay_out(ws, last_col=max([CHART_COLS * CHARTS_ACROSS + 1, *used]), last_row=row - 2)

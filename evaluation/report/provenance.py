@@ -1,4 +1,6 @@
-"""Provenance: every submission the report rests on, in words."""
+"""Provenance: every submission the report rests on, in words: the status in the report's
+language, the day it came in as a date, the uploader's role (never a name) and the start of
+the file's fingerprint in the last column."""
 
 from __future__ import annotations
 
@@ -15,6 +17,11 @@ from evaluation.report.context import (
     Ctx,
     write_table,
 )
+
+STATUSES = ("accepted", "rejected")
+# the start of the file's SHA-256 fingerprint: enough to tell the stored files apart and to
+# check a file at hand, without 64 hex digits as the sheet's main content
+HASH_SHOWN = 12
 
 
 def provenance_sheet(ws: Worksheet, ctx: Ctx) -> None:
@@ -71,18 +78,25 @@ def provenance_sheet(ws: Worksheet, ctx: Ctx) -> None:
             r["_name"],
             ctx.period(r["period"]),
             r["submission_id"],
-            r["status"],
-            None if blank(r["uploaded_at"]) else r["uploaded_at"],
+            _status(ctx, r["status"]),
+            None if blank(r["uploaded_at"]) else r["uploaded_at"].date(),
             _role(ctx, r["uploaded_role"]),
-            r["sha256"],
+            None if blank(r["sha256"]) else str(r["sha256"])[:HASH_SHOWN],
         ]
         for _, r in frame.iterrows()
     ]
-    keys = ["initiative", "period", "submission_id", "status", "uploaded_at", "uploaded_role"]
-    keys.append("sha256")
+    keys = ["initiative", "period", "submission_id", "status", "uploaded_on", "uploaded_role"]
+    keys.append("sha256_start")
     write_table(ws, 1, [ctx.col(k) for k in keys], rows, ctx, formats={2: "0"}, empty_note=False)
-    set_widths(ws, {1: 28, 2: 18, 3: 12, 4: 12, 5: 26, 6: 20, 7: 70})
+    set_widths(ws, {1: 28, 2: 18, 3: 12, 4: 14, 5: 18, 6: 16, 7: 20})
     ws.freeze_panes = "A2"
+
+
+def _status(ctx: Ctx, status: object) -> str | None:
+    """The submission's status in the report's language."""
+    if blank(status):
+        return None
+    return ctx.s(f"status.{status}") if status in STATUSES else str(status)
 
 
 def _role(ctx: Ctx, role: object) -> str | None:
