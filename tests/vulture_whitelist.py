@@ -59,6 +59,16 @@ lastModifiedBy
 language
 created
 modified
+# openpyxl's print setup (evaluation/report/printing.py) and a chart series' line
+smooth
+paperSize
+orientation
+fitToPage
+fitToWidth
+fitToHeight
+page_margins
+print_area
+print_title_rows
 # zipfile.ZipInfo: set by assignment, read when the entry is written
 compress_type
 

@@ -94,11 +94,6 @@ def chart_rows(ws: Worksheet) -> list[tuple[int, int]]:
     return out
 
 
-def rows_for(cm: float) -> int:
-    """How many rows of the default height a drawing ``cm`` high covers."""
-    return math.ceil(cm * POINTS_PER_CM / ROW_POINTS)
-
-
 def _breaks(
     ws: Worksheet, page_points: float, keep: Iterable[tuple[int, int]], last_row: int
 ) -> list[int]:
