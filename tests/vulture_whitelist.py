@@ -59,7 +59,7 @@ lastModifiedBy
 language
 created
 modified
-# openpyxl's print setup (evaluation/report/printing.py) and a chart series' line
+# openpyxl's print setup (evaluation/report/printing.py), a series' line, a chart's texts
 smooth
 paperSize
 orientation
@@ -69,6 +69,7 @@ fitToHeight
 page_margins
 print_area
 print_title_rows
+txPr
 # zipfile.ZipInfo: set by assignment, read when the entry is written
 compress_type
 

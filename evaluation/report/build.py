@@ -158,6 +158,8 @@ def build_report(
 def _lay_out(wb: Workbook, fixed: dict[str, str]) -> None:
     """Print setup of the sheets whose layout is fixed (an initiative's sheet lays itself
     out): orientation, the columns printed, and the header rows repeated on every page."""
+    # the Data sheet is a table to work with (filters, pivots): its print area is its header,
+    # the reading guide says so and how to print it all
     settings = {  # sheet: (landscape, last column printed, rows repeated)
         "guide": (False, 1, 0),
         "collective": (True, 14, 0),
@@ -168,4 +170,8 @@ def _lay_out(wb: Workbook, fixed: dict[str, str]) -> None:
         "provenance": (False, 7, 1),
     }
     for key, (landscape, last_col, title_rows) in settings.items():
-        lay_out(wb[fixed[key]], last_col=last_col, landscape=landscape, title_rows=title_rows)
+        ws = wb[fixed[key]]
+        last_row = 1 if key == "data" else None
+        lay_out(
+            ws, last_col=last_col, landscape=landscape, title_rows=title_rows, last_row=last_row
+        )

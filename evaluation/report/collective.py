@@ -162,9 +162,9 @@ def collective_sheet(ws: Worksheet, ctx: Ctx) -> None:
 
     # portfolio totals: outputs beside relational and process, never on their own
     heading(ws, row, ctx.s("collective.portfolio"), lang)
-    row = paragraph(ws, row + 1, ctx.s("collective.portfolio_note"), lang)
+    row = paragraph(ws, row + 1, ctx.s("collective.portfolio_note"), lang, span=14)
     if ctx.selected:
-        row = paragraph(ws, row, ctx.s("collective.portfolio_whole"), lang)
+        row = paragraph(ws, row, ctx.s("collective.portfolio_whole"), lang, span=14)
     top = row + 1
     end = top
     headers = [ctx.col(k) for k in ("indicator", "period", "total", "n_reporting")]

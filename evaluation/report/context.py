@@ -3,7 +3,6 @@ the disclosed tables cut to the selection) and the table and paragraph writers."
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -32,12 +31,13 @@ DIMENSIONS = ("output", "relational", "process")
 KUMU_COLUMNS = ("From", "To", "Type")
 REFERRALS = ("referral_in", "referral_out")
 CHART_DATA_MIN_COL = 30
-# two charts side by side under a table, each six columns wide and 14 rows high (rows of 16
-# points: 7 cm and a row between); the initiative sheet's columns are set for it
-CHART_ROWS = 14
+# an indicator table's charts stand beside it (from column H, or right of a wider table), one
+# under the other, each six columns wide and 13 rows high (rows of 16 points: 7 cm and a
+# little room); the initiative sheet's columns are set for it
+CHART_COL = 8
+CHART_ROWS = 13
 CHART_COLS = 6
-CHARTS_ACROSS = 2
-CHART_SIZE = (12.0, 7.0)  # width, height in cm
+CHART_SIZE = (11.0, 7.0)  # width, height in cm
 
 
 class Ctx:
@@ -243,11 +243,13 @@ def fmt_for_unit(unit: object) -> str:
     return NUMBER_FORMATS.get(str(unit), NUMBER_FORMATS["number"])
 
 
-def paragraph(ws: Worksheet, row: int, text: str, lang: str) -> int:
+def paragraph(ws: Worksheet, row: int, text: str, lang: str, span: int = 1) -> int:
+    """Wrapped text across ``span`` columns (its row's height follows from the text when the
+    sheet is laid out for print)."""
     cell = put(ws, row, 1, plain(text).strip(), lang)
     cell.alignment = WRAP
-    lines = sum(max(1, math.ceil(len(p) / 110)) for p in str(cell.value or "").split("\n"))
-    ws.row_dimensions[row].height = 15.0 * lines + 3
+    if span > 1:
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=span)
     return row + 1
 
 

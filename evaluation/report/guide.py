@@ -21,10 +21,14 @@ from evaluation.report.context import (
     withheld_counts,
 )
 
+# characters across: one column of text that fits A4 upright at full size, so the guide
+# reads at 11 points whatever the spreadsheet does with scaling
+GUIDE_WIDTH = 72
+
 
 def guide_sheet(ws: Worksheet, ctx: Ctx, sheet_titles: dict[str, str], n_initiatives: int) -> None:
     lang = ctx.lang
-    set_widths(ws, {1: 120})
+    set_widths(ws, {1: GUIDE_WIDTH})
     put(ws, 1, 1, ctx.s("title"), lang).font = TITLE_FONT
     periods = ctx.periods
     meta = [

@@ -3,7 +3,6 @@ on its own scale, notes, stories and reflections."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 
 import pandas as pd
@@ -21,13 +20,13 @@ from evaluation.report.cells import (
     put,
     set_widths,
 )
-from evaluation.report.charts import line_chart
+from evaluation.report.charts import line_chart, short_period
 from evaluation.report.context import (
+    CHART_COL,
     CHART_COLS,
     CHART_DATA_MIN_COL,
     CHART_ROWS,
     CHART_SIZE,
-    CHARTS_ACROSS,
     DIMENSIONS,
     Ctx,
     as_date,
@@ -83,7 +82,7 @@ def _indicator_block(
         r = row + 2 + i
         put(ws, r, 1, ctx.period(p), lang)
         if charted:
-            put(ws, r, data_col, ctx.period(p), lang)
+            put(ws, r, data_col, short_period(p, lang), lang)
         for j, code in enumerate(codes):
             rec = cell.get((code, p))
             if rec is None:
@@ -104,14 +103,13 @@ def _indicator_block(
                     fmt_for_unit(unit),
                 )
     last = row + 1 + len(periods)
-    chart_row = last + 2
+    # the charts stand beside the table, one under the other, right of its widest row
+    chart_col = max(CHART_COL, len(headers) + 2)
     k = 0
     for unit in ("count", "hours", "share", "rubric"):
         idx = [i for i, c in enumerate(charted) if unit_of[c] == unit]
         if not idx or not periods:
             continue
-        at_row = chart_row + (k // CHARTS_ACROSS) * CHART_ROWS
-        anchor = f"{get_column_letter(1 + (k % CHARTS_ACROSS) * CHART_COLS)}{at_row}"
         line_chart(
             ws,
             chart_title(unit),
@@ -121,16 +119,16 @@ def _indicator_block(
             data_col,
             row + 1,
             last,
-            anchor,
+            f"{get_column_letter(chart_col)}{row + k * CHART_ROWS}",
             CHART_SIZE,
         )
         k += 1
-    return chart_row + math.ceil(k / CHARTS_ACROSS) * CHART_ROWS + 1
+    return max(last + 2, row + k * CHART_ROWS + 1)
 
 
 def initiative_sheet(ws: Worksheet, ctx: Ctx, iid: str) -> None:
     lang = ctx.lang
-    set_widths(ws, {1: 20, **{c: 12 for c in range(2, 26)}})
+    set_widths(ws, {1: 17, **{c: 11 for c in range(2, 26)}})
     prof = ctx.part("initiatives", iid)
     p = prof.iloc[-1] if len(prof) else None
     put(ws, 1, 1, ctx.names.get(iid, iid), lang).font = TITLE_FONT
@@ -155,8 +153,6 @@ def initiative_sheet(ws: Worksheet, ctx: Ctx, iid: str) -> None:
             c = put(ws, row, 2, p[key], lang)
             c.alignment = WRAP
             ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=10)
-            text = "" if blank(p[key]) else str(p[key])
-            ws.row_dimensions[row].height = 15.0 * max(1, math.ceil(len(text) / 120)) + 3
             row += 1
         row += 1
         heading(ws, row, ctx.s("initiative.phases"), lang)
@@ -180,12 +176,14 @@ def initiative_sheet(ws: Worksheet, ctx: Ctx, iid: str) -> None:
         row = write_table(ws, row + 1, [ctx.col("phase"), ctx.col("role")], rows, ctx, spans=(3, 2))
 
     mine = ctx.part("values", iid)
+    keep: list[tuple[int, int]] = []  # blocks printed on one page: a table with its charts
     own = mine["own"].astype(bool)
     for dim in DIMENSIONS:
         part = mine[(mine["dimension"] == dim) & ~own]
         if not len(part):
             continue
         dim_label = ctx.choice("dimensions", dim) or dim
+        start = row
         row = _indicator_block(
             ws,
             row,
@@ -197,8 +195,10 @@ def initiative_sheet(ws: Worksheet, ctx: Ctx, iid: str) -> None:
                 "initiative.chart_title", dimension=d, unit=ctx.choice("units", unit)
             ),
         )
+        keep.append((start, row - 2))
     part = mine[own]
     if len(part):
+        start = row
         row = _indicator_block(
             ws,
             row,
@@ -208,6 +208,7 @@ def initiative_sheet(ws: Worksheet, ctx: Ctx, iid: str) -> None:
             ctx.s("initiative.own_indicators"),
             lambda unit: ctx.s("initiative.own_chart_title", unit=ctx.choice("units", unit)),
         )
+        keep.append((start, row - 2))
 
     if ctx.show_texts:
         heading(ws, row, ctx.s("initiative.notes"), lang)
@@ -251,4 +252,13 @@ def initiative_sheet(ws: Worksheet, ctx: Ctx, iid: str) -> None:
         row = write_table(ws, row + 1, headers, rows, ctx, spans=(1, 4, 5, 2))
     # the print area stops before the chart data; a table wider than the charts widens it
     used = [c.column for r in ws.iter_rows(max_col=CHART_DATA_MIN_COL - 1) for c in r if c.value]
-    lay_out(ws, last_col=max([CHART_COLS * CHARTS_ACROSS + 1, *used]), last_row=row - 2)
+    charts_end = max((c + CHART_COLS for c in _chart_cols(ws)), default=CHART_COL + CHART_COLS)
+    last_col = max([charts_end - 1, *used])
+    lay_out(ws, last_col=last_col, last_row=row - 2, landscape=False, keep=keep)
+
+
+def _chart_cols(ws: Worksheet) -> list[int]:
+    """The column each chart starts in (1-based)."""
+    from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+
+    return [column_index_from_string(coordinate_from_string(c.anchor)[0]) for c in ws._charts]
