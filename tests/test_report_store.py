@@ -61,8 +61,8 @@ def test_report_command_writes_provenance_with_role_and_hash_only(
     sheets = _sheets(out)
     assert list(sheets)[2:4] == ["Gastvrij Dak", "Groeiplek"]
     prov = sheets["Herkomst"]
-    assert prov[0][-1] == "SHA-256"
-    assert sorted(r[-1] for r in prov[1:]) == sorted(shas.values())
+    assert prov[0][-1] == t("report.col.sha256_start", "nl")
+    assert sorted(r[-1] for r in prov[1:]) == sorted(v[:12] for v in shas.values())
     role = t("report.role.initiative", "nl")
     assert all(r[prov[0].index(t("report.col.uploaded_role", "nl"))] == role for r in prov[1:])
     every = {c for rows in sheets.values() for row in rows for c in row if isinstance(c, str)}
@@ -80,7 +80,7 @@ def test_report_command_selects_initiatives_and_periods(
     sheets = _sheets(out)
     assert "Groeiplek" not in sheets and "Gastvrij Dak" in sheets
     prov = sheets["Provenance"]
-    assert [r[-1] for r in prov[1:]] == [shas["gastvrij-dak 2025-Q2"]]
+    assert [r[-1] for r in prov[1:]] == [shas["gastvrij-dak 2025-Q2"][:12]]
     data = sheets["Data"]
     period_col = data[0].index("Period")
     assert {r[period_col] for r in data[1:]} == {"2025-Q2"}

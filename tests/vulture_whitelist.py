@@ -59,6 +59,17 @@ lastModifiedBy
 language
 created
 modified
+# openpyxl's print setup (evaluation/report/printing.py), a series' line, a chart's texts
+smooth
+paperSize
+orientation
+fitToPage
+fitToWidth
+fitToHeight
+page_margins
+print_area
+print_title_rows
+txPr
 # zipfile.ZipInfo: set by assignment, read when the entry is written
 compress_type
 

@@ -1,0 +1,171 @@
+"""Print setup: every sheet of the report laid out for A4.
+
+Why computed here and not left to the spreadsheet: a chart is a drawing over the cells, and
+neither Excel nor LibreOffice moves a page break to keep a drawing whole. So this module
+fixes every row's height (estimated from the wrapped text it holds), computes the scale that
+fits the print area to the page width, and from both where each page ends; a manual page
+break goes before any chart (or block kept together) that would otherwise cross a page end.
+The sheet is set to fit the page width; the breaks use the scale estimated here from the
+column widths (with a margin, as fonts differ a little between Excel and LibreOffice).
+
+Each sheet gets a print area (chart data and other helper columns outside it), repeated
+header rows where it is one long table, the sheet's name in the page header and the page
+number in the footer.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.cell import coordinate_from_string
+from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.pagebreak import Break, RowBreak
+from openpyxl.worksheet.worksheet import Worksheet
+
+# A4 in points (1/72 inch), portrait
+PAGE_WIDTH = 595.3
+PAGE_HEIGHT = 841.9
+SIDE_MARGIN_IN = 0.4
+TOP_MARGIN_IN = 0.7  # room for the page header
+HEADER_IN = 0.3
+ROW_POINTS = 15.0  # a row of one line of 11-point text (Excel's standard row)
+LINE_POINTS = 13.8  # each line of wrapped 11-point text
+POINTS_PER_CM = 72 / 2.54
+DEFAULT_WIDTH = 8.43  # Excel's default column width, in characters
+MIN_SCALE = 40
+LIBREOFFICE_WIDER = 1.13
+SAFETY = 0.96  # fonts differ a little between Excel and LibreOffice
+
+
+def column_points(ws: Worksheet, col: int) -> float:
+    """A column's printed width in points: Excel's rule (7 pixels a character, plus 5), widened
+    as LibreOffice draws it (its default column, 10.08 characters, is 2.26 cm: 13% more).
+    The wider estimate gives the smaller scale, so a page holds at least the rows counted."""
+    width = ws.column_dimensions[get_column_letter(col)].width or DEFAULT_WIDTH
+    return (width * 7 + 5) * 0.75 * LIBREOFFICE_WIDER
+
+
+def _chars(ws: Worksheet, col: int, span: int = 1) -> float:
+    return sum(
+        ws.column_dimensions[get_column_letter(c)].width or DEFAULT_WIDTH
+        for c in range(col, col + span)
+    )
+
+
+def fit_row_heights(ws: Worksheet, last_col: int) -> None:
+    """Give every row without a height one from its text: lines of wrapped text times a line."""
+    spans: dict[tuple[int, int], int] = {}
+    for rng in ws.merged_cells.ranges:
+        spans[(rng.min_row, rng.min_col)] = rng.max_col - rng.min_col + 1
+    for row in ws.iter_rows(min_row=1, max_row=ws.max_row, max_col=last_col):
+        r = row[0].row
+        if ws.row_dimensions[r].height is not None:
+            continue
+        lines, size = 1, 11.0
+        for cell in row:
+            if cell.value is None:
+                continue
+            if cell.font is not None and cell.font.sz:
+                size = max(size, float(cell.font.sz))
+            if cell.alignment is not None and cell.alignment.wrap_text:
+                width = _chars(ws, cell.column, spans.get((r, cell.column), 1))
+                text = str(cell.value)
+                n = sum(max(1, math.ceil(len(p) / max(width, 1))) for p in text.split("\n"))
+                lines = max(lines, n)
+        line = LINE_POINTS * size / 11.0
+        ws.row_dimensions[r].height = round(max(ROW_POINTS * size / 11.0, lines * line + 2), 1)
+
+
+def _row_points(ws: Worksheet, row: int) -> float:
+    return ws.row_dimensions[row].height or ROW_POINTS
+
+
+def chart_rows(ws: Worksheet) -> list[tuple[int, int]]:
+    """The rows (1-based, inclusive) each chart covers, from its anchor and its height."""
+    out = []
+    for chart in ws._charts:
+        anchor = chart.anchor
+        if isinstance(anchor, str):  # "A30" until the workbook is saved
+            first = coordinate_from_string(anchor)[1]
+        else:
+            first = anchor._from.row + 1
+        need, r = chart.height * POINTS_PER_CM, first
+        while need > 0:
+            need -= _row_points(ws, r)
+            r += 1
+        out.append((first, r - 1))
+    return out
+
+
+def _breaks(
+    ws: Worksheet, page_points: float, keep: Iterable[tuple[int, int]], last_row: int
+) -> list[int]:
+    """Rows after which a page ends, so that no block in ``keep`` crosses a page end."""
+    starts: dict[int, int] = {}
+    for first, last in keep:
+        starts[first] = max(starts.get(first, first), last)
+    breaks, used, r = [], 0.0, 1
+    while r <= last_row:
+        end = starts.get(r, r)
+        block = sum(_row_points(ws, x) for x in range(r, end + 1))
+        if used + block > page_points and used > 0:
+            breaks.append(r - 1)
+            used = 0.0
+        if block > page_points:  # taller than a page: it starts a page, the rest follows
+            used = block % page_points
+        else:
+            used += block
+        r = end + 1
+    return breaks
+
+
+def lay_out(
+    ws: Worksheet,
+    *,
+    last_col: int,
+    landscape: bool = True,
+    title_rows: int = 0,
+    keep: Sequence[tuple[int, int]] = (),
+    last_row: int | None = None,
+) -> None:
+    """Print area ``A1`` to (``last_row``, ``last_col``), scaled to the page width of A4.
+
+    ``title_rows`` repeats the sheet's first rows (its header) on every page; ``keep`` are
+    row ranges that must stay on one page (the charts' rows are always kept).
+    """
+    last_row = last_row or max(ws.max_row, 1)
+    fit_row_heights(ws, last_col)
+    width, height = (PAGE_HEIGHT, PAGE_WIDTH) if landscape else (PAGE_WIDTH, PAGE_HEIGHT)
+    usable_w = width - 2 * SIDE_MARGIN_IN * 72
+    usable_h = height - 2 * TOP_MARGIN_IN * 72
+    content = sum(column_points(ws, c) for c in range(1, last_col + 1))
+    scale = max(MIN_SCALE, min(100, math.floor(100 * SAFETY * usable_w / content)))
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    # fit to the page width (LibreOffice's column widths differ a little from Excel's, so the
+    # spreadsheet fits them itself); the scale estimated here places the page breaks
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.page_margins = PageMargins(
+        left=SIDE_MARGIN_IN,
+        right=SIDE_MARGIN_IN,
+        top=TOP_MARGIN_IN,
+        bottom=TOP_MARGIN_IN,
+        header=HEADER_IN,
+        footer=HEADER_IN,
+    )
+    ws.print_area = f"A1:{get_column_letter(last_col)}{last_row}"
+    page_points = usable_h * SAFETY * 100 / scale
+    if title_rows:
+        ws.print_title_rows = f"1:{title_rows}"
+        page_points -= sum(_row_points(ws, r) for r in range(1, title_rows + 1))
+    ws.oddHeader.center.text = "&A"
+    ws.oddFooter.center.text = "&P / &N"
+    blocks = [*chart_rows(ws), *keep]
+    ws.row_breaks = RowBreak()
+    if blocks:
+        for row in _breaks(ws, page_points, blocks, last_row):
+            ws.row_breaks.append(Break(id=row))
