@@ -211,6 +211,7 @@ def test_findings_in_reading_order_and_not_double_counted():
         "haar BSN 123456782."
     )
     assert scan_text(text) == [
+        Finding("name", "Sara"),  # a warning: the name alone
         Finding("phone", "06-12345678"),
         Finding("email", "sara@example.org"),
         Finding("iban", "NL91ABNA0417164300"),
