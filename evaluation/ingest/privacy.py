@@ -1,9 +1,19 @@
-"""The personal-data scanner for free text: e-mail addresses, phone numbers, IBANs and BSNs.
+"""The personal-data scanner for free text: contact details, identity numbers, people.
 
 The product stores counts and stories, never contact details or identity numbers (design
-brief, section 5). Every free-text cell is passed through ``scan_text`` on upload, and a hit
-refuses the upload with a located message (codes ``personal_email``, ``personal_phone``,
-``personal_iban``, ``personal_bsn``).
+brief, section 5). Every text a user types (the columns marked ``free_text`` in
+``data/sections.yaml``, the profile's name and place among them, and text indicator values)
+is passed through ``scan_text`` on upload (``scanner_for`` picks the scan per field). An
+e-mail address (also spelled out: "jan [at] gmail [dot] com"), phone number, IBAN, BSN,
+V-nummer, date of birth, or a name with an address refuses the upload with a located message
+(codes ``personal_<kind>``, strings in ``problems-safety.yaml`` and ``problems-privacy.yaml``);
+a name alone or an address alone is a warning that says how to write it instead
+(``privacy_people``). Public service numbers (0800, 0900, 112, 14 plus area code) are not
+personal data.
+
+Every check reads the text normalised (``privacy_normal``: NFKC, invisible characters
+removed), so a zero-width space or full-width digits hide nothing; findings are reported
+against the text as the user typed it.
 
 The scanner is tuned to flag what looks like contact or identity data and to stay quiet on
 what reports are full of: years (2025), dates (3-2-2025, 2025-01-31), amounts (1.234,50),
@@ -15,8 +25,9 @@ digits of an IBAN or an e-mail address are not reported again as a phone number 
 
 The scan is linear in the length of the text: every pattern does a bounded amount of work at
 each position, the masks are applied in one pass per kind, and overlap between the two IBAN
-patterns is found by binary search (``benchmarks/hostile.py`` times 256 KB to 2 MB of text;
-``tests/test_privacy_linear.py`` holds it to the findings of the earlier, quadratic scanner).
+patterns is found by binary search (``benchmarks/hostile.py`` and ``benchmarks/privacy.py``
+time 256 KB to 2 MB of text; ``tests/test_privacy_linear.py`` holds the number finders to the
+findings of the earlier, quadratic scanner).
 """
 
 from __future__ import annotations
