@@ -40,15 +40,14 @@ _NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
 class Normalised:
     """The checked text, and where each of its pieces came from in the original."""
 
-    original: str
     text: str
-    # pieces of ``text``: where each starts in ``text`` and in ``original``, how long it is in
+    # pieces of ``text``: where each starts in ``text`` and in the original, how long it is in
     # each, and whether it is a copy (then positions inside map one to one)
     starts: list[int] = field(default_factory=list)
     pieces: list[tuple[int, int, int, bool]] = field(default_factory=list)
 
     def span(self, start: int, end: int) -> tuple[int, int]:
-        """The span of ``original`` that the span ``start:end`` of ``text`` was made from."""
+        """The span of the original text that the span ``start:end`` of ``text`` was made from."""
         if not self.pieces:
             return start, end
         return self._at(start, end=False), self._at(end, end=True)
@@ -57,7 +56,7 @@ class Normalised:
         probe = pos - 1 if end else pos
         i = max(bisect.bisect_right(self.starts, probe) - 1, 0)
         norm_start = self.starts[i]
-        orig_start, norm_len, orig_len, copy = self.pieces[i]
+        orig_start, _, orig_len, copy = self.pieces[i]
         if copy:
             return orig_start + min(pos - norm_start, orig_len)
         return orig_start + orig_len if end else orig_start
@@ -66,7 +65,7 @@ class Normalised:
 def normalise(text: str) -> Normalised:
     """``text`` in the form every check reads (see the module's docstring)."""
     if text.isascii():
-        return Normalised(text, text)
+        return Normalised(text)
     runs = list(_NON_ASCII_RUN.finditer(text))
     out: list[str] = []
     starts: list[int] = []
@@ -113,8 +112,8 @@ def normalise(text: str) -> Normalised:
     copy(len(text))
     normalised = "".join(out)
     if normalised == text:
-        return Normalised(text, text)
-    return Normalised(text, normalised, starts, pieces)
+        return Normalised(text)
+    return Normalised(normalised, starts, pieces)
 
 
 def _clusters(chunk: str, offset: int):
