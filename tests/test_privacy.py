@@ -18,8 +18,10 @@ from evaluation.ingest.privacy import (
     bsn_is_valid,
     iban_is_valid,
     scan_text,
+    scanner_for,
     text_problems,
 )
+from evaluation.ingest.privacy_normal import normalise
 
 
 def kinds(text: str) -> list[str]:
@@ -211,6 +213,7 @@ def test_findings_in_reading_order_and_not_double_counted():
         "haar BSN 123456782."
     )
     assert scan_text(text) == [
+        Finding("name", "Sara"),  # a warning: the name alone
         Finding("phone", "06-12345678"),
         Finding("email", "sara@example.org"),
         Finding("iban", "NL91ABNA0417164300"),
@@ -316,3 +319,72 @@ def test_long_texts_without_digits_or_at_sign_are_quiet():
     story = "Een avond in het buurthuis, met koffie en verhalen; niemand werd geholpen. " * 200
     assert scan_text(story) == []
     assert scan_text(story + " Mail fatima@example.nl") == [Finding("email", "fatima@example.nl")]
+
+
+# --- normalising before the checks (issue 16, point 6) ------------------------------------
+
+plain_pieces = st.sampled_from(
+    ["06-12345678", "fatima@example.nl", "NL91 ABNA 0417 1643 00", "BSN 123456782", "buren",
+     "V-nummer 1234567890", "geboren op 12-03-1987", "Fatima", "Kanaalweg 45b", "2025", " "]
+)  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None, derandomize=True)
+@given(st.lists(plain_pieces, min_size=1, max_size=8), st.data())
+def test_invisible_characters_change_no_finding(pieces, data):
+    """A zero-width space, joiner, soft hyphen or word joiner anywhere inside the text finds
+    the same things, each reported as typed (invisible characters included)."""
+    plain = " ".join(pieces)
+    positions = data.draw(st.lists(st.integers(0, len(plain)), max_size=6))
+    hidden = plain
+    for pos in sorted(positions, reverse=True):
+        hidden = (
+            hidden[:pos]
+            + data.draw(st.sampled_from("\u200b\u200c\u200d\u00ad\u2060"))
+            + hidden[pos:]
+        )
+    found, seen = scan_text(plain), scan_text(hidden)
+    assert [f.kind for f in seen] == [f.kind for f in found]
+    for f, g in zip(found, seen, strict=True):
+        assert g.match in hidden
+        assert normalise(g.match).text == f.match
+
+
+def test_full_width_forms_are_read_as_plain_and_reported_as_typed():
+    assert scan_text("ｍａｉｌ　ｓａｒａ＠ｈｏｔｍａｉｌ．ｃｏｍ") == [
+        Finding("email", "ｓａｒａ＠ｈｏｔｍａｉｌ．ｃｏｍ")
+    ]
+    (finding,) = scan_text("bel ０６－１２３４５６７８")
+    assert finding.kind == "phone" and finding.match == "０６－１２３４５６７８"
+
+
+def test_public_numbers_are_not_phone_numbers():
+    for text in ("bel 0800-0113", "0900-8844", "bel 112", "gemeente 14 020", "0909 1234"):
+        assert scan_text(text) == [], text
+    assert kinds("06.12.34.56.78") == ["phone"]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Fatima kwam", [("name", "warning", "F.")]),
+        ("Jan de Vries hielp", [("name", "warning", "J. de V.")]),
+        ("Jan de Vries, Kalverstraat 12", [("name_address", "error", "Kalverstraat **")]),
+        ("Ferdinand Bolstraat 12", [("address", "warning", "Bolstraat **")]),
+        ("geboren op 3 mei 1990", [("birth_date", "error", "* mei ****")]),
+        ("Yonas (14-07-1999)", [("birth_date", "error", "**-**-****")]),
+        ("V-nummer 1234567890", [("vnumber", "error", "********90")]),
+        ("jan [at] gmail [dot] com", [("email", "error", "j*** [at] gmail [dot] com")]),
+        ("Op 12-03-2025 kwam ze", []),
+        ("geboren in 1987", []),
+        ("postcode 1012 AB", []),
+    ],
+)
+def test_people_findings_and_their_masks(text, expected):
+    assert [(f.kind, f.severity, f.masked) for f in scan_text(text)] == expected
+
+
+def test_the_initiatives_name_and_place_are_not_checked_for_names():
+    assert scanner_for("profile", "name")("Huiskamer Fatima") == []
+    assert kinds("Huiskamer Fatima") == ["name"]
+    assert [f.kind for f in scanner_for("profile", "city")("Ede 06-12345678")] == ["phone"]

@@ -1,9 +1,19 @@
-"""The personal-data scanner for free text: e-mail addresses, phone numbers, IBANs and BSNs.
+"""The personal-data scanner for free text: contact details, identity numbers, people.
 
 The product stores counts and stories, never contact details or identity numbers (design
-brief, section 5). Every free-text cell is passed through ``scan_text`` on upload, and a hit
-refuses the upload with a located message (codes ``personal_email``, ``personal_phone``,
-``personal_iban``, ``personal_bsn``).
+brief, section 5). Every text a user types (the columns marked ``free_text`` in
+``data/sections.yaml``, the profile's name and place among them, and text indicator values)
+is passed through ``scan_text`` on upload (``scanner_for`` picks the scan per field). An
+e-mail address (also spelled out: "jan [at] gmail [dot] com"), phone number, IBAN, BSN,
+V-nummer, date of birth, or a name with an address refuses the upload with a located message
+(codes ``personal_<kind>``, strings in ``problems-safety.yaml`` and ``problems-privacy.yaml``);
+a name alone or an address alone is a warning that says how to write it instead
+(``privacy_people``). Public service numbers (0800, 0900, 112, 14 plus area code) are not
+personal data.
+
+Every check reads the text normalised (``privacy_normal``: NFKC, invisible characters
+removed), so a zero-width space or full-width digits hide nothing; findings are reported
+against the text as the user typed it.
 
 The scanner is tuned to flag what looks like contact or identity data and to stay quiet on
 what reports are full of: years (2025), dates (3-2-2025, 2025-01-31), amounts (1.234,50),
@@ -15,27 +25,41 @@ digits of an IBAN or an e-mail address are not reported again as a phone number 
 
 The scan is linear in the length of the text: every pattern does a bounded amount of work at
 each position, the masks are applied in one pass per kind, and overlap between the two IBAN
-patterns is found by binary search (``benchmarks/hostile.py`` times 256 KB to 2 MB of text;
-``tests/test_privacy_linear.py`` holds it to the findings of the earlier, quadratic scanner).
+patterns is found by binary search (``benchmarks/hostile.py`` and ``benchmarks/privacy.py``
+time 256 KB to 2 MB of text; ``tests/test_privacy_linear.py`` holds the number finders to the
+findings of the earlier, quadratic scanner).
 """
 
 from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Literal
 
+from evaluation.ingest.privacy_normal import normalise
+from evaluation.ingest.privacy_people import find_vnumbers, first_names, people
 from evaluation.problems import Problem
 
-Kind = Literal["email", "phone", "iban", "bsn"]
+Kind = Literal[
+    "email", "phone", "iban", "bsn", "vnumber", "birth_date", "name_address", "address", "name"
+]
 
 PROBLEM_CODES: dict[str, str] = {
     "email": "personal_email",
     "phone": "personal_phone",
     "iban": "personal_iban",
     "bsn": "personal_bsn",
+    "vnumber": "personal_vnumber",
+    "birth_date": "personal_birth_date",
+    "name_address": "personal_name_address",
+    "address": "personal_address",
+    "name": "personal_name",
 }
+# a name alone, or an address alone, is said but does not refuse the upload
+WARNING_KINDS = frozenset({"address", "name"})
 
 
 @dataclass(frozen=True)
@@ -51,13 +75,29 @@ class Finding:
         return PROBLEM_CODES[self.kind]
 
     @property
+    def severity(self) -> Literal["error", "warning"]:
+        """A name or an address alone is a warning; everything else refuses the upload."""
+        return "warning" if self.kind in WARNING_KINDS else "error"
+
+    @property
     def masked(self) -> str:
         """The match with most characters hidden, so a message can point at it without
         repeating (and storing) the personal data itself."""
         text = self.match
         if self.kind == "email":
-            local, _, domain = text.partition("@")
-            return f"{local[:1]}***@{domain}"
+            local, at, domain = text.partition("@")
+            if not at:  # spelled out: "jan [at] gmail [dot] com"
+                text = normalise(text).text
+                local, at, domain = text.partition("@")
+                spelled = None if at else _AT_WORD.search(text)
+                if spelled:
+                    local, domain = text[: spelled.start()], text[spelled.start() :]
+            return f"{local[:1]}***{'@' if at else ''}{domain}"
+        if self.kind == "name":
+            # initials, the way the hint suggests writing the name: "Jan de Vries" -> "J. de V."
+            return " ".join(w[0] + "." if w[:1].isupper() else w for w in text.split())
+        if self.kind in ("address", "name_address", "birth_date"):
+            return "".join("*" if ch.isdigit() else ch for ch in text)
         visible = 2 if self.kind in ("iban", "phone") else 0
         keep_end = 2
         head, rest = text[:visible], text[visible:]
@@ -69,6 +109,20 @@ class Finding:
 
 _EMAIL = re.compile(
     r"(?<![\w.%+-])[\w.%+-]{1,64}@(?:[^\W_](?:[\w-]{0,61}[^\W_])?\.)+[^\W\d_]{2,24}(?![\w-])"
+)
+# spelled out or spaced to get past a filter: "jan [at] gmail [dot] com", "jan(at)gmail.com",
+# "sara at hotmail dot com", "jan @ gmail . com" (a bare "at" only with a spelled-out "dot")
+_AT_WORD = re.compile(r"[ ]?[\[({<][ ]?(?i:at)[ ]?[\])}>][ ]?|[ ]+@[ ]*|@[ ]+|[ ](?i:at)[ ]")
+_DOT_BRACKET = r"[ ]?[\[({<][ ]?(?i:dot|punt)[ ]?[\])}>][ ]?"
+_EMAIL_SPELLED = re.compile(
+    rf"""(?<![\w.%+-])[\w.%+-]{{1,64}}
+    (?:
+        (?:[ ]?[\[({{<][ ]?(?i:at)[ ]?[\])}}>][ ]?|[ ]+@[ ]*|@[ ]+)
+        (?:[^\W_][\w-]{{0,62}}(?:{_DOT_BRACKET}|[ ]?\.[ ]?|[ ](?i:dot|punt)[ ]))+
+      | [ ](?i:at)[ ](?:[^\W_][\w-]{{0,62}}(?:{_DOT_BRACKET}|[ ](?i:dot|punt)[ ]))+
+    )
+    [^\W\d_]{{2,24}}(?![\w-])""",
+    re.VERBOSE,
 )
 
 # --- IBAN -------------------------------------------------------------------------------------
@@ -122,13 +176,15 @@ def _inside(spans: tuple[list[int], list[tuple[int, int]]], at: int) -> bool:
 
 _SEP = r"(?:[ \t]?[-.][ \t]?|[ \t])"
 # Dutch numbers have ten digits: 06 plus eight, or an area code (0XX or 0XXX) plus the rest.
+# Free and paid service numbers (0800, 0900, 0906, 0909: helplines, the police's 0900-8844)
+# are public, as are 112 and the municipalities' 14 plus area code; none is personal data.
 _NL_PHONE = re.compile(
     rf"""(?<![\w.,/+-])
+    (?!\(?0800|\(?090\d)
     (?:
         06{_SEP}?(?:\d{_SEP}?){{7}}\d
       | \(?0[1-9]\d\)?{_SEP}?(?:\d{_SEP}?){{6}}\d
       | \(?0[1-9]\d{{2}}\)?{_SEP}?(?:\d{_SEP}?){{5}}\d
-      | 0[89]0[069]{_SEP}?\d{{4}}(?:\d{{3}})?
     )
     (?![\w]|[.,]\d)""",
     re.VERBOSE,
@@ -137,8 +193,11 @@ _NL_PHONE = re.compile(
 _INTL_PHONE = re.compile(
     r"(?<![\w+.,/-])(?:\+|00)[1-9]\d{0,3}(?:[ \t]?\(0\))?(?:[ \t]?-?[ \t]?\(?\d{1,5}\)?){1,7}"
 )
-# a date at the start of a candidate: 06-02-2025 followed by a count is not a phone number
-_DATE_START = re.compile(r"^\(?\d{1,2}([-/.])\d{1,2}\1(?:\d{2}|(?:19|20)\d{2})(?!\d)")
+# a date at the start of a candidate: 06-02-2025 followed by a count is not a phone number;
+# but "06.12.34.56.78" is one, not 6 December '34 and two counts (the separator goes on)
+_DATE_START = re.compile(
+    r"^\(?\d{1,2}([-/.])\d{1,2}\1(?:(?:19|20)\d{2}(?!\d)|\d{2}(?!\d)(?!\1\d\d\1\d))"
+)
 
 
 def _digits(text: str) -> str:
@@ -172,6 +231,12 @@ def _find_phones(text: str) -> list[tuple[int, int]]:
 _BSN = re.compile(
     r"(?<![\w.,/+-])(?:\d{3}([ .-]?)\d{3}\1\d{3}|\d{8})(?![\w]|[.,/-]\d)",
 )
+# after its name a BSN is one even written against it or failing the eleven-test
+# ("BSN123456782", "burgerservicenummer: 123 456 789"): it was meant as one
+_BSN_NAMED = re.compile(
+    r"(?i:\bbsn|burgerservicenummer|sofi-?nummer)[ \t]*(?:is|was|:|\#|=|nr\.?)?[ \t:.#=-]{0,3}"
+    r"(?P<num>\d{3}([ .-]?)\d{3}\2\d{3}|\d{8,9})(?![\w]|[.,/-]\d)"
+)
 
 
 def bsn_is_valid(text: str) -> bool:
@@ -187,7 +252,15 @@ def bsn_is_valid(text: str) -> bool:
 
 
 def _find_bsns(text: str) -> list[tuple[int, int]]:
-    return [m.span() for m in _BSN.finditer(text) if bsn_is_valid(m.group(0))]
+    low = text.lower()
+    named = []
+    if "bsn" in low or "burgerservice" in low or "sofi" in low:
+        named = [m.span("num") for m in _BSN_NAMED.finditer(text)]
+    if not named:
+        return [m.span() for m in _BSN.finditer(text) if bsn_is_valid(m.group(0))]
+    hidden = _blank(text, named)
+    found = [m.span() for m in _BSN.finditer(hidden) if bsn_is_valid(m.group(0))]
+    return sorted(found + named)
 
 
 # --- the scanner ------------------------------------------------------------------------------
@@ -219,6 +292,29 @@ _NUMBER_CLUSTER = re.compile(r"\d(?:(?:[ \t]?[-./][ \t]?|[ \t()]{1,3})?\d)*")
 LONG_NUMBER_PATTERN = r"\d(?:(?:[ \t]?[-./][ \t]?|[ \t()]{1,3})?\d){7}"
 
 
+def candidate_pattern() -> str:
+    """The column gate for long sheets, as one RE2 pattern (pyarrow's regex engine) that
+    Python's ``re`` reads alike: an ASCII text that does not match it (and has no "@") can
+    hold no finding, so the scanner need not see it. It is wider than the scanner's own
+    gates: seven digits held together (a V-nummer's least; every phone number, IBAN and BSN
+    has eight), the word "at", a birth keyword, a street word or postcode before a digit or
+    a place, a form of address, or a first name in any case. Texts with other scripts always
+    go to the scanner."""
+    names = "|".join(sorted(re.escape(n) for n in first_names() if n.isascii()))
+    return "|".join(
+        [
+            r"\d(?:(?:[ \t]?[-./][ \t]?|[ \t()]{1,3})?\d){6}",
+            r"(?i)\bat\b|(?i)geb|(?i)born|(?i)birth|(?i)d\.?o\.?b",
+            r"(?i)(?:straat|laan|weg|plein|gracht|kade|singel|dijk|steeg|dreef|plantsoen"
+            r"|boulevard|allee|street|road|avenue|lane) {1,3}\d",
+            r"[1-9]\d{3} ?[A-Z]{2}",
+            r"(?i)\b(?:mevrouw|meneer|mevr|mw|dhr|heer|familie|fam|mr|mrs|ms|miss|mister|madam"
+            r"|madame)\b",
+            rf"(?i)\b(?:{names})\b",
+        ]
+    )
+
+
 def _has_long_number(text: str) -> bool:
     """Whether some run of digits and separators holds eight digits or more.
 
@@ -230,35 +326,71 @@ def _has_long_number(text: str) -> bool:
     return any(len(c) >= 8 and _digit_count(c) >= 8 for c in _NUMBER_CLUSTER.findall(text))
 
 
-def scan_text(text: str) -> list[Finding]:
-    """Every e-mail address, phone number, IBAN and BSN in ``text``, in reading order."""
+def scan_text(text: str, *, names: bool = True) -> list[Finding]:
+    """Every piece of personal data in ``text``, in reading order: e-mail addresses, phone
+    numbers, IBANs, BSNs, V-nummers and dates of birth (errors), and names and addresses
+    (``privacy_people``; a name with an address is an error). ``names`` False leaves out the
+    name checks (for a field that holds a name by design, such as the initiative's).
+
+    Every check reads the normalised text (``privacy_normal``); each finding's ``match`` is
+    the text as the user typed it, invisible characters and full-width forms included."""
     if not isinstance(text, str) or not text:
         return []
+    norm = normalise(text)
+    # digits of other scripts (Arabic-Indic, Persian) read as 0-9, one character for one, so
+    # positions in ``work`` are positions in the normalised text
+    work = norm.text if norm.text.isascii() else norm.text.translate(_TO_ASCII_DIGITS)
     # Cheap gates first: most notes have no "@" and fewer than eight digits, and then no
-    # finder can match (every phone number, IBAN and BSN has at least eight digits).
-    has_at = "@" in text
-    has_digits = _digit_count(text) >= 8 and _has_long_number(text)
-    if not (has_at or has_digits):
-        return []
+    # number finder can match (every phone number, IBAN and BSN has at least eight digits).
+    has_at = "@" in work
+    low = work.lower()
+    spelled = any(k in low for k in ("at]", "at)", "at}", "at>", " at "))
+    digits = _digit_count(work)
+    has_digits = digits >= 8 and _has_long_number(work)
     found: list[tuple[int, Finding]] = []
-    # digits of other scripts (Arabic-Indic, Persian, full-width) read as 0-9, one character
-    # for one, so positions in ``work`` are positions in ``text``
-    work = text if text.isascii() else text.translate(_TO_ASCII_DIGITS)
+
+    def add(kind: str, spans: list[tuple[int, int]]) -> None:
+        for start, end in spans:
+            o_start, o_end = norm.span(start, end)
+            found.append((o_start, Finding(kind=kind, match=text[o_start:o_end])))
+
     finders = []
-    if has_at:
-        finders.append(("email", lambda s: [m.span() for m in _EMAIL.finditer(s)]))
+    if has_at or spelled:
+        finders.append(("email", _find_emails))
     if has_digits:
-        finders += [("iban", _find_ibans), ("phone", _find_phones), ("bsn", _find_bsns)]
+        finders += [("iban", _find_ibans)]
+    if digits >= 7:
+        finders += [("vnumber", find_vnumbers)]
+    if has_digits:
+        finders += [("phone", _find_phones), ("bsn", _find_bsns)]
     for kind, finder in finders:
         spans = finder(work)
-        for start, end in spans:
-            found.append((start, Finding(kind=kind, match=text[start:end])))
+        add(kind, spans)
         hide = spans
         if kind == "iban":
             # an IBAN-shaped string that fails mod-97 is not a phone number or BSN either
             hide = spans + [m.span() for p in (_IBAN, _IBAN_SOLID) for m in p.finditer(work)]
         work = _blank(work, hide)  # hide what was found from the later finders
+    for kind, span in people(work, names=names):
+        add(kind, [span])
     return [finding for _, finding in sorted(found, key=lambda pair: pair[0])]
+
+
+def _find_emails(text: str) -> list[tuple[int, int]]:
+    spans = [m.span() for m in _EMAIL.finditer(text)] if "@" in text else []
+    low = text.lower()
+    if not any(k in low for k in (" @", "@ ", "at]", "at)", "at}", "at>", " at ")):
+        return spans
+    spelled = [m.span() for m in _EMAIL_SPELLED.finditer(_blank(text, spans))]
+    return sorted(spans + spelled) if spelled else spans
+
+
+def scanner_for(section: str, column: str) -> Callable[[str], list[Finding]]:
+    """The scan for one field: the initiative's name and place are names by design, so the
+    name checks are left out there (contact and identity data are still refused)."""
+    if section == "profile" and column in ("name", "city"):
+        return partial(scan_text, names=False)
+    return scan_text
 
 
 def _blank(text: str, spans: list[tuple[int, int]]) -> str:
@@ -279,6 +411,9 @@ def _blank(text: str, spans: list[tuple[int, int]]) -> str:
     return "".join(pieces)
 
 
+CANDIDATE_PATTERN = candidate_pattern()
+
+
 def text_problems(
     text: str,
     *,
@@ -294,7 +429,7 @@ def text_problems(
     return [
         Problem(
             code=finding.code,
-            severity="error",
+            severity=finding.severity,
             sheet=sheet,
             cell=cell,
             column=column,
@@ -305,11 +440,13 @@ def text_problems(
 
 
 __all__ = [
+    "CANDIDATE_PATTERN",
     "LONG_NUMBER_PATTERN",
     "PROBLEM_CODES",
     "Finding",
     "bsn_is_valid",
     "iban_is_valid",
     "scan_text",
+    "scanner_for",
     "text_problems",
 ]

@@ -578,13 +578,13 @@ def sheet_privacy(sheet: SheetData, units: dict[str, str]) -> list[Problem]:
 
     It only reads the sheet, so the reader may run it on a second thread (most of its work
     on a long sheet is Arrow's, which does not hold Python's lock)."""
-    from evaluation.ingest.privacy import scan_text
+    from evaluation.ingest.privacy import scan_text, scanner_for
 
     out: list[Problem] = []
     if sheet.frame.empty:
         return out
     for code in [c.code for c in sheet.section.columns if c.free_text]:
-        out += _scan_column(sheet, code, sheet.typed[code], scan_text)
+        out += _scan_column(sheet, code, sheet.typed[code], scanner_for(sheet.section.code, code))
     if sheet.section.code == "indicators":
         text_rows = _text_rows(sheet, units)
         if text_rows.any():
@@ -598,17 +598,16 @@ COLUMN_GATE_ROWS = 1_000
 
 def _candidates(texts: pd.Series) -> np.ndarray:
     """Which texts could hold personal data, by the scanner's own first gate, for a whole
-    column at once: an "@", or a run of at least eight digits held together the way numbers
-    are written (``privacy.LONG_NUMBER_PATTERN``; every phone number, IBAN and BSN has one).
+    column at once: an "@", or what ``privacy.CANDIDATE_PATTERN`` says may be personal data.
     Texts with other scripts always go to the scanner (their digits count too)."""
-    from evaluation.ingest.privacy import LONG_NUMBER_PATTERN
+    from evaluation.ingest.privacy import CANDIDATE_PATTERN
 
     arrow = texts if isinstance(texts.dtype, pd.StringDtype) else texts.astype("str")
     values = pa.array(arrow.array)
     maybe = pc.or_(
         pc.or_(
             pc.match_substring(values, "@"),
-            pc.match_substring_regex(values, LONG_NUMBER_PATTERN),
+            pc.match_substring_regex(values, CANDIDATE_PATTERN),
         ),
         pc.invert(pc.string_is_ascii(values)),
     )
@@ -636,7 +635,7 @@ def _scan_column(sheet: SheetData, code: str, texts: pd.Series, scan_text) -> li
             # the masked form points at what to remove without repeating (or storing) it
             out.append(
                 Problem(
-                    f"personal_{finding.kind}", "error", p.sheet, p.cell, p.column,
+                    finding.code, finding.severity, p.sheet, p.cell, p.column,
                     finding.masked, {"kind": finding.kind},
                 )
             )  # fmt: skip
