@@ -361,7 +361,8 @@ def output_totals(totals: pd.DataFrame, lang: str) -> go.Figure:
     )
     _bar_axes(fig, labels, values, t("ui.figures.indicator", lang), t("ui.common.value", lang),
               headroom=1.5)  # fmt: skip
-    return _base_layout(fig, title, lang, height=max(240, 80 + 34 * len(labels)))
+    rows = sum(18 + 16 * lbl.count("<br>") + 16 for lbl in labels)  # wrapped labels need room
+    return _base_layout(fig, title, lang, height=max(240, 80 + rows))
 
 
 def _bar_axes(

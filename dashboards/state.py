@@ -232,7 +232,9 @@ def story_page(who: Principal, filters: Filters, lang_: str) -> views.StoryPage:
 @st.cache_resource(show_spinner=False, ttl=CACHE_TTL, max_entries=64)
 def story_texts(who: Principal, filters: Filters, lang_: str) -> story_views.StoryTexts:
     """The story page's phase texts, quotes and takeaways (``evaluation.story``)."""
-    return story_views.story_texts(disclosed_for(who, filters), story_view(who, filters), lang_)
+    return story_views.story_texts(
+        disclosed_for(who, filters), story_view(who, filters), lang_, disclosed(who)
+    )
 
 
 @st.cache_resource(show_spinner=False, ttl=CACHE_TTL, max_entries=64)

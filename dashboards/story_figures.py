@@ -18,7 +18,9 @@ from dashboards.figures import (
     _array,
     _base_layout,
     _label,
+    _wrap,
     empty_figure,
+    label_spots,
     phase_label,
 )
 from dashboards.texts import figure_text
@@ -59,9 +61,14 @@ def phase_handovers(moves: Handovers, phase: str, lang: str) -> go.Figure:
         )
     )
     fig.update_yaxes(categoryorder="array", categoryarray=list(reversed(labels)))
-    fig.update_xaxes(title=t("story.labels.handovers", lang), range=[0, (max(values) or 1) * 1.6])
-    title = t("ui.story.phase_chart_title", lang, phase=phase_label(phase, lang))
-    return _base_layout(fig, title, lang, height=260)
+    fig.update_xaxes(
+        title=_wrap(t("story.labels.handovers", lang), 30),
+        range=[0, (max(values) or 1) * 1.6],
+        showticklabels=max(values) > 0,  # all withheld: no scale to read a size from
+    )
+    fig = _base_layout(fig, t("ui.story.phase_chart_title", lang), lang, height=280)
+    fig.update_layout(margin={"l": 10, "r": 30, "t": 50, "b": 10}, showlegend=False)
+    return fig
 
 
 def flow_map(pairs: pd.DataFrame, lang: str) -> go.Figure:
@@ -80,9 +87,9 @@ def flow_map(pairs: pd.DataFrame, lang: str) -> go.Figure:
             x=[xs[p] for p in PHASE_ORDER],
             y=[0.0] * 3,
             mode="markers+text",
-            marker={"symbol": "square", "size": 46, "color": [PALETTE[i] for i in range(3)]},
-            text=[phase_label(p, lang) for p in PHASE_ORDER],
-            textposition="top center",
+            marker={"symbol": "square", "size": 40, "color": [PALETTE[i] for i in range(3)]},
+            text=[_wrap(phase_label(p, lang), 22) for p in PHASE_ORDER],
+            textposition="bottom center",
             hoverinfo="skip",
             showlegend=False,
         )
@@ -98,23 +105,25 @@ def flow_map(pairs: pd.DataFrame, lang: str) -> go.Figure:
                 text=f"{t('story.labels.within', lang)}: <b>{number}</b>",
             )  # fmt: skip
             continue
-        lift = (0.35 + 0.25 * (abs(b - a) > 2)) * (1 if b > a else -1)
+        forward = b > a
+        # forward arrows above the phases (a longer jump higher), backward ones below
+        y = (0.3 if abs(b - a) <= 2 else 0.6) if forward else -0.85
+        step = 0.3 if forward else -0.3
         fig.add_annotation(
-            x=b - 0.3 * (1 if b > a else -1), y=lift * 0.6,
-            ax=a + 0.3 * (1 if b > a else -1), ay=lift * 0.6,
+            x=b - step, y=y, ax=a + step, ay=y,
             xref="x", yref="y", axref="x", ayref="y",
             showarrow=True, arrowhead=3, arrowsize=1.4, arrowwidth=2, arrowcolor=NEUTRAL_LINE,
             text="",
         )  # fmt: skip
         fig.add_annotation(
-            x=(a + b) / 2, y=lift * 0.6 + (0.12 if b > a else -0.12), showarrow=False,
-            text=f"<b>{number}</b>", font={"size": 15},
+            x=(a + b) / 2, y=y + 0.1, showarrow=False, text=f"<b>{number}</b>",
+            font={"size": 15},
         )  # fmt: skip
-    fig.update_xaxes(visible=False, range=[-1, 5])
-    fig.update_yaxes(visible=False, range=[-0.8, 0.8])
-    fig = _base_layout(fig, title, lang, height=380)
+    fig.update_xaxes(visible=False, range=[-0.8, 4.8])
+    fig.update_yaxes(visible=False, range=[-1.0, 0.8])
+    fig = _base_layout(fig, title, lang, height=420)
     fig.add_annotation(
-        x=0, y=-0.78, xref="paper", showarrow=False, xanchor="left",
+        x=0, y=1.0, xref="paper", yref="paper", showarrow=False, xanchor="left",
         text=t("story.labels.handovers", lang), font={"size": 12},
     )  # fmt: skip
     return fig
@@ -164,12 +173,21 @@ def network_change(nodes: pd.DataFrame, edges: pd.DataFrame, lang: str) -> go.Fi
         kind_label = _label("partner_types", kind, lang)
         hint = t("ui.story.click_hint", lang) if is_ini else ""
         hover = [f"{figure_text(lbl)}<br>{kind_label}{hint}" for lbl in part["label"]]
+        spots = "top center"
+        if is_ini:
+            others = nodes[nodes["kind"] != kind]
+            spots = label_spots(
+                part["x"].astype(float).tolist(),
+                part["y"].astype(float).tolist(),
+                [str(s) for s in part["label"]],
+                list(zip(others["x"].astype(float), others["y"].astype(float), strict=True)),
+            )
         fig.add_trace(
             go.Scatter(
                 x=part["x"], y=part["y"],
                 mode="markers+text" if is_ini else "markers",
                 text=_array([figure_text(s) for s in part["label"]]),
-                textposition="top center",
+                textposition=spots,
                 hovertext=_array(hover), hoverinfo="text",
                 customdata=_array(list(part["node"])),
                 name=kind_label,

@@ -54,9 +54,13 @@ def flow_pairs(disclosed: Disclosed) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["from_phase", "to_phase", "value", "withheld"])
 
 
-def story_texts(disclosed: Disclosed, view: views.StoryView, lang: str) -> StoryTexts:
+def story_texts(
+    disclosed: Disclosed, view: views.StoryView, lang: str, whole: Disclosed | None = None
+) -> StoryTexts:
+    """``disclosed``: the window; ``whole``: everything the viewer may see (quotes from
+    before the window fill a phase that has fewer than two in it)."""
     panels = []
-    for ps in story.phase_stories(disclosed, lang):
+    for ps in story.phase_stories(disclosed, lang, earlier=whole):
         panels.append(
             PhasePanel(
                 story=ps,

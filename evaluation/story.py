@@ -159,12 +159,27 @@ def _bridges(disclosed: Disclosed, ids: set[str]) -> dict[str, int]:
     return {k: int(counts.get(k, 0)) for k in FORMAL_PARTNER_TYPES}
 
 
-def quotes(disclosed: Disclosed, phase: str, lang: str, limit: int = QUOTES_PER_PHASE):
+def quotes(
+    disclosed: Disclosed,
+    phase: str,
+    lang: str,
+    limit: int = QUOTES_PER_PHASE,
+    earlier: Disclosed | None = None,
+):
     """Up to ``limit`` quotes from the window's stories of this phase that the audience may
     read (``Disclosed`` holds only those: consent recorded, audience allowing), newest first
-    then by initiative name; a story told by several initiatives is quoted once."""
+    then by initiative name; a story told by several initiatives is quoted once. When the
+    window holds fewer than two, stories of ``earlier`` (the whole disclosed data) from
+    before the window's end fill up, each quote with its own date."""
     st = disclosed.dataset.stories
     st = st[st["phase"] == phase]
+    if earlier is not None and st["text"].map(fold).nunique() < 2 and disclosed.periods:
+        end = max(pd.to_datetime(disclosed.dataset.stories["period_end"]), default=None)
+        more = earlier.dataset.stories
+        more = more[more["phase"] == phase]
+        if end is not None:
+            more = more[pd.to_datetime(more["period_end"]) <= end]
+        st = pd.concat([st, more], ignore_index=True)
     if not len(st):
         return []
     names = initiative_names(disclosed.dataset)
@@ -195,8 +210,11 @@ def quotes(disclosed: Disclosed, phase: str, lang: str, limit: int = QUOTES_PER_
     return out
 
 
-def phase_story(disclosed: Disclosed, phase: str, lang: str) -> PhaseStory:
-    """The text of one phase for the window ``disclosed`` was cut to."""
+def phase_story(
+    disclosed: Disclosed, phase: str, lang: str, earlier: Disclosed | None = None
+) -> PhaseStory:
+    """The text of one phase for the window ``disclosed`` was cut to; ``earlier`` (the
+    whole disclosed data) may lend quotes from before the window (``quotes``)."""
     from evaluation.analysis.phases import phase_puzzle
 
     ds = disclosed.dataset
@@ -248,8 +266,8 @@ def phase_story(disclosed: Disclosed, phase: str, lang: str) -> PhaseStory:
             sentences.append(t("story.phase.bridges_missing", lang, kinds=", ".join(missing)))
     else:
         sentences.append(t("story.phase.bridges_none", lang))
-    said = quotes(disclosed, phase, lang)
-    if not said:
+    said = quotes(disclosed, phase, lang, earlier=earlier)
+    if not (disclosed.dataset.stories["phase"] == phase).any():
         sentences.append(t("story.phase.no_stories", lang))
     return PhaseStory(
         phase=phase,
@@ -261,9 +279,11 @@ def phase_story(disclosed: Disclosed, phase: str, lang: str) -> PhaseStory:
     )
 
 
-def phase_stories(disclosed: Disclosed, lang: str) -> list[PhaseStory]:
+def phase_stories(
+    disclosed: Disclosed, lang: str, earlier: Disclosed | None = None
+) -> list[PhaseStory]:
     """The three phases' texts, in the path's order."""
-    return [phase_story(disclosed, p, lang) for p in PHASE_ORDER]
+    return [phase_story(disclosed, p, lang, earlier) for p in PHASE_ORDER]
 
 
 def shown(pair: tuple[float | None, bool], lang: str) -> str:

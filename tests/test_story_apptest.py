@@ -66,7 +66,7 @@ def test_story_page_reads_phase_texts_takeaways_count_line_and_quotes(story_db, 
     with Store.open(f"sqlite:///{story_db}") as store:
         funder = disclose(store.current_dataset(Principal("funder")), Principal("funder"))
     window = select(funder, None, "2025-Q4", "2025-Q4")
-    phases = story.phase_stories(window, lang)
+    phases = story.phase_stories(window, lang, earlier=funder)
     for phase in phases:
         assert phase.text in markdown, phase.phase
     assert [s.value for s in at.subheader][:3] == [p.label for p in phases]

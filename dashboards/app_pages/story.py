@@ -76,14 +76,14 @@ if len(periods) >= 2:
         periods,
         index=periods.index(first),
         format_func=lambda p: format_period(p, lang),
-        key="change_a",
+        key=f"change_a_{lang}",
     )
     period_b = col_b.selectbox(
         t("ui.story.change_to", lang),
         periods,
         index=periods.index(second),
         format_func=lambda p: format_period(p, lang),
-        key="change_b",
+        key=f"change_b_{lang}",
     )
     change = state.change_page(who, period_a, period_b, lang)
     event = st.plotly_chart(
