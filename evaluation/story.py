@@ -384,3 +384,11 @@ def double_count_label(indicator: str, label: str, lang: str) -> str:
     if indicator in MAY_DOUBLE_COUNT:
         return f"{label} {t('story.labels.may_double_count', lang)}"
     return label
+
+
+def report_rows(disclosed: Disclosed, lang: str) -> list[tuple[str, str]]:
+    """For the Excel report: (phase, text) per phase of the window, the count line first.
+    ``disclosed`` is what the report's audience may see, cut to its window (``select``)."""
+    return [("", reported_line(disclosed, lang))] + [
+        (p.label, p.text) for p in phase_stories(disclosed, lang)
+    ]

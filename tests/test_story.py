@@ -186,3 +186,14 @@ def test_outputs_that_can_hold_a_person_twice_say_so_in_their_label(lang):
     label = story.double_count_label("newcomers_participating", "X", lang)
     assert label == f"X {t('story.labels.may_double_count', lang)}"
     assert story.double_count_label("volunteer_hours", "X", lang) == "X"
+
+
+def test_the_report_gets_the_count_line_and_one_text_per_phase(funder):
+    window = select(funder, None, "2025-Q4", "2025-Q4")
+    rows = story.report_rows(window, "nl")
+    assert rows[0] == ("", story.reported_line(window, "nl"))
+    assert [label for label, _ in rows[1:]] == [
+        "Aankomst",
+        *[p.label for p in story.phase_stories(window, "nl")[1:]],
+    ]
+    assert all(text for _, text in rows)
