@@ -101,7 +101,10 @@ def reported(disclosed: Disclosed) -> tuple[int, int]:
 def reported_line(disclosed: Disclosed, lang: str) -> str:
     """ "7 of 10 initiatives reported for Q3 2025."""
     n, total = reported(disclosed)
-    return t("story.reported", lang, n=n, total=total, period=window_label(disclosed.periods, lang))
+    # the same words as the count under the period slider
+    return t(
+        "ui.app.reported", lang, n=n, total=total, period=window_label(disclosed.periods, lang)
+    )
 
 
 def _flow_sum(flows: pd.DataFrame, pairs: list[tuple[str, str]]) -> tuple[float | None, bool]:

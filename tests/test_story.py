@@ -144,7 +144,7 @@ def test_reported_line_counts_initiatives_for_the_window(funder, lang):
     window = select(funder, None, "2025-Q3", "2025-Q3")
     line = story.reported_line(window, lang)
     period = t("ui.common.quarter", lang, year="2025", q="3")
-    assert line == t("story.reported", lang, n=10, total=10, period=period)
+    assert line == t("ui.app.reported", lang, n=10, total=10, period=period)
 
 
 def _a_quarter_ahead(ds: Dataset, initiative_id: str) -> Dataset:

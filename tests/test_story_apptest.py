@@ -28,7 +28,7 @@ from evaluation.store import Store
 
 APP = Path(__file__).resolve().parent.parent / "dashboards" / "app.py"
 REPORTED = {
-    "nl": "9 van 10 initiatieven rapporteerden over 4e kwartaal 2025.",
+    "nl": "9 van de 10 initiatieven leverden een verslag voor 4e kwartaal 2025.",
     "en": "9 of 10 initiatives reported for Q4 2025.",
 }
 
