@@ -26,6 +26,7 @@ from evaluation.catalogue import fold, load_catalogue
 from evaluation.formatting import format_count, format_period, plotly_separators
 from evaluation.i18n import t
 from evaluation.model import PHASE_ORDER
+from evaluation.story import double_count_label
 
 # a calm, colour-blind-safe qualitative palette (Okabe-Ito) without red-amber-green meaning
 PALETTE = ("#0072B2", "#E69F00", "#56B4E9", "#009E73", "#CC79A7", "#999999", "#D55E00", "#000000")
@@ -324,43 +325,6 @@ def network(
     return fig
 
 
-def phase_flows(flows: pd.DataFrame, lang: str) -> go.Figure:
-    """Continuity as a Sankey: people handed on from one phase to another.
-
-    ``flows``: ``source_phase``, ``target_phase``, ``value`` (already protected for the viewer).
-    Phases on the left are where people came from, on the right where they went; link width
-    is the number handed on, and each link's hover text says it in words.
-    """
-    title = t("ui.figures.sankey_title", lang)
-    if flows is None or not len(flows) or float(flows["value"].fillna(0).sum()) <= 0:
-        return empty_figure(t("ui.story.flows_empty", lang), title, lang)
-    labels = [t("ui.figures.sankey_from", lang, phase=phase_label(p, lang)) for p in PHASE_ORDER]
-    labels += [t("ui.figures.sankey_to", lang, phase=phase_label(p, lang)) for p in PHASE_ORDER]
-    colours = [PALETTE[i] for i in range(3)] * 2
-    src, tgt, val = [], [], []
-    for r in flows.itertuples():
-        if r.source_phase in PHASE_ORDER and r.target_phase in PHASE_ORDER and r.value > 0:
-            src.append(PHASE_ORDER.index(r.source_phase))
-            tgt.append(3 + PHASE_ORDER.index(r.target_phase))
-            val.append(float(r.value))
-    fig = go.Figure(
-        go.Sankey(
-            arrangement="snap",
-            node={
-                "label": labels,
-                "color": colours,
-                "pad": 24,
-                "thickness": 18,
-            },
-            link={"source": src, "target": tgt, "value": val, "color": "rgba(127,127,127,0.35)"},
-            valueformat=",d",
-        )
-    )
-    fig = _base_layout(fig, title, lang, height=440)
-    fig.update_layout(margin={"t": 70})
-    return fig
-
-
 def output_totals(totals: pd.DataFrame, lang: str) -> go.Figure:
     """The conventional outputs, added up, as context: bars in catalogue order, values written.
 
@@ -371,8 +335,11 @@ def output_totals(totals: pd.DataFrame, lang: str) -> go.Figure:
     if totals is None or not len(totals):
         return empty_figure(t("ui.app.no_data", lang), title, lang)
     cat = load_catalogue()
+    # a sum that can hold the same person twice says so in its own label (issue 14)
     labels = [
-        cat.indicator(c).label(lang) if c in cat.indicator_codes else figure_text(c)
+        _wrap(double_count_label(c, cat.indicator(c).label(lang), lang), 34)
+        if c in cat.indicator_codes
+        else figure_text(c)
         for c in totals["indicator"]
     ]
     sup = _flags(totals, "value")
@@ -394,7 +361,8 @@ def output_totals(totals: pd.DataFrame, lang: str) -> go.Figure:
     )
     _bar_axes(fig, labels, values, t("ui.figures.indicator", lang), t("ui.common.value", lang),
               headroom=1.5)  # fmt: skip
-    return _base_layout(fig, title, lang, height=max(240, 80 + 34 * len(labels)))
+    rows = sum(18 + 16 * lbl.count("<br>") + 16 for lbl in labels)  # wrapped labels need room
+    return _base_layout(fig, title, lang, height=max(240, 80 + rows))
 
 
 def _bar_axes(

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from dashboards import uploads, views
+from dashboards import story_views, uploads, views
 from evaluation import export
 from evaluation.access import Principal
 from evaluation.disclosure import Disclosed, disclose, select
@@ -91,6 +91,8 @@ def clear_caches() -> None:
         story_page,
         profile_page,
         voices_page,
+        story_texts,
+        change_page,
     ):
         resource.clear()
 
@@ -228,6 +230,20 @@ def story_page(who: Principal, filters: Filters, lang_: str) -> views.StoryPage:
 
 
 @st.cache_resource(show_spinner=False, ttl=CACHE_TTL, max_entries=64)
+def story_texts(who: Principal, filters: Filters, lang_: str) -> story_views.StoryTexts:
+    """The story page's phase texts, quotes and takeaways (``evaluation.story``)."""
+    return story_views.story_texts(
+        disclosed_for(who, filters), story_view(who, filters), lang_, disclosed(who)
+    )
+
+
+@st.cache_resource(show_spinner=False, ttl=CACHE_TTL, max_entries=64)
+def change_page(who: Principal, period_a: str, period_b: str, lang_: str) -> story_views.ChangePage:
+    """The network of two periods and what changed between them."""
+    return story_views.change_page(disclosed(who), period_a, period_b, lang_)
+
+
+@st.cache_resource(show_spinner=False, ttl=CACHE_TTL, max_entries=64)
 def profile_page(
     who: Principal, initiative_id: str, filters: Filters, lang_: str
 ) -> views.ProfilePage:
@@ -353,6 +369,17 @@ def period_filter(
         st.caption(
             t("ui.app.reported", lang_, n=reported, total=len(shown.initiatives), period=label)
         )
+        # a later period few have sent yet is not mixed in, and the page says it is there
+        later = available[available.index(last) + 1 :]
+        if later:
+            st.caption(
+                t(
+                    "ui.app.reported_ahead",
+                    lang_,
+                    n=max(counts.get(p, 0) for p in later),
+                    period=format_period(later[-1], lang_),
+                )
+            )
     whole = first == available[0] and last == available[-1]
     return Filters(
         initiative_ids=initiative_ids,

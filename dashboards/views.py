@@ -178,8 +178,7 @@ class StoryView:
     puzzle: pd.DataFrame
     nodes: pd.DataFrame
     edges: pd.DataFrame
-    flows: pd.DataFrame
-    flows_withheld: int
+    flows: pd.DataFrame  # the published flows between phases (the flow map draws these)
     totals: pd.DataFrame
     formal: pd.DataFrame
     n_initiatives: int
@@ -206,13 +205,12 @@ def story_view(disclosed: Disclosed) -> StoryView:
     """The story page of what ``disclosed`` (already cut to the chosen periods) shows."""
     ds, viewer = disclosed.dataset, disclosed.principal
     nodes, edges = network_frames(analysis.build_graph(ds))
-    flows, withheld = flows_over_periods(disclosed.phase_flows)
+    flows, _ = flows_over_periods(disclosed.phase_flows)
     return StoryView(
         puzzle=analysis.phase_puzzle(ds, viewer=viewer),
         nodes=nodes,
         edges=edges,
         flows=flows,
-        flows_withheld=withheld,
         totals=totals_over_periods(disclosed.totals),
         formal=formal_bridges(ds),
         n_initiatives=len(ds.initiatives),
@@ -403,9 +401,7 @@ class StoryPage:
     puzzle: go.Figure
     totals: go.Figure
     network: go.Figure
-    flows: go.Figure
     formal: go.Figure
-    flows_withheld: int
 
 
 def story_page(view: StoryView, lang: str) -> StoryPage:
@@ -413,9 +409,7 @@ def story_page(view: StoryView, lang: str) -> StoryPage:
         puzzle=figures.phase_puzzle(view.puzzle, lang),
         totals=figures.output_totals(view.totals, lang),
         network=figures.network(view.nodes, view.edges, lang),
-        flows=figures.phase_flows(view.flows, lang),
         formal=figures.formal_bridges(view.formal, lang),
-        flows_withheld=view.flows_withheld,
     )
 
 

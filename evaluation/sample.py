@@ -484,7 +484,10 @@ def _reflection_rows(spec: Spec, t: int) -> list[dict]:
     rng = _rng(spec.initiative_id, "reflection", t)
     cat = load_catalogue()
     questions = cat.choices("reflection_questions").choices
-    open_qs = [q.code for q in questions if q.extra.get("kind") == "open"]
+    # the questions the spec answers (a question added to the catalogue later has none yet)
+    open_qs = [
+        q.code for q in questions if q.extra.get("kind") == "open" and q.code in spec.reflections
+    ]
     rubric_qs = [q.code for q in questions if q.extra.get("kind") == "rubric"]
     rows: list[dict[str, str | None]] = []
     chosen = sorted(rng.sample(open_qs, rng.choice((2, 3, 4))), key=open_qs.index)

@@ -90,7 +90,8 @@ def test_browser_walk(chromium, app_url, tmp_path):
             # switch language: the whole page follows
             page.get_by_test_id("stSidebar").get_by_text("English", exact=True).click()
             _title(page, t("ui.story.title", "en"))
-            expect(page.locator(".js-plotly-plot .sankey").first).to_be_attached()
+            flows = t("ui.figures.sankey_title", "en")
+            expect(page.locator(".js-plotly-plot", has_text=flows).first).to_be_attached()
             _shot(page, "2-story-en")
 
             _nav(page, t("ui.nav.profile", "en"))

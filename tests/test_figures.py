@@ -148,32 +148,34 @@ def test_network_without_data_says_so():
 
 
 @pytest.mark.parametrize("lang", ["nl", "en"])
-def test_phase_flows_is_a_sankey_from_phases_to_phases(lang):
-    flows = pd.DataFrame(
+def test_flow_map_writes_each_flow_number_and_keeps_within_phase_apart(lang):
+    from dashboards import story_figures
+
+    pairs = pd.DataFrame(
         [
-            {"source_phase": "arrival", "target_phase": "landing", "value": 12},
-            {"source_phase": "landing", "target_phase": "future", "value": 7},
+            {"from_phase": "arrival", "to_phase": "arrival", "value": 11.0, "withheld": False},
+            {"from_phase": "arrival", "to_phase": "landing", "value": 12.0, "withheld": False},
+            {"from_phase": "landing", "to_phase": "future", "value": None, "withheld": True},
         ]
     )
-    fig = figures.phase_flows(flows, lang)
-    assert [tr.type for tr in fig.data] == ["sankey"]
-    sankey = fig.data[0]
-    phases = load_catalogue().choices("phases")
-    assert sankey.node.label[0] == t(
-        "ui.figures.sankey_from", lang, phase=phases.label("arrival", lang)
-    )
-    assert sankey.node.label[4] == t(
-        "ui.figures.sankey_to", lang, phase=phases.label("landing", lang)
-    )
-    assert list(sankey.link.source) == [0, 1]
-    assert list(sankey.link.target) == [4, 5]
-    assert list(sankey.link.value) == [12, 7]
+    fig = story_figures.flow_map(pairs, lang)
+    texts = [a.text for a in fig.layout.annotations]
+    # the hand-over to the next phase carries its number on its arrow
+    assert "<b>12</b>" in texts
+    # a withheld flow is written as the neutral mark, never drawn as a size
+    assert f"<b>{t('ui.common.suppressed', lang)}</b>" in texts
+    # within a phase is written apart, under the phase: no "Arrival -> Arrival" link
+    assert f"{t('story.labels.within', lang)}: <b>11</b>" in texts
+    arrows = [a for a in fig.layout.annotations if a.showarrow]
+    assert len(arrows) == 2
+    assert not [tr for tr in fig.data if tr.type == "sankey"]
     assert _title(fig) == t("ui.figures.sankey_title", lang)
 
 
-def test_phase_flows_without_flows_is_an_explained_empty_figure():
-    fig = figures.phase_flows(pd.DataFrame(columns=["source_phase", "target_phase", "value"]), "en")
-    assert not [tr for tr in fig.data if tr.type == "sankey"]
+def test_flow_map_without_flows_is_an_explained_empty_figure():
+    from dashboards import story_figures
+
+    fig = story_figures.flow_map(pd.DataFrame(), "en")
     assert fig.layout.annotations[0].text == t("ui.story.flows_empty", "en")
 
 
@@ -191,7 +193,11 @@ def test_output_totals_keep_catalogue_order_and_write_protected_values():
     cat = load_catalogue()
     labels = [cat.indicator(c).label("nl") for c in totals["indicator"]]
     # catalogue order top to bottom, not by value
-    assert list(fig.layout.yaxis.categoryarray) == list(reversed(labels))
+    shown = [s.replace("<br>", " ") for s in fig.layout.yaxis.categoryarray]
+    assert [s.split(" (")[0] for s in shown] == list(reversed(labels))
+    # a sum that can hold the same newcomer twice says so in its own label
+    assert shown[-1] == f"{labels[0]} {t('story.labels.may_double_count', 'nl')}"
+    assert shown[0] == labels[-1]
     assert list(bar.text) == ["3", "1.234,5", "afgeschermd"]
     assert fig.layout.xaxis.title.text == t("ui.common.value", "nl")
 

@@ -17,7 +17,11 @@ if not names:
     st.info(t("ui.profile.no_initiatives", lang))
     st.stop()
 ids = list(names)
-default = ids.index(who.initiative_id) if who.initiative_id in ids else 0
+# a click on the story page's network opens here with ?initiative=<id>
+wanted = st.query_params.get("initiative")
+default = ids.index(wanted) if wanted in ids else 0
+if wanted not in ids and who.initiative_id in ids:
+    default = ids.index(who.initiative_id)
 initiative_id = st.selectbox(
     t("ui.profile.choose", lang),
     options=ids,

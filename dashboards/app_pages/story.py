@@ -1,11 +1,13 @@
-"""The collective story (funders' home): the phase puzzle, the network, the flows between
-phases and the output totals as context. Nothing ranked, nothing coloured as a judgement."""
+"""The collective story (funders' home): per phase a short text beside its chart and voices
+from the stories, then the puzzle, the continuity between phases, the network and its change
+over time, and the output totals last, as context. Nothing ranked, nothing judged."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from dashboards import state
+from dashboards import state, story_views
+from evaluation.formatting import format_period
 from evaluation.i18n import t
 
 lang, who = state.read_context()
@@ -16,29 +18,96 @@ with st.expander(t("ui.story.guide_title", lang)):
 
 filters = state.period_filter(who, lang, key="story_periods", stable=True)
 page = state.story_page(who, filters, lang)
+words = state.story_texts(who, filters, lang)
 
+
+def takeaway(text: str) -> None:
+    """A chart's takeaway sentence and the count of initiatives that reported."""
+    st.markdown(f"**{text}**")
+    st.caption(words.reported)
+
+
+# 1. the story per phase: text, its chart, its voices
+st.header(t("ui.story.phases_title", lang))
+st.caption(t("ui.story.phases_intro", lang))
+for panel in words.phases:
+    st.subheader(panel.story.label)
+    text, chart, voices = st.columns([5, 4, 4], gap="medium")
+    with text:
+        st.markdown(panel.story.text)
+    with chart:
+        st.plotly_chart(panel.figure, key=f"phase_{panel.story.phase}")
+        takeaway(panel.takeaway)
+    with voices:
+        st.markdown(f"**{t('ui.story.voices_title', lang)}**")
+        for q in panel.story.quotes:
+            line = t("story.quote.from", lang, voice=q.voice, initiative=q.initiative, date=q.date)
+            st.markdown(f"> {q.text}\n>\n> — *{line}*")
+
+# 2. the puzzle and the bridges to the formal field
 left, right = st.columns([3, 2], gap="large")
 with left:
     st.subheader(t("ui.story.puzzle_title", lang))
     st.plotly_chart(page.puzzle, key="puzzle")
-with right:
-    st.subheader(t("ui.story.context_title", lang))
-    st.plotly_chart(page.totals, key="totals")
-    st.caption(t("ui.story.context_caption", lang))
-    st.caption(t("ui.common.suppressed_note", lang))
-
-st.subheader(t("ui.story.network_title", lang))
-st.plotly_chart(page.network, key="network")
-
-left, right = st.columns([3, 2], gap="large")
-with left:
-    st.subheader(t("ui.story.flows_title", lang))
-    st.plotly_chart(page.flows, key="flows")
-    if page.flows_withheld:
-        st.caption(t("ui.story.flows_withheld", lang, n=page.flows_withheld))
+    takeaway(words.puzzle_takeaway)
 with right:
     st.subheader(t("ui.story.formal_title", lang))
     st.plotly_chart(page.formal, key="formal")
+    takeaway(words.formal_takeaway)
+
+# 3. continuity: flows between phases with their numbers; within a phase apart
+st.subheader(t("ui.story.continuity_title", lang))
+st.plotly_chart(words.flow_map, key="flows")
+takeaway(words.flows_takeaway)
+
+# 4. the network, and how it changed between two periods
+st.subheader(t("ui.story.network_title", lang))
+st.plotly_chart(page.network, key="network")
+takeaway(words.network_takeaway)
+
+st.subheader(t("ui.story.change_title", lang))
+st.caption(t("ui.story.change_intro", lang))
+periods = state.periods(who)
+if len(periods) >= 2:
+    first, second = story_views.default_pair(periods, filters.period_to or periods[-1])
+    col_a, col_b = st.columns(2)
+    period_a = col_a.selectbox(
+        t("ui.story.change_from", lang),
+        periods,
+        index=periods.index(first),
+        format_func=lambda p: format_period(p, lang),
+        key=f"change_a_{lang}",
+    )
+    period_b = col_b.selectbox(
+        t("ui.story.change_to", lang),
+        periods,
+        index=periods.index(second),
+        format_func=lambda p: format_period(p, lang),
+        key=f"change_b_{lang}",
+    )
+    change = state.change_page(who, period_a, period_b, lang)
+    event = st.plotly_chart(
+        change.figure, key="change_network", on_select="rerun", selection_mode="points"
+    )
+    st.markdown(f"**{change.takeaway}**")
+    st.markdown(change.bridging)
+    st.caption(change.reported)
+    if change.new_formal:
+        st.markdown(f"**{t('ui.story.change_new_formal', lang)}**")
+        st.markdown("\n".join(f"- {line}" for line in change.new_formal))
+    names = state.initiative_names(who)
+    points = (event or {}).get("selection", {}).get("points", []) if event else []
+    for point in points:
+        node = point.get("customdata")
+        node = node[0] if isinstance(node, list) and node else node
+        if node in names:
+            st.switch_page("app_pages/profile.py", query_params={"initiative": node})
+
+# 5. the output totals, after the story, as context
+st.subheader(t("ui.story.context_title", lang))
+st.plotly_chart(page.totals, key="totals")
+takeaway(words.totals_takeaway)
+st.caption(t("ui.common.suppressed_note", lang))
 
 # what initiatives say about funders' demands: only gathered, without names (Kader 2)
 view = state.story_view(who, filters)

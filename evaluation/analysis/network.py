@@ -237,3 +237,26 @@ def network_change(ds: Dataset, period_a: str, period_b: str) -> pd.DataFrame:
         choice={"relation": choice_codes("relation_types")},
         order=["name", "initiative_id", "partner", "relation"],
     )
+
+
+def bridging_names(ds: Dataset, period: str | None = None) -> list[str]:
+    """The initiatives that connect parts of the network that would otherwise be apart
+    (``network_positions``' ``bridges``), by name: a position, not a score."""
+    g = build_graph(ds, period)
+    return sorted((g.nodes[n]["label"] for n in _bridging(g)), key=fold)
+
+
+def network_diff(ds: Dataset, period_a: str, period_b: str) -> dict:
+    """What changed in the network from period a to b: the ties (``network_change``), the
+    new ties with formal organisations among them, and which initiatives connect parts of
+    the network in each period. Ties are relations, not counts of people."""
+    changes = network_change(ds, period_a, period_b)
+    added = changes[changes["change"] == "added"]
+    return {
+        "changes": changes,
+        "new_formal": added[added["partner_type"].isin(FORMAL_PARTNER_TYPES)].reset_index(
+            drop=True
+        ),
+        "bridging_a": bridging_names(ds, period_a),
+        "bridging_b": bridging_names(ds, period_b),
+    }
