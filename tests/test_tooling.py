@@ -66,3 +66,19 @@ def test_the_readme_install_commands_use_the_lock():
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     test_command = next(line for line in installs if "pytest" in line)
     assert test_command.replace("pip install -c", "pip install -q -c") in ci
+
+
+def test_every_data_file_is_packaged():
+    """A file under evaluation/ that no package-data pattern names is missing from a wheel."""
+    from fnmatch import fnmatch
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    patterns = config["tool"]["setuptools"]["package-data"]["evaluation"]
+    package = ROOT / "evaluation"
+    data_files = [
+        str(path.relative_to(package))
+        for path in package.rglob("*")
+        if path.is_file() and path.suffix not in {".py", ".pyc"} and "__pycache__" not in path.parts
+    ]
+    missing = [f for f in data_files if not any(fnmatch(f, p) for p in patterns)]
+    assert missing == []
