@@ -82,7 +82,8 @@ def test_browser_walk(chromium, app_url, tmp_path):
             page.goto(app_url)
             _title(page, t("ui.story.title", "nl"))
             expect(page.get_by_text("Demo:", exact=False).first).to_be_visible()
-            expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=WAIT_MS)
+            puzzle = page.locator(".js-plotly-plot", has_text=t("ui.figures.puzzle_title", "nl"))
+            expect(puzzle.first).to_be_visible(timeout=WAIT_MS)
             # a product, not a developer's tool: no Deploy button in the toolbar
             expect(page.get_by_role("button", name="Deploy")).to_have_count(0)
             _shot(page, "1-story-nl")
