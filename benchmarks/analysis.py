@@ -33,7 +33,8 @@ import importlib  # noqa: E402
 from evaluation import analysis  # noqa: E402
 from evaluation.access import Principal  # noqa: E402
 from evaluation.disclosure import disclose  # noqa: E402
-from evaluation.model import Dataset, period_label  # noqa: E402
+from evaluation.model import Dataset  # noqa: E402
+from evaluation.periods import period_label  # noqa: E402
 from evaluation.sample import known_initiatives, sample_reports  # noqa: E402
 
 BASE_INITIATIVES = 10

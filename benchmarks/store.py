@@ -3,7 +3,7 @@
 Reports are cloned from the sample reports with new initiative ids and periods, then stored
 through ``Store.store_report`` (the path an upload takes after its workbook has been read and
 validated), so the figure measures storage itself. A few full workbook imports
-(``Store.import_workbook``: read, validate, store) are timed separately, and so is reading the
+(``evaluation.submit.submit``: read, validate, store) are timed separately, and so is reading the
 current state of everything back (``Store.current_dataset``).
 
     .venv/bin/python benchmarks/store.py                 # full scale, SQLite
@@ -37,6 +37,7 @@ from evaluation.ingest import read_workbook  # noqa: E402
 from evaluation.model import Report  # noqa: E402
 from evaluation.sample import sample_reports  # noqa: E402
 from evaluation.store import Store  # noqa: E402
+from evaluation.submit import submit  # noqa: E402
 from evaluation.template import write_report  # noqa: E402
 
 ADMIN = Principal("admin", name="benchmark")
@@ -123,7 +124,7 @@ def run(label: str, url: str, n_initiatives: int, n_quarters: int, n_full: int) 
             read_workbook(paths[0])  # warm up the reader (imports, schemas) outside the timing
             t0 = time.perf_counter()
             for path in paths:
-                outcome = store.import_workbook(path.read_bytes(), path.name, ADMIN)
+                outcome = submit(store, path.read_bytes(), path.name, ADMIN)
                 assert outcome.status == "accepted", outcome.problems
             full = time.perf_counter() - t0
 

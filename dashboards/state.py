@@ -30,6 +30,7 @@ from evaluation.i18n import DEFAULT_LANG, strings, t
 from evaluation.model import Dataset
 from evaluation.report import report_bytes
 from evaluation.store import Store
+from evaluation.submit import ensure_initialised
 
 # remembered choices (read by every page) and the sidebar widgets that set them
 LANG_KEY = "lang"
@@ -70,7 +71,7 @@ FIRST_START = " · ".join(t("ui.app.first_start", code) for code in LANGS)
 @st.cache_resource(show_spinner=FIRST_START)
 def _open_store(url: str) -> Store:
     store = Store.open(url or None)
-    store.ensure_initialised(with_sample_data=True)
+    ensure_initialised(store, with_sample_data=True)
     return store
 
 

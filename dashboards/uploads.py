@@ -2,7 +2,7 @@
 
 Kept out of the page so it can be tested without Streamlit, and so the page stays a list of
 ``st.*`` calls. Nothing here parses a workbook itself: ``evaluation.ingest.read_workbook``
-reads and checks, ``Store.import_workbook`` stores; this module only shapes their results
+reads and checks, ``evaluation.submit`` reads and stores; this module only shapes their results
 into tables and messages in the reader's language.
 """
 
@@ -20,6 +20,7 @@ from evaluation.formatting import format_date, format_period
 from evaluation.i18n import t
 from evaluation.ingest import read_workbook
 from evaluation.problems import Problem
+from evaluation.submit import submit
 from evaluation.template import workbook_bytes
 
 ACCEPTED_TYPES = ("xlsx", "xlsm", "ods", "xls")
@@ -128,7 +129,7 @@ def store_upload(
     """Store the upload for ``who``; a refusal the user can act on comes back as ``Refusal``
     (also an overlap the user did not confirm replacing)."""
     try:
-        return store.import_workbook(data, file_name, who, replace_overlapping=replace_overlapping)
+        return submit(store, data, file_name, who, replace_overlapping=replace_overlapping)
     except UserError as exc:
         return Refusal(error=exc)
 

@@ -592,7 +592,7 @@ def select(
     """``disclosed`` cut to some initiatives and a range of periods (ISO start dates or period
     labels), without protecting anything anew: every table only loses rows. Portfolio totals
     and flows between phases stay those of the whole scope (cut to the periods only)."""
-    from evaluation.model import period_bounds
+    from evaluation.periods import period_bounds
 
     lo = period_bounds(period_from)[0] if period_from else None
     hi = period_bounds(period_to)[1] if period_to else None

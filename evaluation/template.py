@@ -45,6 +45,7 @@ from openpyxl.writer.excel import ExcelWriter
 from evaluation.catalogue import LANGS, Catalogue, Column, Section, load_catalogue
 from evaluation.errors import UserError
 from evaluation.i18n import t
+from evaluation.periods import next_period
 
 HEADER_ROW = 1
 EXAMPLE_ROW = 2
@@ -592,22 +593,6 @@ def profile_from_initiative(row: Mapping[str, Any]) -> dict[str, Any]:
         role = "secondary" if phase in secondary else "none"
         out[column] = "primary" if row.get("primary_phase") == phase else role
     return out
-
-
-def _add_months(day: dt.date, months: int) -> dt.date:
-    """The first of the month ``months`` after ``day``'s month (``day`` is a first)."""
-    index = day.year * 12 + day.month - 1 + months
-    return dt.date(index // 12, index % 12 + 1, 1)
-
-
-def next_period(start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
-    """The period after start..end, as long as it: whole months stay whole months (a
-    quarter is followed by the next quarter, a half year by the next), else as many days."""
-    after = end + dt.timedelta(days=1)
-    if start.day == 1 and after.day == 1:
-        months = (after.year - start.year) * 12 + after.month - start.month
-        return after, _add_months(after, months) - dt.timedelta(days=1)
-    return after, after + (end - start)
 
 
 def propose_code(name: str, taken: Iterable[str] = ()) -> str:

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from evaluation.catalogue import fold, load_catalogue
-from evaluation.model import PHASE_ORDER, TIDY_COLUMNS, Dataset, Report
+from evaluation.dataset import PHASE_ORDER, TIDY_COLUMNS, Dataset
+
+if TYPE_CHECKING:
+    from evaluation.model import Report
 
 
 def _blank(value: object) -> bool:

@@ -7,7 +7,7 @@ import datetime as dt
 
 from helpers.datasets import DatasetBuilder, quarter
 
-from evaluation.model import period_label
+from evaluation.periods import period_label
 
 
 def test_quarter_bounds_match_the_model_labels():

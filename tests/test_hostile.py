@@ -27,9 +27,9 @@ from evaluation.access import Principal
 from evaluation.errors import UserError
 from evaluation.ingest import isolation, read_workbook
 from evaluation.ingest.safety import Limits
-from evaluation.store import Store
-from evaluation.store.store import StorageFull
-from evaluation.store.tables import AuditEntry, Blob, Submission
+from evaluation.store import StorageFull, Store
+from evaluation.store.schema import AuditEntry, Blob, Submission
+from evaluation.submit import submit
 from tests.fixtures.build_hostile import HOSTILE, OUT
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -216,9 +216,7 @@ def test_nul_bytes_are_removed_before_storing_on_postgresql(postgres_url):
     for url in postgres_database(postgres_url):
         with Store.open(url) as store:
             data = fixture("nul_in_cell").read_bytes()
-            outcome = store.import_workbook(
-                data, "ver\x00slag.xlsx", Principal("admin", name="a\x00b")
-            )
+            outcome = submit(store, data, "ver\x00slag.xlsx", Principal("admin", name="a\x00b"))
             assert outcome.status == "accepted", outcome.problems
             ds = store.current_dataset(ADMIN)
             assert ds.stories["title"].tolist() == ["Van gast naar gastvrouw"]
@@ -229,7 +227,7 @@ def test_nul_bytes_are_removed_before_storing_on_postgresql(postgres_url):
 
 def test_nul_bytes_are_removed_on_sqlite_too(tmp_path):
     with Store.open(f"sqlite:///{tmp_path / 'h.sqlite'}") as store:
-        outcome = store.import_workbook(fixture("nul_in_cell").read_bytes(), "v.xlsx", ADMIN)
+        outcome = submit(store, fixture("nul_in_cell").read_bytes(), "v.xlsx", ADMIN)
         assert outcome.status == "accepted"
         titles = store.current_dataset(ADMIN).stories["title"].tolist()
     assert titles == ["Van gast naar gastvrouw"] and "\x00" not in "".join(titles)
@@ -288,7 +286,7 @@ def test_a_full_database_file_raises_storage_full_and_stores_nothing(tmp_path):
 
         store.engine.dispose()
         with pytest.raises(StorageFull) as err:
-            store.import_workbook(fixture("padded_200kb").read_bytes(), "p.xlsx", ADMIN)
+            submit(store, fixture("padded_200kb").read_bytes(), "p.xlsx", ADMIN)
         assert err.value.exit_code == 4
         assert "disk is full" in err.value.render("en") and "vol" in err.value.render("nl")
     assert _counts(url) == (0, 0)

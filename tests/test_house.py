@@ -14,6 +14,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from helpers.imports import cycles, import_graph
 
 from evaluation.cli import main
 
@@ -60,7 +61,8 @@ SHOW_FOLDER = "from evaluation.store.settings import sample_folder; print(sample
 
 
 def test_sample_folder_is_the_checkout_by_default(tmp_path):
-    """Run from another working folder: the checkout's sample_data is still found."""
+    """Run from another working folder: the checkout's sample_data is still found (through
+    the editable install's record, not a path counted up from the package's files)."""
     out = _python(SHOW_FOLDER, tmp_path)
     assert out.returncode == 0, out.stderr
     assert Path(out.stdout.strip()) == SAMPLE_DIR
@@ -224,3 +226,74 @@ def test_the_readme_check_sees_a_missing_command():
     section = _readme_command_line()
     without = "\n".join(line for line in section.splitlines() if "evaluation sample" not in line)
     assert _missing(["validate", "sample"], without) == ["sample"]
+
+
+# --- layering: which part may import which ---------------------------------------------------
+
+GRAPH_PACKAGES = ("evaluation", "dashboards")
+# a module (prefix) and the modules (prefixes) it must never import
+FORBIDDEN = {
+    # the store keeps submissions; reading workbooks, reports, analyses and pages build on it
+    "evaluation.store": (
+        "evaluation.ingest",
+        "evaluation.report",
+        "evaluation.analysis",
+        "evaluation.template",
+        "evaluation.submit",
+        "evaluation.commands",
+        "dashboards",
+    ),
+    "evaluation.report": ("evaluation.store", "evaluation.commands", "dashboards"),
+    "evaluation.analysis": ("evaluation.store", "evaluation.commands", "dashboards"),
+    "evaluation": ("dashboards",),
+    # pages call the library, never the command line
+    "dashboards": ("evaluation.commands", "evaluation.cli"),
+}
+
+
+def _within(name: str, prefix: str) -> bool:
+    return name == prefix or name.startswith(prefix + ".")
+
+
+def _forbidden(graph: dict[str, set[str]]) -> list[str]:
+    return sorted(
+        f"{module} imports {dep}"
+        for module, deps in graph.items()
+        for prefix, banned in FORBIDDEN.items()
+        if _within(module, prefix)
+        for dep in deps
+        if any(_within(dep, b) for b in banned)
+    )
+
+
+def test_no_import_cycle_in_the_project():
+    """No module of evaluation/ or dashboards/ imports itself through others."""
+    assert cycles(import_graph(ROOT, GRAPH_PACKAGES)) == []
+
+
+def test_no_backward_import():
+    """The store reads no workbooks and knows no report, analysis, page or command; the
+    report and the analyses take a dataset, not the store; pages never call the CLI."""
+    graph = import_graph(ROOT, GRAPH_PACKAGES)
+    assert "evaluation.store.submissions" in graph  # the graph holds the store's modules
+    assert _forbidden(graph) == []
+
+
+def test_the_layering_checks_see_a_cycle_and_a_backward_import(tmp_path):
+    """The two checks above can fail: a cycle through a lazy import, and a store module that
+    reads a workbook, are both found; an import only for type checking is not a cycle."""
+    store = tmp_path / "evaluation" / "store"
+    store.mkdir(parents=True)
+    (tmp_path / "evaluation" / "__init__.py").write_text("")
+    (store / "__init__.py").write_text("")
+    (tmp_path / "evaluation" / "ingest.py").write_text("")
+    (tmp_path / "evaluation" / "a.py").write_text("def f():\n    from evaluation import b\n")
+    (tmp_path / "evaluation" / "b.py").write_text("from evaluation.a import f\n")
+    (tmp_path / "evaluation" / "c.py").write_text(
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from evaluation import a\n"
+    )
+    (store / "x.py").write_text("from evaluation.c import y\nfrom ..ingest import read\n")
+    graph = import_graph(tmp_path, ("evaluation",))
+    assert cycles(graph) == [["evaluation.a", "evaluation.b"]]
+    assert graph["evaluation.c"] == set()
+    assert _forbidden(graph) == ["evaluation.store.x imports evaluation.ingest"]

@@ -27,6 +27,7 @@ from evaluation.access import Principal
 from evaluation.catalogue import fold
 from evaluation.errors import UserError
 from evaluation.store import Store
+from evaluation.submit import submit
 
 sys.path.insert(0, str(Path(__file__).parent))
 from helpers.dashboard import UPLOAD_FILE, build_database  # noqa: E402
@@ -80,7 +81,7 @@ def _as(initiative: str) -> Principal:
 @pytest.mark.parametrize("name", [VICTIM_NAME, "  buurtkamer de  LINDEBOOM ", VICTIM])
 def test_an_upload_under_another_initiatives_name_or_code_is_refused_at_the_name_cell(store, name):
     before = store.submissions(Principal("admin"))
-    outcome = store.import_workbook(_workbook(name=name), UPLOAD_FILE.name, _as(IMPOSTOR))
+    outcome = submit(store, _workbook(name=name), UPLOAD_FILE.name, _as(IMPOSTOR))
     assert outcome.status == "rejected"
     taken = [p for p in outcome.problems if p.code == "initiative_name_taken"]
     assert len(taken) == 1, [p.code for p in outcome.problems]
@@ -101,29 +102,27 @@ def test_an_upload_under_another_initiatives_name_or_code_is_refused_at_the_name
 
 
 def test_an_initiative_keeps_its_own_name_and_may_rename_itself(store):
-    own = store.import_workbook(_workbook(), UPLOAD_FILE.name, _as(IMPOSTOR))
+    own = submit(store, _workbook(), UPLOAD_FILE.name, _as(IMPOSTOR))
     assert own.status == "accepted", [p.code for p in own.problems]
-    renamed = store.import_workbook(
-        _workbook(name="Gastvrij Dak Utrecht"), "renamed.xlsx", _as(IMPOSTOR)
-    )
+    renamed = submit(store, _workbook(name="Gastvrij Dak Utrecht"), "renamed.xlsx", _as(IMPOSTOR))
     assert renamed.status == "accepted", [p.code for p in renamed.problems]
 
 
 def test_referrals_resolve_by_the_registry_never_to_the_uploader(store):
     """A partner named after, or coded as, a registered initiative is that initiative."""
-    outcome = store.import_workbook(_workbook(name=VICTIM_NAME), UPLOAD_FILE.name, _as(IMPOSTOR))
+    outcome = submit(store, _workbook(name=VICTIM_NAME), UPLOAD_FILE.name, _as(IMPOSTOR))
     assert outcome.status == "rejected"
     net = store.current_dataset(FUNDER).network
     to_victim = net[net["partner"].map(fold) == fold(VICTIM_NAME)]
     assert len(to_victim) and set(to_victim["partner_initiative_id"]) == {VICTIM}
     # the impostor's own report may name the victim by code: it resolves to the victim
-    coded = store.import_workbook(_workbook(partner=VICTIM), UPLOAD_FILE.name, _as(IMPOSTOR))
+    coded = submit(store, _workbook(partner=VICTIM), UPLOAD_FILE.name, _as(IMPOSTOR))
     assert coded.status == "accepted", [p.code for p in coded.problems]
     mine = store.current_dataset(FUNDER).network
     mine = mine[(mine["initiative_id"] == IMPOSTOR) & (mine["partner"] == VICTIM)]
     assert list(mine["partner_initiative_id"]) == [VICTIM] * len(mine) and len(mine)
     # and a partner that is the uploader's own name is no partner initiative at all
-    itself = store.import_workbook(_workbook(partner="Gastvrij Dak"), "self.xlsx", _as(IMPOSTOR))
+    itself = submit(store, _workbook(partner="Gastvrij Dak"), "self.xlsx", _as(IMPOSTOR))
     assert itself.status == "accepted"
     rows = store.current_dataset(FUNDER).network
     rows = rows[(rows["initiative_id"] == IMPOSTOR) & (rows["partner"] == "Gastvrij Dak")]
@@ -134,9 +133,9 @@ def _takeover_from_before_the_check(store) -> None:
     """The state the attack left in a store from before names were checked: the impostor's
     latest accepted profile carries the victim's name, and a second impostor was registered
     (by its first upload) under that name."""
-    from evaluation.store.tables import Initiative, Profile
+    from evaluation.store.schema import Initiative, Profile
 
-    outcome = store.import_workbook(_workbook(), UPLOAD_FILE.name, _as(IMPOSTOR))
+    outcome = submit(store, _workbook(), UPLOAD_FILE.name, _as(IMPOSTOR))
     assert outcome.status == "accepted"
     with store.engine.begin() as conn:
         conn.execute(
@@ -164,7 +163,7 @@ def _referring_workbook() -> bytes:
 
 def test_a_takeover_already_stored_credits_nothing_to_an_impostor_and_shows_no_twin(store):
     _takeover_from_before_the_check(store)
-    fresh = store.import_workbook(_referring_workbook(), REFERRER_FILE.name, _as(REFERRER))
+    fresh = submit(store, _referring_workbook(), REFERRER_FILE.name, _as(REFERRER))
     assert fresh.status == "accepted", [p.code for p in fresh.problems]
     ds = store.current_dataset(FUNDER)
     net = ds.network

@@ -19,6 +19,7 @@ from evaluation.cli import main
 from evaluation.errors import AccessDenied
 from evaluation.i18n import t
 from evaluation.store import Store
+from evaluation.submit import submit
 
 ROOT = Path(__file__).resolve().parent.parent
 UPLOADS = [
@@ -40,7 +41,7 @@ def database(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, dict[str, s
             wb = ROOT / "sample_data" / iid / f"{iid}_{period}.xlsx"
             data = wb.read_bytes()
             who = Principal("initiative", iid, name=UPLOADER)
-            outcome = store.import_workbook(data, wb.name, who)
+            outcome = submit(store, data, wb.name, who)
             assert outcome.status == "accepted", outcome.problems
             shas[f"{iid} {period}"] = hashlib.sha256(data).hexdigest()
     return url, shas

@@ -14,6 +14,7 @@ import pytest
 
 from evaluation.access import Principal
 from evaluation.store import Store
+from evaluation.submit import submit
 
 FIXTURES = Path(__file__).parent / "fixtures"
 OOST = "taalcafe-oost"
@@ -29,7 +30,7 @@ def store(tmp_path: Path):
 def _import(store: Store, name: str, principal: Principal | None = None, **kwargs):
     path = FIXTURES / f"{name}.xlsx"
     who = principal or Principal("initiative", initiative_id=OOST, name="coördinator")
-    return store.import_workbook(path.read_bytes(), path.name, who, **kwargs)
+    return submit(store, path.read_bytes(), path.name, who, **kwargs)
 
 
 def _stored_problems(store: Store, outcome) -> list:
@@ -116,7 +117,7 @@ def test_a_dutch_number_with_thousands_and_decimals_is_stored_as_meant(store, tm
     wb["Activiteiten"]["F3"] = "1234"
     fixed = tmp_path / "fixed.xlsx"
     wb.save(fixed)
-    outcome = store.import_workbook(fixed.read_bytes(), fixed.name, ADMIN)
+    outcome = submit(store, fixed.read_bytes(), fixed.name, ADMIN)
     assert outcome.status == "accepted", [p.to_dict("en") for p in outcome.problems]
     obs = store.current_dataset(ADMIN).observations
     taalcafe = obs[obs["activity_type"] == "Taalcafé"].set_index("indicator")["value"]
@@ -169,7 +170,7 @@ def test_the_number_hint_on_indicators_names_its_note_column(store, tmp_path):
     wb["Indicatoren"]["C3"] = "ongeveer 18"
     path = tmp_path / "indicator_text.xlsx"
     wb.save(path)
-    outcome = store.import_workbook(path.read_bytes(), path.name, ADMIN)
+    outcome = submit(store, path.read_bytes(), path.name, ADMIN)
     (p,) = _stored_problems(store, outcome)
     assert (p.code, p.cell) == ("not_a_number", "Indicatoren!C3")
     assert "'Toelichting'" in p.hint("nl")
@@ -267,7 +268,7 @@ def eight_quarters(tmp_path):
     url = f"sqlite:///{tmp_path / 'eight.sqlite'}"
     with Store.open(url) as s:
         for path in sorted(SAMPLE.glob("*.xlsx")):
-            assert s.import_workbook(path.read_bytes(), path.name, ADMIN).status == "accepted"
+            assert submit(s, path.read_bytes(), path.name, ADMIN).status == "accepted"
     return url
 
 
@@ -372,7 +373,7 @@ def test_an_own_indicator_the_store_holds_need_not_be_declared_again(eight_quart
     wb.save(nxt)
     with Store.open(eight_quarters) as s:
         who = Principal("initiative", initiative_id=GASTVRIJ, name="coördinator")
-        outcome = s.import_workbook(nxt.read_bytes(), nxt.name, who)
+        outcome = submit(s, nxt.read_bytes(), nxt.name, who)
         assert outcome.status == "accepted", [p.to_dict("en") for p in outcome.problems]
         after = s.current_dataset(ADMIN, [GASTVRIJ])
     q1 = after.observations[after.observations["period"] == "2026-Q1"]
@@ -398,7 +399,7 @@ def test_every_initiative_in_the_store_gets_its_next_template(tmp_path):
     with Store.open(url) as s:
         for folder in sorted(p for p in root.iterdir() if p.is_dir() and any(p.glob("*.xlsx"))):
             path = sorted(folder.glob("*.xlsx"))[-1]  # the latest quarter of each
-            assert s.import_workbook(path.read_bytes(), path.name, ADMIN).status == "accepted"
+            assert submit(s, path.read_bytes(), path.name, ADMIN).status == "accepted"
         ds = s.current_dataset(ADMIN)
     ids = list(ds.initiatives["initiative_id"])
     assert len(ids) == 10
@@ -435,7 +436,7 @@ def test_propose_code_avoids_codes_in_use():
 def test_next_period_follows_the_rhythm_of_the_last():
     import datetime as dt
 
-    from evaluation.template import next_period
+    from evaluation.periods import next_period
 
     d = dt.date
     assert next_period(d(2025, 10, 1), d(2025, 12, 31)) == (d(2026, 1, 1), d(2026, 3, 31))

@@ -18,8 +18,8 @@ from evaluation.model import PERIOD_COLUMNS, TIDY_COLUMNS
 from evaluation.problems import Problem
 from evaluation.store import SchemaMismatch, Store
 from evaluation.store.migrate import HEAD
-from evaluation.store.store import _tuples
-from evaluation.store.tables import TIDY_TABLES, Submission
+from evaluation.store.queries import _tuples
+from evaluation.store.schema import TIDY_TABLES, Submission
 
 OOST = "taalcafe-oost"
 WEST = "buurtkamer-west"

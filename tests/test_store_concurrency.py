@@ -23,7 +23,8 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
 from evaluation.store import Store
-from evaluation.store.tables import TIDY_TABLES
+from evaluation.store.schema import TIDY_TABLES
+from evaluation.submit import submit
 
 NAMES = ["Alfa", "Bravo", "Charlie", "Delta", "Echo", "Foxtrot"]
 
@@ -93,9 +94,7 @@ def test_a_process_killed_inside_an_import_leaves_the_database_as_it_was(
 ):
     first, correction = workbooks[0], workbooks[6]  # init-alfa Q1, then a corrected Q1
     with Store.open(db_url) as store:
-        before_outcome = store.import_workbook(
-            first.read_bytes(), first.name, initiative("init-alfa")
-        )
+        before_outcome = submit(store, first.read_bytes(), first.name, initiative("init-alfa"))
         before = _counts(store)
         before_subs = store.submissions(admin())
 
@@ -125,8 +124,6 @@ def test_a_process_killed_inside_an_import_leaves_the_database_as_it_was(
         ds = store.current_dataset(admin())
         assert set(ds.observations["submission_id"]) == {before_outcome.submission_id}
         # and the store is not stuck: the same correction imports fine now
-        again = store.import_workbook(
-            correction.read_bytes(), correction.name, initiative("init-alfa")
-        )
+        again = submit(store, correction.read_bytes(), correction.name, initiative("init-alfa"))
         assert again.status == "accepted"
         assert again.superseded == [before_outcome.submission_id]

@@ -19,6 +19,7 @@ from evaluation.cli import main
 from evaluation.errors import UserError
 from evaluation.i18n import t
 from evaluation.model import Report
+from evaluation.submit import submit
 from evaluation.template import (
     EXAMPLE_MARKERS,
     EXAMPLE_ROW,
@@ -399,7 +400,7 @@ def test_cli_prefills_the_profile_of_a_known_initiative_from_the_store(tmp_path)
     db = f"sqlite:///{tmp_path / 'store.sqlite'}"
     book = ROOT / "sample_data" / "gastvrij-dak" / "gastvrij-dak_2025-Q4.xlsx"
     with Store.open(db) as store:
-        outcome = store.import_workbook(book.read_bytes(), book.name, Principal("admin"))
+        outcome = submit(store, book.read_bytes(), book.name, Principal("admin"))
         assert outcome.status == "accepted"
     out = tmp_path / "prefilled.xlsx"
     argv = ["template", "--lang", "en", "--initiative", "gastvrij-dak", "--database", db]

@@ -81,11 +81,11 @@ __getattr__
 
 validate_dataset  # evaluation/schemas.py: tests/helpers/datasets.py, test_sample_data.py
 head_revision  # evaluation/store/migrate.py: test_store.py
-submission_problems  # evaluation/store/store.py: test_store.py
+submission_problems  # evaluation/store/store.py, queries.py: test_store.py
 lookup  # evaluation/catalogue.py (Choices.lookup): test_template.py
 lookup_indicator  # evaluation/catalogue.py: test_catalogue.py, test_template.py
 COVERAGE_CATEGORIES  # evaluation/analysis/phases.py: test_analysis_phases.py
-locked_until  # evaluation/accounts.py: test_accounts.py
+locked_until  # evaluation/accounts/signin.py: test_accounts.py
 available_periods  # dashboards/views.py: test_dashboard_views.py, benchmarks/dashboard.py
 relational  # evaluation/analysis/portfolio.py, PortfolioContext: test_analysis_portfolio.py
 process  # evaluation/analysis/portfolio.py, PortfolioContext: test_analysis_portfolio.py
@@ -93,6 +93,5 @@ report_rows  # evaluation/story.py: for evaluation/report (the phase texts), tes
 
 # --- unused, in files other work is changing now: remove there, then delete these lines -------
 
-REASONS  # evaluation/accounts.py
 _lookups  # evaluation/ingest/validate.py
 read_workbook_isolated  # evaluation/ingest/reading.py: benchmarks/hostile.py, the isolated read

@@ -1,6 +1,6 @@
 """Submit (initiatives): template, upload, located problems, preview, confirm, history.
 
-Thin: reading and checking is ``evaluation.ingest``, storing is ``Store.import_workbook``
+Thin: reading and checking is ``evaluation.ingest``, storing is ``evaluation.submit``
 (which checks access and stores nothing partial, and refuses a period overlapping a stored
 one unless told to replace it). This page only shows their results and asks for that.
 """

@@ -16,11 +16,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from evaluation import submit
 from evaluation.access import Principal
 from evaluation.errors import UserError
 from evaluation.i18n import t
-from evaluation.store import ImportOutcome, Store
-from evaluation.store.store import StorageFull, storage_full
+from evaluation.store import ImportOutcome, StorageFull, Store
+from evaluation.store.engine import storage_full
 
 OPERATOR = "operator"
 
@@ -75,7 +76,7 @@ def _operator() -> Principal:
 
 def run_init(args: argparse.Namespace) -> int:
     with Store.open(args.database) as store:
-        loaded = store.ensure_initialised(with_sample_data=args.with_sample_data)
+        loaded = submit.ensure_initialised(store, with_sample_data=args.with_sample_data)
         if loaded is not None and args.with_sample_data:
             print(t("store.init.sample", args.lang, n=loaded))
         print(
@@ -134,14 +135,14 @@ def run_import(args: argparse.Namespace) -> int:
         if args.role == "initiative":
             # without --initiative, the initiative is the one the workbook names; the store
             # still checks that this initiative may import it
-            initiative = args.initiative or store.workbook_initiative(data, path.name)
+            initiative = args.initiative or submit.workbook_initiative(data, path.name)
             if not initiative:
                 raise _Refused("store.need_initiative")
             principal = Principal("initiative", initiative_id=initiative, name=args.by)
         else:
             principal = Principal("admin", name=args.by)
-        outcome = store.import_workbook(
-            data, path.name, principal, args.initiative,
+        outcome = submit.submit(
+            store, data, path.name, principal, args.initiative,
             replace_overlapping=args.replace_overlapping,
         )  # fmt: skip
     print(render_outcome(outcome, args.lang))

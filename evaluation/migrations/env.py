@@ -11,8 +11,8 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
+from evaluation.store.schema import Base
 from evaluation.store.settings import make_engine, resolve_url
-from evaluation.store.tables import Base
 
 config = context.config
 target_metadata = Base.metadata

@@ -60,7 +60,7 @@ def _select(
     period_to: str | None,
 ) -> Dataset:
     """The part of the dataset the report is about (the store selects the same way)."""
-    from evaluation.model import period_bounds
+    from evaluation.periods import period_bounds
 
     frames = ds.frames()
     if initiative_ids:

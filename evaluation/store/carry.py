@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
-from evaluation.store.tables import OwnIndicator, Submission
+from evaluation.store.schema import OwnIndicator, Submission
 
 _S = Submission.__table__
 _O = OwnIndicator.__table__

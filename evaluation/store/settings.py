@@ -9,16 +9,25 @@ with "database is locked" when it upgrades a read lock.
 
 The sample data a fresh database is filled with comes from one folder (``sample_folder``):
 ``EVALUATION_SAMPLE_DATA``, else ``[sample] folder`` in ``evaluation.toml``, else the
-``sample_data/`` of the repository checkout the package runs from. A regular install has no
-checkout, so without the setting there is no sample data (the sample is the repository's, not
-the package's).
+``sample_data/`` of the repository checkout: the working directory when it is one, else the
+checkout an editable install (``pip install -e .``) points to, as its install record says
+(``direct_url.json``, PEP 610). A regular install has no checkout, so without the setting
+there is no sample data (the sample is the repository's, not the package's).
+
+A refused upload keeps its raw bytes only up to ``EVALUATION_KEEP_REFUSED_KB`` (default
+512 KB), never above the upload limit (``keep_refused_bytes``), so refused uploads cannot
+fill the disk.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import tomllib
+from importlib import metadata
 from pathlib import Path
+from urllib.parse import urlparse
+from urllib.request import url2pathname
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
@@ -26,6 +35,10 @@ from sqlalchemy.engine import make_url
 ENV_VAR = "EVALUATION_DATABASE_URL"
 SAMPLE_ENV_VAR = "EVALUATION_SAMPLE_DATA"
 CONFIG_FILE = "evaluation.toml"
+SAMPLE_FOLDER = "sample_data"
+DISTRIBUTION = "evaluation"  # the name in pyproject.toml
+KEEP_REFUSED_ENV = "EVALUATION_KEEP_REFUSED_KB"
+KEEP_REFUSED_DEFAULT_KB = 512
 DEFAULT_SQLITE = Path("data") / "evaluation.sqlite"
 # milliseconds SQLite waits for a lock before it gives up (the retry loop adds more)
 BUSY_TIMEOUT_MS = 30_000
@@ -61,12 +74,43 @@ def sample_folder() -> Path | None:
     configured = os.environ.get(SAMPLE_ENV_VAR) or _configured("sample", "folder")
     if configured:
         return Path(configured).resolve()
-    # a checkout: the package folder sits beside pyproject.toml and sample_data/
-    checkout = Path(__file__).resolve().parents[2]
-    folder = checkout / "sample_data"
-    if (checkout / "pyproject.toml").is_file() and folder.is_dir():
-        return folder
+    for checkout in (Path.cwd(), _editable_checkout()):
+        if checkout is None:
+            continue
+        folder = checkout / SAMPLE_FOLDER
+        if (checkout / "pyproject.toml").is_file() and folder.is_dir():
+            return folder.resolve()
     return None
+
+
+def _editable_checkout() -> Path | None:
+    """The source folder of an editable install of this package, from its install record
+    (``direct_url.json``, PEP 610); None for a regular install or none at all."""
+    try:
+        record = metadata.distribution(DISTRIBUTION).read_text("direct_url.json")
+    except metadata.PackageNotFoundError:
+        return None
+    try:
+        info = json.loads(record or "{}")
+    except ValueError:
+        return None
+    url = urlparse(str(info.get("url", "")))
+    if not info.get("dir_info", {}).get("editable") or url.scheme != "file":
+        return None
+    return Path(url2pathname(url.path))
+
+
+def keep_refused_bytes(upload_limit: int | None = None) -> int:
+    """How many bytes of a refused upload are kept: ``EVALUATION_KEEP_REFUSED_KB`` (default
+    512 KB), never more than ``upload_limit`` (the reader's, passed by ``evaluation.submit``).
+    A larger refused file is recorded (hash, size, reason, who) without its bytes."""
+    raw = os.environ.get(KEEP_REFUSED_ENV, "").strip()
+    try:
+        kb = float(raw) if raw else KEEP_REFUSED_DEFAULT_KB
+    except ValueError:
+        kb = KEEP_REFUSED_DEFAULT_KB
+    kept = max(0, int(kb * 1024))
+    return kept if upload_limit is None else min(kept, upload_limit)
 
 
 def _with_driver(url: str) -> str:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, select
 
 from evaluation.errors import UserError
-from evaluation.store.tables import Submission
+from evaluation.store.schema import Submission
 
 _S = Submission.__table__
 

@@ -13,7 +13,8 @@ import datetime as dt
 import pandas as pd
 
 from evaluation.catalogue import load_catalogue
-from evaluation.model import TIDY_COLUMNS, Dataset, period_label
+from evaluation.model import TIDY_COLUMNS, Dataset
+from evaluation.periods import period_label
 from evaluation.schemas import validate_dataset
 
 

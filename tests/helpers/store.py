@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -216,18 +217,37 @@ def write_workbooks(folder: Path, specs: list[tuple[str, str, int, int]]) -> lis
 def import_in_child(url, path, initiative_id, barrier, queue, pause_file=None) -> None:  # type: ignore[no-untyped-def]
     """Run in a spawned process: open the store, wait for the others, import one workbook.
 
-    With ``pause_file`` the import stops inside its transaction after inserting rows (the
-    store's test hook) so that the parent can kill this process there."""
-    from evaluation.store.store import PAUSE_ENV, Store
+    With ``pause_file`` the import stops inside its transaction after inserting its first
+    tidy rows (a SQLAlchemy event this child installs on its own engine; the store has no
+    test hook) so that the parent can kill this process there."""
+    from evaluation.store import Store
+    from evaluation.submit import submit
 
-    if pause_file:
-        os.environ[PAUSE_ENV] = str(pause_file)
     try:
         store = Store.open(url)
+        if pause_file:
+            pause_after_first_tidy_rows(store, Path(pause_file))
         if barrier is not None:
             barrier.wait(timeout=300)
         data = Path(path).read_bytes()
-        out = store.import_workbook(data, Path(path).name, initiative(initiative_id))
+        out = submit(store, data, Path(path).name, initiative(initiative_id))
         queue.put((initiative_id, out.status, out.submission_id, ""))
     except BaseException as exc:  # report everything: the test asserts nothing went wrong
         queue.put((initiative_id, "error", None, f"{type(exc).__name__}: {exc}"))
+
+
+def pause_after_first_tidy_rows(store, marker: Path) -> None:  # type: ignore[no-untyped-def]
+    """Make this process stop for good inside the import's write transaction, right after
+    the first tidy rows are inserted: write ``marker``, then sleep until the parent kills
+    the process."""
+    from sqlalchemy import event
+
+    from evaluation.store.schema import TIDY_TABLES
+
+    inserts = tuple(f"INSERT INTO {table.name} " for table in TIDY_TABLES.values())
+
+    @event.listens_for(store.engine, "after_cursor_execute")
+    def _pause(conn, cursor, statement, parameters, context, executemany) -> None:  # type: ignore[no-untyped-def]
+        if statement.startswith(inserts):
+            marker.write_text("inside the transaction")
+            time.sleep(600)

@@ -1,6 +1,6 @@
 """The initial schema: initiatives, blobs, submissions, tidy tables and the audit log.
 
-Timestamps are naive UTC (``evaluation.store.tables.UTCDateTime`` reads them back as UTC).
+Timestamps are naive UTC (``evaluation.store.schema.UTCDateTime`` reads them back as UTC).
 The partial unique index ``uq_submissions_current`` keeps one current submission per
 initiative and period.
 

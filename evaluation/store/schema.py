@@ -1,7 +1,9 @@
-"""The stored form: tables for initiatives, submissions (with their raw files), the tidy rows
-each accepted submission contributes, and the audit trail.
+"""The schema: every table of the database, on one declarative ``Base`` (one ``MetaData``,
+which Alembic's autogenerate and ``create_all`` read): initiatives, submissions (with their
+raw files), the tidy rows each accepted submission contributes, the audit trail, and the
+sign-in tables (accounts and sign-in attempts).
 
-Rules the schema keeps (see ``store.py`` for the code that keeps them):
+Rules the schema keeps (``submissions.py`` keeps them for submissions):
 
 - rows are only ever inserted; the one column ever updated is ``submissions.superseded_by``,
   set once when a newer accepted submission for the same initiative and period arrives;
@@ -244,5 +246,43 @@ TIDY_TABLES = {
     "reflections": Reflection.__table__,
 }
 
-# the sign-in tables (issue 8) share this metadata, so Alembic's autogenerate sees them too
-from evaluation.store import accounts as _accounts  # noqa: E402, F401
+
+# --- sign-in (issue 8) ------------------------------------------------------------------------
+# The rules (``evaluation.accounts``) keep these:
+# - an account is keyed by its e-mail address, lower-case; it is never deleted, only disabled
+#   (so the audit trail always names someone who existed);
+# - a password is stored only as an argon2 hash, and only for local accounts (an account that
+#   signs in through single sign-on has none);
+# - every sign-in attempt is a row in ``sign_in_attempts``, also for an unknown address, with
+#   its source, so lock-outs hold across app replicas that share one database.
+
+
+class Account(Base):
+    """A person who may sign in: a role and, for an initiative, which one."""
+
+    __tablename__ = "accounts"
+    email: Mapped[str] = mapped_column(String(254), primary_key=True)
+    role: Mapped[str] = mapped_column(String(16))
+    initiative_id: Mapped[str | None] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(200), default="")
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    created_by: Mapped[str] = mapped_column(String(200))
+    disabled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+class SignInAttempt(Base):
+    """One sign-in attempt: when, for which address, and whether it succeeded (``reason``
+    is the stable refusal code, or ``ok``)."""
+
+    __tablename__ = "sign_in_attempts"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    email: Mapped[str] = mapped_column(String(254))
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    reason: Mapped[str] = mapped_column(String(32))
+    # where it came from (the client's address; "" when unknown): the lock-out holds for a
+    # source and an address together (issue 21), so nobody can lock the owner out
+    source: Mapped[str | None] = mapped_column(String(64))
+
+    __table_args__ = (Index("ix_sign_in_attempts_email_at", "email", "at"),)

@@ -1,0 +1,169 @@
+"""The initiative registry: who is in the programme, under which name (issue 21: one name,
+one initiative).
+
+An initiative is registered by an admin (``add_initiative``) or by its first accepted upload.
+A code always means its own initiative; a name belongs to the first initiative that held it,
+so an upload may not carry another initiative's name (``name_taken``), and referrals to a
+name are credited to its owner.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Connection, select
+
+from evaluation import access
+from evaluation.access import Principal
+from evaluation.catalogue import fold, load_catalogue
+from evaluation.errors import UserError
+from evaluation.model import Report
+from evaluation.problems import Problem
+from evaluation.schemas import ID_PATTERN
+from evaluation.store import audit
+from evaluation.store.engine import Database
+from evaluation.store.schema import Initiative, Profile, Submission
+
+NAME_TAKEN = "initiative_name_taken"
+# builds the refusal of a taken name, given the owner's id and name: the submit service
+# passes one that finds the name's cell in the workbook (the store reads no workbooks)
+NameRefusal = Callable[[str, str], Problem]
+
+_S = Submission.__table__
+_I = Initiative.__table__
+_P = Profile.__table__
+
+
+def distinct_names(rows: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
+    """(id, name) pairs where no two initiatives show one name: a name that two or more hold
+    (a store from before names were checked, issue 21) is shown with each one's code."""
+    counts: dict[str, int] = {}
+    for _, name in rows:
+        if name:
+            counts[fold(name)] = counts.get(fold(name), 0) + 1
+    return [
+        (rid, f"{name} ({rid})" if name and counts[fold(name)] > 1 else name) for rid, name in rows
+    ]
+
+
+def registered_names(conn: Connection) -> dict[str, str]:
+    """Folded id and registered name -> initiative id (cheap: one row per initiative).
+
+    A code always means its own initiative, whatever name another one wrote; a name held
+    by two (a store from before names were checked) stays with the first registered.
+    """
+    known: dict[str, str] = {}
+    rows = conn.execute(
+        select(_I.c.initiative_id, _I.c.name).order_by(_I.c.added_at, _I.c.initiative_id)
+    ).all()
+    for rid, rname in rows:
+        known.setdefault(fold(rname), rid)
+    for rid, _ in rows:
+        known[fold(rid)] = rid
+    return known
+
+
+def known_names(conn: Connection) -> dict[str, str]:
+    """Folded id and name (registered and every profile name) -> initiative id.
+
+    Codes first, then registered names, then profile names, each name to the first
+    initiative that held it (issue 21): a later profile that wrote another initiative's
+    name does not take over the referrals to it.
+    """
+    known = registered_names(conn)
+    fold_once = functools.cache(fold)  # every quarter repeats the name: fold it once
+    q = select(_S.c.initiative_id, _P.c.name).join_from(_P, _S, _P.c.submission_id == _S.c.id)
+    for rid, rname in conn.execute(q.where(_S.c.status == "accepted").order_by(_S.c.id)):
+        if rname:
+            known.setdefault(fold_once(rname), rid)
+    return known
+
+
+def name_owner(name: object, initiative_id: str, owners: dict[str, str]) -> str | None:
+    """The other initiative that ``name`` (a name or a code, folded) belongs to, if any; a
+    name of the uploader itself, or one nobody holds, gives None."""
+    if name is None:
+        return None
+    owner = owners.get(fold(name))
+    return owner if owner is not None and owner != initiative_id else None
+
+
+def _unlocated(report: Report, owner: str, owner_name: str) -> Problem:
+    """The refusal at the Profile sheet, without a cell."""
+    sheet = load_catalogue().section("profile").name("nl")
+    params = {"initiative": owner_name, "initiative_id": owner}
+    return Problem(
+        NAME_TAKEN, "error", sheet, None, None, str(report.profile.iloc[0]["name"]), params
+    )
+
+
+def name_taken(db: Database, report: Report, refusal: NameRefusal | None = None) -> Problem | None:
+    """The refusal of a profile name (or code) that is another initiative's (issue 21)."""
+    owner = name_owner(
+        report.profile.iloc[0].get("name"), report.initiative_id, db.read(known_names)
+    )
+    if owner is None:
+        return None
+    owner_name = db.read(
+        lambda conn: conn.execute(
+            select(_I.c.name).where(_I.c.initiative_id == owner)
+        ).scalar_one_or_none()
+    )
+    if refusal is not None:
+        return refusal(owner, owner_name or owner)
+    return _unlocated(report, owner, owner_name or owner)
+
+
+def initiatives(db: Database) -> pd.DataFrame:
+    """Initiative ids and names (the latest profile's name where there is one), in the
+    neutral order of their names."""
+
+    def work(conn: Connection) -> list[tuple[str, str]]:
+        names = {rid: rname for rid, rname in conn.execute(select(_I.c.initiative_id, _I.c.name))}
+        latest = (
+            select(_S.c.initiative_id, _P.c.name)
+            .join_from(_P, _S, _P.c.submission_id == _S.c.id)
+            .where(_S.c.status == "accepted", _S.c.superseded_by.is_(None))
+            .order_by(_S.c.period_end, _S.c.id)
+        )
+        for rid, rname in conn.execute(latest):
+            if rname:
+                names[rid] = rname
+        return list(names.items())
+
+    rows = distinct_names(db.read(work))
+    rows.sort(key=lambda r: (fold(r[1]), r[0]))
+    return pd.DataFrame(rows, columns=["initiative_id", "name"])
+
+
+def add_initiative(db: Database, principal: Principal, initiative_id: str, name: str) -> None:
+    """Register an initiative (admins only)."""
+    access.require_manage(principal)
+    if not ID_PATTERN.match(initiative_id or ""):
+        raise UserError("store.invalid_initiative_id", initiative=initiative_id)
+    if not (name or "").strip():
+        raise UserError("store.initiative_name_missing", initiative=initiative_id)
+
+    def work(conn: Connection) -> None:
+        exists = conn.execute(
+            select(_I.c.initiative_id).where(_I.c.initiative_id == initiative_id)
+        ).first()
+        if exists:
+            raise UserError("store.initiative_exists", initiative=initiative_id)
+        owner = known_names(conn).get(fold(name))
+        if owner is not None:  # issue 21: one name, one initiative
+            raise UserError("store.initiative_name_exists", name=name.strip(), initiative=owner)
+        conn.execute(
+            _I.insert().values(
+                initiative_id=initiative_id,
+                name=name.strip()[:200],
+                added_at=audit.now(),
+                added_by=principal.label,
+            )
+        )
+        audit.record(conn, principal, "add_initiative", None, initiative_id, name.strip())
+
+    db.write(work)

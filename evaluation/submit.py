@@ -1,0 +1,93 @@
+"""Submitting a workbook: read it (``evaluation.ingest``), then store it (``evaluation.store``).
+
+The one path an upload takes, from the CLI's ``import``, the Submit page and the sample data:
+
+1. the same bytes already current are a ``duplicate`` (nothing is read);
+2. the reader checks the file and reads it in its isolated child process, with the own
+   indicator declarations the store holds (a workbook may leave those out);
+3. the store files it, accepted or rejected (``Store.store_report``), with the reader's
+   upload limit (a refused file keeps its bytes only below it) and a refusal of another
+   initiative's name located at its cell in the workbook.
+
+The store itself never reads a workbook; this module is where reading meets storing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from evaluation.access import Principal
+from evaluation.ingest import names as ingest_names
+from evaluation.ingest import read_workbook
+from evaluation.ingest.safety import limits_from_env
+from evaluation.model import Report
+from evaluation.problems import Problem
+from evaluation.store import ImportOutcome, Store
+from evaluation.store.settings import sample_folder
+from evaluation.store.submissions import workbook_id
+
+SAMPLE_PRINCIPAL = Principal("admin", name="sample-data")
+
+
+def submit(
+    store: Store,
+    data: bytes,
+    file_name: str,
+    principal: Principal,
+    initiative_id: str | None = None,
+    *,
+    replace_overlapping: bool = False,
+) -> ImportOutcome:
+    """Read, validate and store one uploaded workbook (see the module docstring).
+
+    An upload whose period overlaps a current submission of the initiative (not the same
+    period) is refused (``OverlapRefused``) unless ``replace_overlapping``: then it
+    supersedes them (``evaluation.store.supersede``)."""
+    dup = store.duplicate(data, file_name, principal, initiative_id or principal.initiative_id)
+    if dup is not None:
+        return dup
+    # a mapping, not a method: the reader runs in a child process (no connection there)
+    result = read_workbook(data, file_name, declared=store.all_own_declarations())
+    report = result.report if not result.unreadable else None
+
+    def name_refusal(owner: str, owner_name: str) -> Problem:
+        assert report is not None  # only an accepted report's name is checked
+        return ingest_names.name_taken_problem(data, file_name, report, owner, owner_name)
+
+    return store.store_report(
+        data, file_name, principal, report, list(result.problems), initiative_id,
+        bool(result.unreadable), replace_overlapping=replace_overlapping,
+        upload_limit=limits_from_env().max_bytes, name_refusal=name_refusal,
+    )  # fmt: skip
+
+
+def workbook_initiative(data: bytes, file_name: str) -> str | None:
+    """The valid initiative code a workbook's Profile sheet names, or None."""
+    result = read_workbook(data, file_name)
+    report: Report | None = result.report if not result.unreadable else None
+    return workbook_id(report)
+
+
+def load_sample_data(store: Store, folder: Path | None = None) -> int:
+    """Import ``sample_data/**/*.xlsx`` (oldest period first); the number newly accepted.
+    Running it again adds nothing: the files are recognised as duplicates. The folder is
+    ``settings.sample_folder()`` unless given; without one there is nothing to load."""
+    folder = folder or sample_folder()
+    if folder is None:
+        return 0
+    count = 0
+    for path in sorted(folder.glob("**/*.xlsx")):
+        outcome = submit(store, path.read_bytes(), path.name, SAMPLE_PRINCIPAL)
+        count += outcome.status == "accepted"
+    return count
+
+
+def ensure_initialised(store: Store, with_sample_data: bool = True) -> int | None:
+    """What the dashboard calls on start: the schema exists (``Store.open``) and a fresh
+    database is filled with the sample data (or marked initialised without it, so that it is
+    never filled later). The number of sample submissions loaded, or None if not fresh."""
+    if not store.is_empty():
+        return None
+    loaded = load_sample_data(store) if with_sample_data else 0
+    store.mark_initialised(SAMPLE_PRINCIPAL if loaded else Principal("admin", name="init"), loaded)
+    return loaded
