@@ -79,6 +79,12 @@ available_periods  # dashboards/views.py: test_dashboard_views.py, benchmarks/da
 relational  # evaluation/analysis/portfolio.py, PortfolioContext: test_analysis_portfolio.py
 process  # evaluation/analysis/portfolio.py, PortfolioContext: test_analysis_portfolio.py
 
+# issue 14: the story page and the report call these once the lead wires them in at merge
+# (story.py and the report are being rewritten by other work); test_narrative*.py use them now
+render_published_narrative  # dashboards/narrative.py: test_narrative_apptest.py
+published_text  # evaluation/narrative.py: test_narrative.py
+add_narrative_sheet  # evaluation/narrative.py: test_narrative.py
+
 # --- unused, in files other work is changing now: remove there, then delete these lines -------
 
 REASONS  # evaluation/accounts.py

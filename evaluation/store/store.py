@@ -422,6 +422,9 @@ class Store:
         for path in sorted(folder.glob("**/*.xlsx")):
             outcome = self.import_workbook(path.read_bytes(), path.name, SAMPLE_PRINCIPAL)
             count += outcome.status == "accepted"
+        from evaluation.narrative import load_sample  # the network's own words (issue 14)
+
+        load_sample(self, folder)
         return count
 
     def ensure_initialised(self, with_sample_data: bool = True) -> int | None:

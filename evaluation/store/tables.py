@@ -246,3 +246,6 @@ TIDY_TABLES = {
 
 # the sign-in tables (issue 8) share this metadata, so Alembic's autogenerate sees them too
 from evaluation.store import accounts as _accounts  # noqa: E402, F401
+
+# and so do the narrative tables (issue 14)
+from evaluation.store import narrative as _narrative  # noqa: E402, F401
