@@ -54,7 +54,7 @@ def published_in(store: Any, periods: Sequence[str]) -> list[Version]:
 
 
 def published_text(store: Any, period: str | None = None) -> str | None:
-    """The published narrative's text for ``period`` (None: the latest period with one)."""
+    """The published narrative's text for ``period`` (None: the one published last)."""
     version = published(store, period)
     return version.text if version else None
 

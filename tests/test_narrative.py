@@ -206,3 +206,16 @@ def test_the_sample_loads_its_narrative_and_reflections_once(store, tmp_path):
     assert [c.version for c in nv.comments(store, ADMIN, "2025-Q4")] == [1]
     names = [r.funder_name for r in nv.reflections(store, MINE, "2025-Q4")]
     assert len(names) == 2 and all("fictief" in n for n in names)
+
+
+def test_saves_at_the_same_moment_each_get_their_own_version(store):
+    """Two administrators (or app replicas) saving one period at once: no version is lost or
+    numbered twice."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        saved = list(
+            pool.map(lambda i: nv.save_narrative(store, ADMIN, PERIOD, f"Versie {i}."), range(8))
+        )
+    assert sorted(v.version for v in saved) == list(range(1, 9))
+    assert len(nv.versions(store, ADMIN, PERIOD)) == 8

@@ -24,9 +24,20 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from sqlalchemy import Connection, ForeignKey, Index, Integer, String, Text, func, select
+from sqlalchemy import (
+    Connection,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    func,
+    select,
+)
+from sqlalchemy import text as sql
 from sqlalchemy.orm import Mapped, mapped_column
 
 from evaluation.access import Principal
@@ -87,9 +98,9 @@ class FunderReflection(Base):
     __table_args__ = (Index("ix_funder_reflections_funder_period", "funder", "period"),)
 
 
-_V = NarrativeVersion.__table__
-_C = NarrativeComment.__table__
-_F = FunderReflection.__table__
+_V = cast(Table, NarrativeVersion.__table__)
+_C = cast(Table, NarrativeComment.__table__)
+_F = cast(Table, FunderReflection.__table__)
 
 
 @dataclass(frozen=True)
@@ -214,6 +225,11 @@ def save_narrative(
     status = PUBLISHED if publish else DRAFT
 
     def work(conn: Connection) -> Version:
+        if conn.dialect.name == "postgresql":  # two saves of one period number in turn
+            conn.execute(
+                sql("SELECT pg_advisory_xact_lock(hashtextextended(:k, 0))"),
+                {"k": f"evaluation-narrative:{period}"},
+            )
         last = conn.execute(
             select(func.coalesce(func.max(_V.c.version), 0)).where(_V.c.period == period)
         ).scalar_one()
@@ -225,10 +241,11 @@ def save_narrative(
             written_at=_now(),
             written_by=who.label[:200],
         )
-        new_id = conn.execute(_V.insert().values(**values)).inserted_primary_key[0]
+        key = conn.execute(_V.insert().values(**values)).inserted_primary_key
+        assert key is not None
         action = "narrative_publish" if publish else "narrative_draft"
         _audit(conn, store, who, action, detail=f"{period} v{values['version']}")
-        return Version(id=int(new_id), **values)  # type: ignore[arg-type]
+        return Version(id=int(key[0]), **values)  # type: ignore[arg-type]
 
     return _write(store, work)
 
@@ -250,7 +267,7 @@ def latest_draft(store: Store, who: Principal, period: str) -> Version | None:
 
 
 def published(store: Store, period: str | None = None) -> Version | None:
-    """The latest published version of ``period`` (None: of the latest period that has one).
+    """The latest published version of ``period`` (None: the one published last).
     Published text is for everyone, so no principal is needed."""
     q = select(_V).where(_V.c.status == PUBLISHED)
     if period:
@@ -326,7 +343,7 @@ def save_reflection(
         raise _refuse(store, who, "narrative.funder_only", f"funder reflection {period}")
     period = _period(period)
     name = _clean_text(funder_name, "funder_name")[:200]
-    values = dict(
+    values: dict[str, Any] = dict(
         funder=who.label[:200],
         funder_name=name,
         period=period,
