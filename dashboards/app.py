@@ -99,6 +99,10 @@ if who.can_manage():  # issue 8: the admin page is only in the navigation for ad
     pages[t("ui.nav.section_work", lang)].append(
         st.Page(PAGES / "admin.py", title=t("accounts.admin.nav", lang), url_path="admin")
     )
+if who.role == "funder":  # issue 14: a funder's reflection on its own demands (Kader 2)
+    pages[t("ui.nav.section_work", lang)].append(
+        st.Page(PAGES / "reflect.py", title=t("narrative.reflect_nav", lang), url_path="reflect")
+    )
 page = st.navigation(pages)
 signin.guard_initiative_pages(who, lang, page.url_path or "story")
 page.run()

@@ -22,7 +22,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboards import story_views, uploads, views
-from evaluation import export
+from evaluation import export, narrative
 from evaluation.access import Principal
 from evaluation.disclosure import Disclosed, disclose, select
 from evaluation.formatting import format_period
@@ -293,6 +293,7 @@ def report_xlsx(who: Principal, filters: Filters, lang_: str, audience: str) -> 
         initiative_ids=list(filters.initiative_ids) if filters.initiative_ids else None,
         period_from=filters.period_from,
         period_to=filters.period_to,
+        narratives=narrative.for_report(store(), filters.period_from, filters.period_to),
     )
 
 

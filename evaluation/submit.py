@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from evaluation import narrative
 from evaluation.access import Principal
 from evaluation.ingest import names as ingest_names
 from evaluation.ingest import read_workbook
@@ -79,6 +80,7 @@ def load_sample_data(store: Store, folder: Path | None = None) -> int:
     for path in sorted(folder.glob("**/*.xlsx")):
         outcome = submit(store, path.read_bytes(), path.name, SAMPLE_PRINCIPAL)
         count += outcome.status == "accepted"
+    narrative.load_sample(store, folder)  # the network's own words and funders' reflections
     return count
 
 

@@ -300,7 +300,7 @@ def test_each_role_sees_what_it_may(db, role):
     if role == "admin":
         _ok(at.switch_page("app_pages/admin.py").run())
         assert _titles(at) == [t("accounts.admin.title", "en")]
-        assert len(at.tabs) == 4 and len(at.dataframe) == 4
+        assert len(at.tabs) == 5 and len(at.dataframe) == 4  # and the narrative tab (issue 14)
         emails = set(at.dataframe[0].value[t("accounts.admin.columns.email", "en")])
         assert emails == {u[0] for u in USERS.values()} | {"gone@example.org"}
         submissions, audit = at.dataframe[2].value, at.dataframe[3].value

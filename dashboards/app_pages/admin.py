@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboards import signin, state
+from dashboards import narrative, signin, state
 from evaluation import access, accounts
 from evaluation.errors import AccessDenied, UserError
 from evaluation.i18n import t
@@ -29,12 +29,13 @@ def _headed(frame):  # column codes -> the column names in the chosen language
     return frame.rename(columns=lambda c: t(f"accounts.admin.columns.{c}", lang))
 
 
-tab_accounts, tab_initiatives, tab_submissions, tab_audit = st.tabs(
+tab_accounts, tab_initiatives, tab_submissions, tab_audit, tab_narrative = st.tabs(
     [
         t("accounts.admin.tab_accounts", lang),
         t("accounts.admin.tab_initiatives", lang),
         t("accounts.admin.tab_submissions", lang),
         t("accounts.admin.tab_audit", lang),
+        t("narrative.editor_tab", lang),
     ]
 )
 
@@ -108,3 +109,6 @@ with tab_submissions:
 
 with tab_audit:
     st.dataframe(_headed(store.audit(who).iloc[::-1]), hide_index=True, width="stretch")
+
+with tab_narrative:  # the network's shared narrative, versioned (issue 14)
+    narrative.render_editor(store, who, state.periods(state.viewer(who)), lang)

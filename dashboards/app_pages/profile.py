@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboards import state, texts
+from dashboards import narrative, state, texts
 from evaluation.i18n import t
 
 lang, who = state.read_context()
@@ -71,3 +71,6 @@ st.subheader(t("ui.profile.reflections_title", lang))
 st.caption(t("ui.profile.reflections_caption", lang))
 st.plotly_chart(page.self_views, key="self_views")
 st.markdown(page.reflections)
+
+# what funders say about their own demands, beside the initiatives' gathered answers (issue 14)
+narrative.profile_section(state.principal(), initiative_id, filters.period_to, lang)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboards import state, story_views
+from dashboards import narrative, state, story_views
 from evaluation.formatting import format_period
 from evaluation.i18n import t
 
@@ -19,6 +19,9 @@ with st.expander(t("ui.story.guide_title", lang)):
 filters = state.period_filter(who, lang, key="story_periods", stable=True)
 page = state.story_page(who, filters, lang)
 words = state.story_texts(who, filters, lang)
+
+# the network's own words for the period open the story (issue 14, point 8)
+narrative.render_published_narrative(state.store(), filters.period_to, lang)
 
 
 def takeaway(text: str) -> None:

@@ -66,6 +66,7 @@ def _principal(args: argparse.Namespace) -> Principal:
 def run(args: argparse.Namespace) -> int:
     from openpyxl import load_workbook
 
+    from evaluation import narrative
     from evaluation.report import write_report_file
     from evaluation.store import Store
 
@@ -79,6 +80,7 @@ def run(args: argparse.Namespace) -> int:
             initiative_ids=args.initiatives,
             period_from=args.period_from,
             period_to=args.period_to,
+            narratives=narrative.for_report(store, args.period_from, args.period_to),
         )
     sheets = load_workbook(path, read_only=True).sheetnames
     n_fixed = 7

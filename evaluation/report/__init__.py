@@ -23,6 +23,7 @@ from evaluation.access import Principal, require_audience
 from evaluation.disclosure import disclose
 from evaluation.errors import UserError
 from evaluation.report.build import AUDIENCES, build_report
+from evaluation.report.narrative import add_narrative_sheet
 
 __all__ = ["AUDIENCES", "build_report", "report_for", "report_bytes", "write_report_file"]
 
@@ -91,10 +92,15 @@ def report_workbook(
     initiative_ids: Sequence[str] | None = None,
     period_from: str | None = None,
     period_to: str | None = None,
+    narratives: Sequence[Any] | None = None,
 ) -> Workbook:
-    """The report over the store's current data, for ``audience``, as ``principal`` asks."""
+    """The report over the store's current data, for ``audience``, as ``principal`` asks.
+
+    ``narratives``: the network's published narratives of the chosen periods
+    (``evaluation.narrative.for_report``), on a sheet after the reading guide; None: no sheet.
+    """
     dataset, submissions, names = _fetch(store, principal, audience, initiative_ids)
-    return report_for(
+    wb = report_for(
         dataset,
         submissions,
         audience=audience,
@@ -104,6 +110,9 @@ def report_workbook(
         period_to=period_to,
         known_names=names,
     )
+    if narratives is not None:
+        add_narrative_sheet(wb, narratives, lang)
+    return wb
 
 
 def report_bytes(store: Any, **options: Any) -> bytes:

@@ -286,3 +286,52 @@ class SignInAttempt(Base):
     source: Mapped[str | None] = mapped_column(String(64))
 
     __table_args__ = (Index("ix_sign_in_attempts_email_at", "email", "at"),)
+
+
+# --- the network's own words and the funders' reflection (issue 14) -----------------------
+# Rows are only ever inserted: every save of a narrative is a new version, every save of a
+# reflection a new row (the latest per funder and period is the one read).
+
+
+class NarrativeVersion(Base):
+    """One saved version of a period's shared narrative: rows are only ever inserted."""
+
+    __tablename__ = "narrative_versions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    period: Mapped[str] = mapped_column(String(32))
+    version: Mapped[int] = mapped_column(Integer)  # 1, 2, ... per period
+    status: Mapped[str] = mapped_column(String(16))  # draft | published
+    text: Mapped[str] = mapped_column(Text)
+    written_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    written_by: Mapped[str] = mapped_column(String(200))
+
+    __table_args__ = (
+        Index("uq_narrative_versions_period_version", "period", "version", unique=True),
+    )
+
+
+class NarrativeComment(Base):
+    """An initiative's comment on a draft version."""
+
+    __tablename__ = "narrative_comments"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("narrative_versions.id"), index=True)
+    initiative_id: Mapped[str] = mapped_column(String(64))
+    text: Mapped[str] = mapped_column(Text)
+    written_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    written_by: Mapped[str] = mapped_column(String(200))
+
+
+class FunderReflection(Base):
+    """A funder's reflection on its own demands for one period (the latest row counts)."""
+
+    __tablename__ = "funder_reflections"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    funder: Mapped[str] = mapped_column(String(200))  # the signed-in funder (its label)
+    funder_name: Mapped[str] = mapped_column(String(200))  # how it signs: fund, municipality
+    period: Mapped[str] = mapped_column(String(32))
+    pulled: Mapped[str] = mapped_column(Text)  # where its demands pulled against the work
+    loosened: Mapped[str] = mapped_column(Text)  # what it loosened
+    written_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+    __table_args__ = (Index("ix_funder_reflections_funder_period", "funder", "period"),)
