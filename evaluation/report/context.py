@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
+from openpyxl.styles import Alignment
 from openpyxl.worksheet.worksheet import Worksheet
 
 from evaluation.analysis._common import initiative_ids as neutral_initiative_ids
@@ -198,6 +199,9 @@ def split_by_initiative(ds: Dataset) -> dict[str, Dataset]:
 # --- generic table writer ------------------------------------------------------------------
 
 
+TOP = Alignment(vertical="top")
+
+
 def write_table(
     ws: Worksheet,
     row: int,
@@ -222,6 +226,8 @@ def write_table(
         r = row + r_off
         for j, v in enumerate(values):
             c = put(ws, r, starts[j], v, ctx.lang, formats.get(j))
+            if spans:  # a row of several lines reads from its top line
+                c.alignment = TOP
             if widths[j] > 1:
                 ws.merge_cells(
                     start_row=r,

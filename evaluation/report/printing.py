@@ -54,12 +54,14 @@ def _chars(ws: Worksheet, col: int, span: int = 1) -> float:
     )
 
 
-def fit_row_heights(ws: Worksheet, last_col: int) -> None:
-    """Give every row without a height one from its text: lines of wrapped text times a line."""
+def fit_row_heights(ws: Worksheet, last_col: int, last_row: int) -> None:
+    """Give every printed row without a height one from its text: its lines of wrapped text.
+
+    Rows below the print area keep the spreadsheet's own height (the Data sheet's rows)."""
     spans: dict[tuple[int, int], int] = {}
     for rng in ws.merged_cells.ranges:
         spans[(rng.min_row, rng.min_col)] = rng.max_col - rng.min_col + 1
-    for row in ws.iter_rows(min_row=1, max_row=ws.max_row, max_col=last_col):
+    for row in ws.iter_rows(min_row=1, max_row=last_row, max_col=last_col):
         r = row[0].row
         if ws.row_dimensions[r].height is not None:
             continue
@@ -136,7 +138,7 @@ def lay_out(
     row ranges that must stay on one page (the charts' rows are always kept).
     """
     last_row = last_row or max(ws.max_row, 1)
-    fit_row_heights(ws, last_col)
+    fit_row_heights(ws, last_col, last_row)
     width, height = (PAGE_HEIGHT, PAGE_WIDTH) if landscape else (PAGE_WIDTH, PAGE_HEIGHT)
     usable_w = width - 2 * SIDE_MARGIN_IN * 72
     usable_h = height - 2 * TOP_MARGIN_IN * 72
