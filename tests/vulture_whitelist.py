@@ -82,5 +82,4 @@ process  # evaluation/analysis/portfolio.py, PortfolioContext: test_analysis_por
 # --- unused, in files other work is changing now: remove there, then delete these lines -------
 
 REASONS  # evaluation/accounts.py
-_lookups  # evaluation/ingest/validate.py
 read_workbook_isolated  # evaluation/ingest/reading.py: benchmarks/hostile.py, the isolated read
