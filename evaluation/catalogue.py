@@ -33,9 +33,14 @@ def _load(name: str) -> Any:
 
 
 def fold(text: object) -> str:
-    """Fold a header or label for matching: case, accents, spacing and a trailing ``*`` ignored."""
-    s = unicodedata.normalize("NFKD", str(text))
-    s = "".join(ch for ch in s if not unicodedata.combining(ch))
+    """Fold a header or label for matching: case, accents, spacing and a trailing ``*`` ignored.
+
+    The one fold: headers, sheet names, choices, indicator codes and cells all match by it.
+    Plain ASCII text (most cells) skips the Unicode steps, which change nothing there."""
+    s = str(text)
+    if not s.isascii():
+        s = unicodedata.normalize("NFKD", s)
+        s = "".join(ch for ch in s if not unicodedata.combining(ch))
     s = s.strip().rstrip("*").strip().casefold()
     return " ".join(s.split())
 

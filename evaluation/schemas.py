@@ -13,18 +13,15 @@ import math
 import re
 from functools import cache
 
-import numpy as np
 import pandas as pd
 import pandera.pandas as pa
-import pyarrow as pa_arrow
-import pyarrow.compute as pc
 
 from evaluation.catalogue import Column, load_catalogue
+from evaluation.layout import blank
 from evaluation.model import TIDY_COLUMNS
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{1,63}$")
 OWN_PREFIXES = ("own_", "eigen_")
-SMALL_COLUMN = 500  # rows; below this a column's checks run as a plain loop
 
 # the problem code each named check produces
 CHECK_CODES = {
@@ -41,61 +38,17 @@ CHECK_CODES = {
 }
 
 
-def _blank(v: object) -> bool:
-    if v is None:
-        return True
-    if isinstance(v, float) and math.isnan(v):
-        return True
-    if v is pd.NA or v is pd.NaT:
-        return True
-    return isinstance(v, str) and not v.strip()
-
-
-def _blank_mask(s: pd.Series) -> pd.Series:
-    """Blanks pass every value check: an empty required cell is the ``not_nullable`` problem."""
-    if s.dtype == object:
-        try:  # a column of texts (and blanks), the usual case: Arrow answers at once
-            texts = pa_arrow.array(s.to_numpy(), type=pa_arrow.large_string(), from_pandas=True)
-        except (pa_arrow.ArrowInvalid, pa_arrow.ArrowTypeError):
-            pass  # numbers, dates or booleans among the texts: the general way below
-        else:
-            blank = pc.or_kleene(pc.is_null(texts), pc.equal(pc.utf8_trim_whitespace(texts), ""))
-            return pd.Series(blank.to_numpy(zero_copy_only=False), index=s.index)
-    mask = s.isna()
-    if s.dtype == object or pd.api.types.is_string_dtype(s.dtype):
-        is_str = s.map(type).eq(str) if s.dtype == object else ~mask
-        if is_str.any():
-            blank_str = s[is_str].astype(str).str.strip().eq("")
-            mask = mask | blank_str.reindex(s.index, fill_value=False)
-    return mask
-
-
 def _is_number(v: object) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
 
 
-def _numeric(s: pd.Series) -> bool:
-    """True when the whole column already holds numbers (the usual case after normalising)."""
-    return pd.api.types.is_numeric_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype)
-
-
-def _check(name: str, vector, element) -> pa.Check:
-    """A check run on the whole column at once; blanks pass.
-
-    ``vector(series) -> bool Series`` handles a column of numbers or strings in one go; where
-    the column has mixed content (a value the reader could not parse stays as typed) the
-    per-value ``element(value) -> bool`` decides instead. Both give the same answer.
-    """
+def _check(name: str, element) -> pa.Check:
+    """A check of each value: ``element(value) -> bool``; blanks pass (an empty required
+    cell is the ``not_nullable`` problem). The reader checks each column's distinct values
+    (``evaluation.ingest.schema_problems``), so a long sheet is a short loop here too."""
 
     def run(s: pd.Series) -> pd.Series:
-        if len(s) < SMALL_COLUMN:
-            # a plain loop beats a dozen pandas calls on the few rows of a typical sheet
-            return pd.Series([_blank(v) or bool(element(v)) for v in s], index=s.index)
-        blank = _blank_mask(s)
-        ok = vector(s)
-        if ok is None:
-            ok = s.map(lambda v: _blank(v) or bool(element(v))).astype(bool)
-        return blank | ok.fillna(False).astype(bool)
+        return pd.Series([blank(v) or bool(element(v)) for v in s], index=s.index)
 
     return pa.Check(run, name=name, error=name)
 
@@ -106,63 +59,21 @@ def _column_checks(col: Column) -> list[pa.Check]:
     t = col.type
     if t == "choice":
         codes = set(cat.choices(col.choices).codes)
-        checks.append(
-            _check("choice", lambda s: s.astype(str).isin(codes), lambda v: str(v) in codes)
-        )
+        checks.append(_check("choice", lambda v: str(v) in codes))
     elif t in ("integer", "number"):
-        checks.append(
-            _check(
-                "number",
-                lambda s: (
-                    pd.Series(np.isfinite(s.astype(float)), index=s.index) if _numeric(s) else None
-                ),
-                _is_number,
-            )
-        )
-        checks.append(
-            _check(
-                "non_negative",
-                lambda s: ~(s < 0) if _numeric(s) else None,
-                lambda v: not _is_number(v) or v >= 0,
-            )
-        )
+        checks.append(_check("number", _is_number))
+        checks.append(_check("non_negative", lambda v: not _is_number(v) or v >= 0))
         if t == "integer":
-            checks.append(
-                _check(
-                    "integer",
-                    lambda s: (
-                        ~pd.Series(np.isfinite(s.astype(float)), index=s.index) | (s % 1 == 0)
-                        if _numeric(s)
-                        else None
-                    ),
-                    lambda v: not _is_number(v) or float(v).is_integer(),
-                )
-            )
+            checks.append(_check("integer", lambda v: not _is_number(v) or float(v).is_integer()))
     elif t == "date":
         checks.append(
-            _check(
-                "date",
-                lambda s: None,
-                lambda v: isinstance(v, dt.date) and not isinstance(v, dt.datetime),
-            )
+            _check("date", lambda v: isinstance(v, dt.date) and not isinstance(v, dt.datetime))
         )
     elif t == "year":
         this_year = dt.date.today().year
-        checks.append(
-            _check(
-                "year",
-                lambda s: s.between(1900, this_year) if _numeric(s) else None,
-                lambda v: _is_number(v) and 1900 <= v <= this_year,
-            )
-        )
+        checks.append(_check("year", lambda v: _is_number(v) and 1900 <= v <= this_year))
     elif t == "id":
-        checks.append(
-            _check(
-                "id",
-                lambda s: s.astype(str).str.match(ID_PATTERN.pattern),
-                lambda v: bool(ID_PATTERN.match(str(v))),
-            )
-        )
+        checks.append(_check("id", lambda v: bool(ID_PATTERN.match(str(v)))))
     return checks
 
 
@@ -183,11 +94,7 @@ def section_schema(section_code: str) -> pa.DataFrameSchema:
     }
     if section_code == "own_indicators":
         columns["indicator"].checks.append(
-            _check(
-                "own_prefix",
-                lambda s: s.astype(str).str.startswith(OWN_PREFIXES),
-                lambda v: str(v).startswith(OWN_PREFIXES),
-            )
+            _check("own_prefix", lambda v: str(v).startswith(OWN_PREFIXES))
         )
     return pa.DataFrameSchema(
         columns, strict=False, coerce=False, name=section_code, title=section.names["en"]

@@ -11,7 +11,7 @@ reader (``evaluation/ingest/``):
 - row ``HEADER_ROW`` holds the headers (``Column.header(lang)``; a trailing `` *`` marks a
   required column);
 - row ``EXAMPLE_ROW`` is one example row whose first cell starts with one of
-  ``EXAMPLE_MARKERS``; ``is_example_row`` tells the reader to skip it. A volunteer who
+  ``layout.EXAMPLE_MARKERS``; ``layout.is_example_row`` tells the reader to skip it. A volunteer who
   overwrites the example (and so removes the marker) turns it into a data row;
 - data starts at ``FIRST_DATA_ROW``; a single-row section (Profile) has exactly that one row.
 
@@ -45,6 +45,7 @@ from openpyxl.writer.excel import ExcelWriter
 from evaluation.catalogue import LANGS, Catalogue, Column, Section, load_catalogue
 from evaluation.errors import UserError
 from evaluation.i18n import t
+from evaluation.layout import EXAMPLE_MARKERS, blank
 from evaluation.periods import next_period
 
 HEADER_ROW = 1
@@ -54,7 +55,6 @@ FIRST_DATA_ROW = 3
 LAST_VALIDATED_ROW = 500
 
 # The first cell of the example row starts with one of these (case and spacing ignored).
-EXAMPLE_MARKERS: dict[str, str] = {lang: t("template.example_marker", lang) for lang in LANGS}
 
 TEMPLATE_FILENAMES = {"nl": "evaluatie-sjabloon-nl.xlsx", "en": "evaluation-template-en.xlsx"}
 
@@ -75,32 +75,12 @@ _TITLE_FONT = Font(bold=True, size=14)
 _BOLD = Font(bold=True)
 
 
-def is_example_row(first_value: object) -> bool:
-    """True when a row's first cell carries the example marker of either language."""
-    if not isinstance(first_value, str):
-        return False
-    folded = " ".join(first_value.split()).casefold()
-    return any(folded.startswith(m.casefold()) for m in EXAMPLE_MARKERS.values())
-
-
 def sheet_names(lang: str) -> dict[str, str]:
     """The sheet name of each section (by code) in ``lang``, in workbook order."""
     return {s.code: s.name(lang) for s in load_catalogue().sections}
 
 
 # --- values ------------------------------------------------------------------------------
-
-
-def _blank(value: object) -> bool:
-    """None, NaN, NaT, pd.NA or an empty text: an empty cell."""
-    if value is None:
-        return True
-    if isinstance(value, str):
-        return not value.strip()
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):  # list-like values are not blank
-        return False
 
 
 def _as_date(value: object) -> object:
@@ -132,7 +112,7 @@ def _as_number(value: object, whole: bool) -> object:
 
 def cell_value(column: Column, value: object, lang: str, cat: Catalogue | None = None) -> object:
     """What a volunteer would have in the cell for a canonical value: labels, dates, numbers."""
-    if _blank(value):
+    if blank(value):
         return None
     cat = cat or load_catalogue()
     if column.type == "choice" and column.choices:
@@ -467,9 +447,7 @@ def build_workbook(
     if profile is not None:
         data["profile"] = [dict(profile)]
     own_codes = [
-        str(r["indicator"])
-        for r in data.get("own_indicators", [])
-        if not _blank(r.get("indicator"))
+        str(r["indicator"]) for r in data.get("own_indicators", []) if not blank(r.get("indicator"))
     ]
     wb = Workbook()
     guide = wb.active

@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 
 from evaluation.catalogue import fold, load_catalogue
 from evaluation.ingest import read_workbook
-from evaluation.ingest.normalise import cell_ref
+from evaluation.ingest.sheet import cell_ref
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = sorted((ROOT / "sample_data").glob("**/*.xlsx"))

@@ -8,14 +8,9 @@ import pandas as pd
 import pytest
 
 from evaluation.catalogue import load_catalogue
-from evaluation.ingest.normalise import (
-    cell_ref,
-    choice_map,
-    column_letter,
-    find_header,
-    parse_date,
-    parse_number,
-)
+from evaluation.ingest.headers import find_header
+from evaluation.ingest.sheet import cell_ref, column_letter
+from evaluation.ingest.values import choice_map, parse_date, parse_number
 
 
 @pytest.mark.parametrize(

@@ -1,19 +1,21 @@
-"""The long-sheet paths of reading give exactly what the short-sheet paths give.
+"""A long sheet is read by the same code as a short one, and gives the same answers.
 
-Reading takes vectorised paths (pandas and Arrow string operations, checks on distinct
-values, a column-wide privacy gate) on long sheets, and plain Python loops on the few rows of
-a typical sheet. The thresholds between them are module constants; these tests move them so
-that one workbook goes through every path, and compare problem for problem and cell for cell:
+Reading works each column out once per distinct text (``values.per_distinct``) and checks
+each column's distinct values against the schema (``schema_problems``); these tests hold
+those shortcuts to the cell-by-cell answer:
 
 - a long workbook (2,700 indicator rows, 900 own indicators) with breaks planted at known
-  cells, read as shipped (long paths) and with every threshold raised (short paths);
-- every broken and awkward fixture workbook, read as shipped (short paths) and with every
-  threshold at zero (long paths, the Indicators sheet read on a second thread).
+  cells: every break is found at its cell, and nothing else;
+- a column's numbers read per distinct text equal each cell read on its own;
+- the personal-data gate a whole column goes through (Arrow) is the scanner's own first gate;
+- the one ``fold``: its shortcut for ASCII text gives what the Unicode steps give;
+- a bulk upload's Indicators sheet read on a second thread gives what one thread gives.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import Path
 
 import openpyxl
@@ -24,24 +26,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from evaluation import schemas
-from evaluation.ingest import normalise, read_workbook, reading, validate
+from evaluation.catalogue import fold
+from evaluation.ingest import read_workbook, reading
+from evaluation.ingest import values as values_module
 from evaluation.ingest.privacy import LONG_NUMBER_PATTERN, _has_long_number
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
 BASE = ROOT / "sample_data" / "brug-en-bedrijf" / "brug-en-bedrijf_2024-Q1.xlsx"  # English
 
-THRESHOLDS = [
-    (reading, "BACKGROUND_FROM_BYTES"),
-    (reading, "SMALL_SHEET_ROWS"),
-    (normalise, "SMALL_BODY_ROWS"),
-    (normalise, "VECTOR_UNIQUES"),
-    (normalise, "LONG_COLUMN"),
-    (validate, "DISTINCT_FROM_ROWS"),
-    (validate, "COLUMN_GATE_ROWS"),
-    (schemas, "SMALL_COLUMN"),
-]
 OWN = 900
 PHASES = ("Arrival", "Landing and building relationships", "Building a future and taking root")
 
@@ -104,29 +97,13 @@ def long_workbook(tmp_path_factory) -> Path:
     return _long_workbook(tmp_path_factory.mktemp("long") / "long.xlsx")
 
 
-def _read_with(path: Path, value: int | None, monkeypatch) -> tuple[list[dict], object]:
-    """Read ``path`` with every threshold set to ``value`` (None: as shipped)."""
-    with monkeypatch.context() as m:
-        if value is not None:
-            for module, name in THRESHOLDS:
-                m.setattr(module, name, value)
-        result = read_workbook(path)
+def _read(path: Path) -> tuple[list[dict], object]:
+    result = read_workbook(path)
     return [p.to_dict("en") for p in result.problems], result.report
 
 
-def _assert_same_report(a, b) -> None:
-    for code in ("profile", "own_indicators", "activities", "indicators", "stories"):
-        left, right = getattr(a, code), getattr(b, code)
-        pd.testing.assert_frame_equal(
-            left.reset_index(drop=True).astype(object),
-            right.reset_index(drop=True).astype(object),
-            check_dtype=False,
-            obj=code,
-        )
-
-
-def test_every_planted_break_is_found_at_its_cell_on_a_long_sheet(long_workbook, monkeypatch):
-    problems, report = _read_with(long_workbook, None, monkeypatch)
+def test_every_planted_break_is_found_at_its_cell_on_a_long_sheet(long_workbook):
+    problems, report = _read(long_workbook)
     assert len(report.indicators) == OWN * 3  # every row read, the broken ones too
     values = report.indicators.set_index("_row")["value"]
     assert values.at[42] == 1234.5 and values.at[43] == 0.45 and values.at[44] == 41
@@ -143,33 +120,20 @@ def test_every_planted_break_is_found_at_its_cell_on_a_long_sheet(long_workbook,
     assert {p["code"] for p in stray} <= {"unknown_indicator"}, stray
 
 
-def test_long_and_short_paths_agree_on_a_long_sheet(long_workbook, monkeypatch):
-    long_problems, long_report = _read_with(long_workbook, None, monkeypatch)
-    short_problems, short_report = _read_with(long_workbook, 10**9, monkeypatch)
-    assert long_problems == short_problems
-    _assert_same_report(long_report, short_report)
-
-
 def test_reading_the_long_sheet_on_a_second_thread_changes_nothing(long_workbook, monkeypatch):
-    one_thread, one_report = _read_with(long_workbook, None, monkeypatch)
+    """A bulk upload's Indicators sheet is read on a second thread (``reading.SheetLoader``):
+    the same steps, the same problems and values."""
+    one_thread, one_report = _read(long_workbook)
     assert long_workbook.stat().st_size < reading.BACKGROUND_FROM_BYTES  # as shipped: one
-    with monkeypatch.context() as m:
-        m.setattr(reading, "BACKGROUND_FROM_BYTES", 0)
-        result = read_workbook(long_workbook)
-    assert [p.to_dict("en") for p in result.problems] == one_thread
-    _assert_same_report(result.report, one_report)
-
-
-FIXTURE_BOOKS = sorted(p.name for p in FIXTURES.glob("*.xlsx") if p.name != "not_a_workbook.xlsx")
-
-
-@pytest.mark.parametrize("name", FIXTURE_BOOKS)
-def test_long_and_short_paths_agree_on_every_fixture(name, monkeypatch):
-    shipped, shipped_report = _read_with(FIXTURES / name, None, monkeypatch)
-    vectorised, vectorised_report = _read_with(FIXTURES / name, 0, monkeypatch)
-    assert shipped == vectorised
-    if shipped_report is not None:
-        _assert_same_report(shipped_report, vectorised_report)
+    monkeypatch.setattr(reading, "BACKGROUND_FROM_BYTES", 0)
+    threaded, threaded_report = _read(long_workbook)
+    assert threaded == one_thread
+    for code in ("profile", "own_indicators", "activities", "indicators", "stories"):
+        pd.testing.assert_frame_equal(
+            getattr(threaded_report, code).reset_index(drop=True).astype(object),
+            getattr(one_report, code).reset_index(drop=True).astype(object),
+            obj=code,
+        )
 
 
 # --- the privacy gate for a whole column --------------------------------------------------
@@ -190,22 +154,24 @@ def test_the_column_gate_pattern_means_the_same_in_python():
     assert not re.search(LONG_NUMBER_PATTERN, "3-2-2025, 48 mensen, 1.234,50 euro", re.ASCII)
 
 
-# --- folding a whole column ---------------------------------------------------------------
+# --- folding, and numbers per distinct text ---------------------------------------------
 
 header_soup = st.lists(
     st.text(alphabet="aBc Zé*\t\n\r\x0b\x0c\x1c\x1f -_ÀŞ.", max_size=16), min_size=1, max_size=30
 )
 
 
+def _fold_by_unicode(text: str) -> str:
+    s = unicodedata.normalize("NFKD", text)
+    s = "".join(ch for ch in s if not unicodedata.combining(ch))
+    return " ".join(s.strip().rstrip("*").strip().casefold().split())
+
+
 @settings(max_examples=300, deadline=None)
 @given(header_soup)
-def test_folding_a_column_folds_each_text_as_one_text_is_folded(texts):
-    folded = normalise.fold_series(pd.Series(texts + [None], dtype=object)).tolist()
-    assert folded[:-1] == [normalise.quick_fold(t) for t in texts]
-    assert pd.isna(folded[-1])  # a blank stays blank
+def test_the_ascii_shortcut_of_fold_folds_as_the_unicode_steps_do(texts):
+    assert [fold(t) for t in texts] == [_fold_by_unicode(t) for t in texts]
 
-
-# --- numbers in a long column -------------------------------------------------------------
 
 number_texts = st.lists(
     st.one_of(st.none(), st.text(alphabet="0123456789.,-+eE %_xinfaINFA", min_size=1, max_size=8)),
@@ -214,22 +180,31 @@ number_texts = st.lists(
 )
 
 
+def _one_by_one(texts: list) -> list:
+    """Each cell read as a column of its own."""
+    out = []
+    for t in texts:
+        values, pct = values_module._numbers(pd.Series([t], dtype=object))
+        shown = values.iloc[0]
+        out.append(
+            (None if pd.isna(shown) else shown, bool(pct.iloc[0]) if pct is not None else False)
+        )
+    return out
+
+
 @settings(max_examples=300, deadline=None)
 @given(number_texts)
-def test_plain_numbers_of_a_long_column_are_what_pandas_reads(texts):
+def test_numbers_read_per_distinct_text_are_each_cell_read_alone(texts):
     texts = [(t.strip() or None) if t is not None else None for t in texts]  # as normalised
-    column = pd.Series(texts, dtype="str")
-    expected = pd.to_numeric(pd.Series(texts, dtype=object), errors="coerce").astype("float64")
-    old = normalise.LONG_COLUMN
-    normalise.LONG_COLUMN = 0  # the Arrow path, whatever the length
-    try:
-        got = normalise._plain_numbers(column)
-    finally:
-        normalise.LONG_COLUMN = old
-    pd.testing.assert_series_equal(got, expected, check_names=False)
+    values, pct = values_module._numbers(pd.Series(texts, dtype=object))
+    together = [
+        (None if pd.isna(v) else v, bool(pct.iloc[i]) if pct is not None else False)
+        for i, v in enumerate(values.tolist())
+    ]
+    assert together == _one_by_one(texts)
 
 
-def test_an_own_indicator_declared_twice_is_a_duplicate_row_at_the_second(tmp_path, monkeypatch):
+def test_an_own_indicator_declared_twice_is_a_duplicate_row_at_the_second(tmp_path):
     wb = openpyxl.load_workbook(FIXTURES / "valid_en.xlsx")
     own = wb["Own indicators"]
     own.append([c.value for c in own[3]])  # row 4 repeats row 3's code
@@ -238,7 +213,6 @@ def test_an_own_indicator_declared_twice_is_a_duplicate_row_at_the_second(tmp_pa
     own.append([c.value for c in own[6]])
     path = tmp_path / "twice.xlsx"
     wb.save(path)
-    for value in (None, 0):  # short and long paths alike
-        problems, _report = _read_with(path, value, monkeypatch)
-        repeats = [p for p in problems if p["code"] == "duplicate_row"]
-        assert [p["cell"] for p in repeats] == ["'Own indicators'!A4"], repeats
+    problems, _report = _read(path)
+    repeats = [p for p in problems if p["code"] == "duplicate_row"]
+    assert [p["cell"] for p in repeats] == ["'Own indicators'!A4"], repeats

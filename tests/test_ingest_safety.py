@@ -21,7 +21,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from evaluation.ingest import safety
+from evaluation.ingest import extent
 from evaluation.ingest.safety import (
     DEFAULT_LIMITS,
     MB,
@@ -390,7 +390,7 @@ def test_too_many_columns(tmp_path):
 def test_sheet_without_dimension_is_counted(tmp_path, monkeypatch, chunk):
     """Without a <dimension>, rows are counted by streaming the sheet, exactly, even when
     tags are cut between chunks."""
-    monkeypatch.setattr(safety, "CHUNK_BYTES", chunk)
+    monkeypatch.setattr(extent, "CHUNK_BYTES", chunk)
     src = small_xlsx(tmp_path / "heel.xlsx", rows=150)
     with zipfile.ZipFile(src) as zf:
         sheet = zf.read("xl/worksheets/sheet1.xml")

@@ -18,17 +18,16 @@ from evaluation.catalogue import LANGS, load_catalogue
 from evaluation.cli import main
 from evaluation.errors import UserError
 from evaluation.i18n import t
+from evaluation.layout import EXAMPLE_MARKERS, is_example_row
 from evaluation.model import Report
 from evaluation.submit import submit
 from evaluation.template import (
-    EXAMPLE_MARKERS,
     EXAMPLE_ROW,
     FIRST_DATA_ROW,
     HEADER_ROW,
     LAST_VALIDATED_ROW,
     TEMPLATE_FILENAMES,
     build_committed_templates,
-    is_example_row,
     template_bytes,
     write_report,
     write_template,

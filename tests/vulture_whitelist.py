@@ -93,5 +93,4 @@ report_rows  # evaluation/story.py: for evaluation/report (the phase texts), tes
 
 # --- unused, in files other work is changing now: remove there, then delete these lines -------
 
-_lookups  # evaluation/ingest/validate.py
 read_workbook_isolated  # evaluation/ingest/reading.py: benchmarks/hostile.py, the isolated read

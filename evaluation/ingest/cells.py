@@ -18,7 +18,8 @@ import io
 import logging
 import re
 import zipfile
-from pathlib import PurePosixPath
+
+from evaluation.ingest.parts import ODS_TABLE, col_index, ods_cells, xlsx_sheet_parts
 
 log = logging.getLogger(__name__)
 
@@ -31,13 +32,6 @@ _REF = re.compile(rb'\br="([A-Za-z]+)(\d+)"')
 _VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
 
 
-def _col_index(letters: bytes) -> int:
-    n = 0
-    for ch in letters.upper():
-        n = n * 26 + (ch - 64)
-    return n - 1
-
-
 def formula_errors(data: bytes, kind: str, names: list[str]) -> dict[str, Positions]:
     """Sheet name -> the formula-error cells of each named sheet that has any."""
     try:
@@ -47,52 +41,11 @@ def formula_errors(data: bytes, kind: str, names: list[str]) -> dict[str, Positi
         return {}
 
 
-# from this size on, the sheets are scanned on a thread of their own, one sheet at a time in
-# workbook order, while the reader reads and checks the earlier ones: inflating a long
-# sheet's XML (30 MB for 100,000 rows) takes a tenth of a second, and zlib lets go of
-# Python's lock while it inflates
-SCAN_BESIDE_FROM_BYTES = 1024 * 1024
-
-
-class ErrorScan:
-    """``formula_errors`` for each sheet, looked up with ``get(name)`` as the reader needs
-    it; a big workbook's sheets are scanned beside the reading (see above)."""
-
-    def __init__(self, data: bytes, kind: str, names: list[str]) -> None:
-        self._pool = None
-        self._done: dict[str, Positions] = {}
-        self._pending: dict = {}
-        if len(data) < SCAN_BESIDE_FROM_BYTES or kind != "xlsx":
-            self._done = formula_errors(data, kind, names)
-            return
-        from concurrent.futures import ThreadPoolExecutor
-
-        self._pool = ThreadPoolExecutor(1, thread_name_prefix="formula-errors")
-        for name in names:
-            self._pending[name] = self._pool.submit(formula_errors, data, kind, [name])
-        self._pool.shutdown(wait=False)
-
-    def get(self, name: str) -> Positions | None:
-        if name in self._pending:
-            self._done.update(self._pending.pop(name).result())
-        return self._done.get(name)
-
-
 def _xlsx(data: bytes, names: list[str]) -> dict[str, Positions]:
-    import defusedxml.ElementTree as SafeET
-
     out: dict[str, Positions] = {}
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        wb = SafeET.fromstring(zf.read("xl/workbook.xml"))
-        rels = SafeET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
-        targets = {r.get("Id"): r.get("Target", "") for r in rels}
-        for sheet in wb.iter():
-            if not sheet.tag.endswith("}sheet") or sheet.get("name") not in names:
-                continue
-            rid = next((v for k, v in sheet.attrib.items() if k.endswith("}id")), None)
-            target = targets.get(rid, "")
-            part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-            xml = zf.read(str(PurePosixPath(part)))
+        for name, info in xlsx_sheet_parts(zf, names):
+            xml = zf.read(info)
             if b't="e"' not in xml:
                 continue
             found: Positions = {}
@@ -104,48 +57,28 @@ def _xlsx(data: bytes, names: list[str]) -> dict[str, Positions]:
                 value = _VALUE.search(xml, m.end(), close.start()) if close else None
                 if ref and value:
                     text = value[1].decode("utf-8", "replace").strip() or "#VALUE!"
-                    found[(int(ref[2]) - 1, _col_index(ref[1]))] = text
+                    found[(int(ref[2]) - 1, col_index(ref[1]))] = text
             if found:
-                out[sheet.get("name")] = found
+                out[name] = found
     return out
 
 
-_T = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 _TEXT_P = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}p"
 _CALC_TYPE = "{urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0}value-type"
 
 
 def _ods(data: bytes, names: list[str]) -> dict[str, Positions]:
-    """Positions counted over rows and cells the way the ods merge scan counts them."""
-    from defusedxml.ElementTree import iterparse
-
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         content = zf.read("content.xml")
     if b'value-type="error"' not in content:
         return {}
     out: dict[str, Positions] = {}
-    table, row, col, row_repeat = None, 0, 0, 1
-    for event, el in iterparse(io.BytesIO(content), events=("start", "end")):
-        tag = el.tag
-        if tag == f"{_T}table":
-            if event == "start":
-                table, row = el.get(f"{_T}name"), 0
-            else:
-                table = None
-                el.clear()
-        elif tag == f"{_T}table-row":
-            if event == "start":
-                col = 0
-                row_repeat = int(el.get(f"{_T}number-rows-repeated", "1"))
-            else:
-                row += row_repeat
-                el.clear()
-        elif event == "end" and tag in (f"{_T}table-cell", f"{_T}covered-table-cell"):
-            repeat = int(el.get(f"{_T}number-columns-repeated", "1"))
-            if table in names and el.get(_CALC_TYPE) == "error":
-                text = "".join(p.text or "" for p in el.iter(_TEXT_P)).strip() or "#VALUE!"
-                for r in range(row, row + row_repeat):
-                    for c in range(col, col + repeat):
-                        out.setdefault(table, {})[(r, c)] = text
-            col += repeat
+    for table, row, col, row_repeat, el in ods_cells(content, names):
+        if el.get(_CALC_TYPE) != "error":
+            continue
+        repeat = int(el.get(f"{ODS_TABLE}number-columns-repeated", "1"))
+        text = "".join(p.text or "" for p in el.iter(_TEXT_P)).strip() or "#VALUE!"
+        for r in range(row, row + row_repeat):
+            for c in range(col, col + repeat):
+                out.setdefault(table, {})[(r, c)] = text
     return out

@@ -82,7 +82,7 @@ def warm() -> None:
     import pyarrow.compute  # noqa: F401
 
     from evaluation.catalogue import load_catalogue
-    from evaluation.ingest import normalise, plausible, validate  # noqa: F401
+    from evaluation.ingest import grid, normalise, plausible, rules, validate  # noqa: F401
 
     load_catalogue()
     _WARM = True

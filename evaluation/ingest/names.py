@@ -57,8 +57,9 @@ def _locate_name(data: bytes, file_name: str, report: Report) -> Problem | None:
     """Read the Profile sheet once more, as the reader does, for the name's cell."""
     import fastexcel
 
+    from evaluation.ingest.grid import load_grid
     from evaluation.ingest.normalise import normalise_sheet
-    from evaluation.ingest.reading import load_grid, match_sheets
+    from evaluation.ingest.reading import match_sheets
 
     reader = fastexcel.read_excel(data)
     found, _ = match_sheets(list(reader.sheet_names))
