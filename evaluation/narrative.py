@@ -25,11 +25,10 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import (
     Connection,
-    Table,
     func,
     select,
 )
@@ -41,7 +40,7 @@ from evaluation.errors import AccessDenied, UserError
 from evaluation.i18n import t
 from evaluation.ingest.privacy import scan_text
 from evaluation.store import audit
-from evaluation.store.schema import FunderReflection, NarrativeComment, NarrativeVersion
+from evaluation.store.schema import FunderReflection, NarrativeComment, NarrativeVersion, table_of
 
 if TYPE_CHECKING:
     from evaluation.store import Store
@@ -51,9 +50,9 @@ MAX_TEXT = 20_000  # characters of one narrative, comment or reflection answer
 DRAFT, PUBLISHED = "draft", "published"
 
 
-_V = cast(Table, NarrativeVersion.__table__)
-_C = cast(Table, NarrativeComment.__table__)
-_F = cast(Table, FunderReflection.__table__)
+_V = table_of(NarrativeVersion)
+_C = table_of(NarrativeComment)
+_F = table_of(FunderReflection)
 
 
 @dataclass(frozen=True)

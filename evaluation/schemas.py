@@ -57,7 +57,7 @@ def _column_checks(col: Column) -> list[pa.Check]:
     cat = load_catalogue()
     checks: list[pa.Check] = []
     t = col.type
-    if t == "choice":
+    if t == "choice" and col.choices is not None:
         codes = set(cat.choices(col.choices).codes)
         checks.append(_check("choice", lambda v: str(v) in codes))
     elif t in ("integer", "number"):

@@ -245,7 +245,8 @@ def phase_story(
     sentences += [s] if s else []
     if k + 1 < len(PHASE_ORDER):
         nxt = _phase_label(PHASE_ORDER[k + 1], lang)
-        sentences.append(_count_sentence("story.phase.handed_next", moves.onward, lang, next=nxt))
+        s = _count_sentence("story.phase.handed_next", moves.onward, lang, next=nxt)
+        sentences += [s] if s else []
     lasting, k_ini = _lasting(disclosed, phase)
     if lasting[1]:
         sentences.append(t("story.phase.lasting_withheld", lang))

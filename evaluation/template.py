@@ -29,7 +29,7 @@ import math
 import os
 import uuid
 import zipfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -436,7 +436,7 @@ def _dictionary_sheet(ws: Worksheet, lang: str, cat: Catalogue) -> None:
 def build_workbook(
     lang: str = "nl",
     profile: Mapping[str, Any] | None = None,
-    rows: Mapping[str, list[Mapping[str, Any]]] | None = None,
+    rows: Mapping[str, Sequence[Mapping[str, Any]]] | None = None,
 ) -> Workbook:
     """The template in ``lang``; ``profile`` prefills the profile row, ``rows`` any section
     (own indicators in ``rows["own_indicators"]`` join the Indicators drop-down)."""
@@ -602,10 +602,9 @@ def _latest_period(ds: Any, initiative_id: str) -> tuple[dt.date, dt.date] | Non
         rows = _of(frame, initiative_id)
         if len(rows) and "period_end" in rows:
             rows = rows.dropna(subset=["period_start", "period_end"])
-            ends += [
-                (_as_date(a), _as_date(b))
-                for a, b in zip(rows["period_start"], rows["period_end"], strict=True)
-            ]
+            pairs = zip(rows["period_start"], rows["period_end"], strict=True)
+            dated = ((_as_date(a), _as_date(b)) for a, b in pairs)
+            ends += [(a, b) for a, b in dated if isinstance(a, dt.date) and isinstance(b, dt.date)]
     return max(ends, key=lambda p: (p[1], p[0])) if ends else None
 
 

@@ -82,3 +82,18 @@ def test_every_data_file_is_packaged():
     ]
     missing = [f for f in data_files if not any(fnmatch(f, p) for p in patterns)]
     assert missing == []
+
+
+def test_mypy_finds_no_type_error_in_the_library():
+    """`mypy` (settings in pyproject.toml) on evaluation/: clean, so CI keeps it clean."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "mypy", "--no-incremental"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stdout[-4000:]

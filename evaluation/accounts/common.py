@@ -17,7 +17,7 @@ from sqlalchemy import Connection
 from evaluation.access import Principal
 from evaluation.errors import AccessDenied, UserError
 from evaluation.store import Store, audit
-from evaluation.store.schema import Account, SignInAttempt
+from evaluation.store.schema import Account, SignInAttempt, table_of
 from evaluation.store.settings import CONFIG_FILE
 
 AccountRole = Literal["initiative", "funder", "evaluator", "admin"]
@@ -28,8 +28,8 @@ DEMO_ENV = "EVALUATION_DEMO"
 IDLE_ENV = "EVALUATION_IDLE_MINUTES"
 LIST_COLUMNS = ["email", "role", "initiative_id", "name", "local_password", "disabled"]
 
-ACCOUNTS = Account.__table__
-ATTEMPTS = SignInAttempt.__table__
+ACCOUNTS = table_of(Account)
+ATTEMPTS = table_of(SignInAttempt)
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 HASHER = PasswordHasher()
 _TRUE = ("1", "true", "yes", "on")

@@ -16,6 +16,10 @@ import io
 import zipfile
 from collections.abc import Iterator
 from pathlib import PurePosixPath
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from xml.etree.ElementTree import Element
 
 ODS_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 
@@ -46,7 +50,7 @@ def xlsx_sheet_parts(
         yield sheet.get("name"), zf.getinfo(str(PurePosixPath(part)))
 
 
-def ods_cells(content: bytes, names: list[str]) -> Iterator[tuple[str, int, int, int, object]]:
+def ods_cells(content: bytes, names: list[str]) -> Iterator[tuple[str, int, int, int, Element]]:
     """(table name, 0-based row, 0-based column, rows repeated, element) of every cell of the
     named tables in an ods ``content.xml``, each when its element is complete (its text
     inside it is there to read)."""

@@ -37,7 +37,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
-from typing import Literal
+from typing import Literal, cast
 
 from evaluation.ingest.privacy_normal import normalise
 from evaluation.ingest.privacy_people import find_vnumbers, first_names, people
@@ -349,12 +349,12 @@ def scan_text(text: str, *, names: bool = True) -> list[Finding]:
     has_digits = digits >= 8 and _has_long_number(work)
     found: list[tuple[int, Finding]] = []
 
-    def add(kind: str, spans: list[tuple[int, int]]) -> None:
+    def add(kind: Kind, spans: list[tuple[int, int]]) -> None:
         for start, end in spans:
             o_start, o_end = norm.span(start, end)
             found.append((o_start, Finding(kind=kind, match=text[o_start:o_end])))
 
-    finders = []
+    finders: list[tuple[Kind, Callable[[str], list[tuple[int, int]]]]] = []
     if has_at or spelled:
         finders.append(("email", _find_emails))
     if has_digits:
@@ -371,8 +371,8 @@ def scan_text(text: str, *, names: bool = True) -> list[Finding]:
             # an IBAN-shaped string that fails mod-97 is not a phone number or BSN either
             hide = spans + [m.span() for p in (_IBAN, _IBAN_SOLID) for m in p.finditer(work)]
         work = _blank(work, hide)  # hide what was found from the later finders
-    for kind, span in people(work, names=names):
-        add(kind, [span])
+    for person_kind, span in people(work, names=names):
+        add(cast(Kind, person_kind), [span])  # birth_date, name_address, address or name
     return [finding for _, finding in sorted(found, key=lambda pair: pair[0])]
 
 

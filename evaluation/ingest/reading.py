@@ -27,13 +27,16 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import pandas as pd
 
 from evaluation.catalogue import fold, load_catalogue
 from evaluation.model import SECTION_CODES, Report
 from evaluation.problems import Problem, has_errors
+
+if TYPE_CHECKING:
+    from evaluation.ingest.sheet import SheetData
 
 log = logging.getLogger(__name__)
 
@@ -158,7 +161,9 @@ def cap_problems(problems: list[Problem], limit: int) -> list[Problem]:
     if len(problems) <= limit:
         return problems
     kept, rest = problems[:limit], problems[limit:]
-    severity = "error" if any(p.severity == "error" for p in rest) else "warning"
+    severity: Literal["error", "warning"] = (
+        "error" if any(p.severity == "error" for p in rest) else "warning"
+    )
     more = Problem("more_problems", severity, params={"n": f"{len(rest):,}".replace(",", ".")})
     return [*kept, more]
 
@@ -202,7 +207,7 @@ def _read_sheets(data: bytes, file_name, kind: str, problems: list[Problem], lim
     # Each sheet is normalised and checked as soon as it is read; a long upload's Indicators
     # sheet is read on a second thread meanwhile (see SheetLoader). The sheets' problems are
     # held back until it is clear the workbook is not empty.
-    sheets = {}
+    sheets: dict[str, SheetData] = {}
     normalised: list[Problem] = []  # header and percentage problems
     checked: list[Problem] = []  # each sheet's schema, own rows and personal data
     own: dict[str, str] = {}
@@ -318,7 +323,8 @@ class SheetLoader:
         except BaseException:  # calamine panics (a BaseException) on some hostile cells
             log.info("calamine could not read sheet %r of %r", name, self._file_name,
                      exc_info=True)  # fmt: skip
-        grid, too_long = (None, [])
+        grid: pd.DataFrame | None = None
+        too_long: list[Problem] = []
         if self._kind == "xlsx":
             grid, too_long = grid_from_openpyxl(self._data, name, merges, self._limits)
         if grid is None:
@@ -339,10 +345,11 @@ def _check_file(data: bytes, file_name: str | None, limits) -> tuple[str | None,
 def match_sheets(names: list[str]) -> tuple[dict[str, str], Literal["nl", "en"] | None]:
     """Section code -> sheet name as in the workbook, and the template language they show."""
     cat = load_catalogue()
-    by_fold: dict[str, tuple[str, str]] = {}
+    by_fold: dict[str, tuple[str, Literal["nl", "en"]]] = {}
+    languages: tuple[Literal["nl", "en"], ...] = ("nl", "en")
     for section in cat.sections:
-        for lang in ("nl", "en"):
-            by_fold.setdefault(fold(section.name(lang)), (section.code, lang))
+        for language in languages:
+            by_fold.setdefault(fold(section.name(language)), (section.code, language))
     found: dict[str, str] = {}
     votes = {"nl": 0, "en": 0}
     for name in names:

@@ -257,9 +257,8 @@ def _macro_enabled(zf: zipfile.ZipFile, names: set[str]) -> bool:
                 return True
     for n in names:
         if n.lower().endswith(".rels"):
-            rels = _read_small(zf, n) or b""
-            low = rels.lower()
-            if any(m.encode() in low for m in _MACRO_MARKERS):
+            rels_low = (_read_small(zf, n) or b"").lower()
+            if any(m.encode() in rels_low for m in _MACRO_MARKERS):
                 return True
     return any(_holds_vba(zf, info) for info in zf.infolist() if not info.is_dir())
 
@@ -377,7 +376,7 @@ def _is_ods(zf: zipfile.ZipFile, names: set[str]) -> bool:
     if mimetype is not None:
         return mimetype.decode("ascii", "replace").strip() == ODS_MIMETYPE
     manifest = _read_small(zf, "META-INF/manifest.xml")
-    return bool(manifest) and ODS_MIMETYPE.encode() in manifest
+    return manifest is not None and ODS_MIMETYPE.encode() in manifest
 
 
 def _ods_sheet_sizes(zf: zipfile.ZipFile, limits: Limits) -> list[Problem]:

@@ -60,7 +60,7 @@ def schema_problems(sheet: SheetData, units: dict[str, str]) -> list[Problem]:
     if not found:
         return []
     skip = set(sheet.missing)
-    out = []
+    out: list[Problem] = []
     cases = pd.concat(found, ignore_index=True) if len(found) > 1 else found[0]
     cases = cases[cases["index"].notna() & cases["column"].isin(section.column_codes)]
     for column, check, idx in zip(cases["column"], cases["check"], cases["index"], strict=True):

@@ -70,13 +70,11 @@ def collective_sheet(ws: Worksheet, ctx: Ctx) -> None:
     # the phase puzzle: initiatives by name, a column per phase with the declared role
     heading(ws, row, ctx.s("collective.puzzle"), lang)
     puzzle = phase_puzzle(ds, viewer)  # stories already those of the audience
-    rows = []
+    rows: list[list[object]] = []
     for iid in ctx.order:
         sub = puzzle[puzzle["initiative_id"] == iid].set_index("phase")
-        rows.append(
-            [ctx.names.get(iid, iid)]
-            + [ctx.choice("phase_roles", sub["role"].get(p, "none")) for p in PHASE_ORDER]
-        )
+        roles = [ctx.choice("phase_roles", sub["role"].get(p, "none")) for p in PHASE_ORDER]
+        rows.append([ctx.names.get(iid, iid), *roles])
     headers = [ctx.col("initiative")] + [ctx.choice("phases", p) or p for p in PHASE_ORDER]
     row = write_table(ws, row + 1, headers, rows, ctx)
 

@@ -159,7 +159,7 @@ def initiative_sheet(ws: Worksheet, ctx: Ctx, iid: str) -> None:
         secondary = (
             set() if blank(p["secondary_phases"]) else set(str(p["secondary_phases"]).split(";"))
         )
-        rows = [
+        rows: list[list[object]] = [
             [
                 ctx.choice("phases", ph),
                 ctx.choice(
@@ -191,9 +191,7 @@ def initiative_sheet(ws: Worksheet, ctx: Ctx, iid: str) -> None:
             iid,
             part,
             ctx.s("initiative.dimension_table", dimension=dim_label),
-            lambda unit, d=dim_label: ctx.s(
-                "initiative.chart_title", dimension=d, unit=ctx.choice("units", unit)
-            ),
+            _chart_title(ctx, dim_label),
         )
         keep.append((start, row - 2))
     part = mine[own]
@@ -262,3 +260,12 @@ def _chart_cols(ws: Worksheet) -> list[int]:
     from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
     return [column_index_from_string(coordinate_from_string(c.anchor)[0]) for c in ws._charts]
+
+
+def _chart_title(ctx: Ctx, dimension: str) -> Callable[[str], str]:
+    """The title of a dimension's chart of one unit."""
+
+    def title(unit: str) -> str:
+        return ctx.s("initiative.chart_title", dimension=dimension, unit=ctx.choice("units", unit))
+
+    return title

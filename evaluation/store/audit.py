@@ -16,10 +16,10 @@ from sqlalchemy import Connection, select
 from evaluation import access
 from evaluation.access import Principal
 from evaluation.store.engine import Database
-from evaluation.store.schema import AuditEntry
+from evaluation.store.schema import AuditEntry, table_of
 
 AUDIT_COLUMNS = ["at", "actor", "role", "action", "submission_id", "initiative_id", "detail"]
-_A = AuditEntry.__table__
+_A = table_of(AuditEntry)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 

@@ -13,10 +13,10 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
-from evaluation.store.schema import OwnIndicator, Submission
+from evaluation.store.schema import OwnIndicator, Submission, table_of
 
-_S = Submission.__table__
-_O = OwnIndicator.__table__
+_S = table_of(Submission)
+_O = table_of(OwnIndicator)
 DECLARATION_COLUMNS = ("indicator", "label", "definition", "dimension", "unit", "phase")
 
 

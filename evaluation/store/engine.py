@@ -66,11 +66,12 @@ def _retryable(exc: OperationalError) -> bool:
 
 def insert_ignore(conn: Connection, table: Table, values: dict[str, Any]) -> None:
     """Insert unless a row with the same primary key exists (the database decides)."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
     if conn.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
+        conn.execute(postgresql.insert(table).values(**values).on_conflict_do_nothing())
     else:
-        from sqlalchemy.dialects.sqlite import insert
-    conn.execute(insert(table).values(**values).on_conflict_do_nothing())
+        conn.execute(sqlite.insert(table).values(**values).on_conflict_do_nothing())
 
 
 class Database:

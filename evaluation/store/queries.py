@@ -23,7 +23,7 @@ from evaluation.periods import period_bounds
 from evaluation.problems import Problem
 from evaluation.store import audit, registry
 from evaluation.store.engine import Database
-from evaluation.store.schema import TIDY_TABLES, Blob, Submission
+from evaluation.store.schema import TIDY_TABLES, Blob, Submission, table_of
 from evaluation.store.submissions import problem_from_json
 
 SUBMISSION_COLUMNS = [
@@ -40,8 +40,8 @@ SUBMISSION_COLUMNS = [
     "n_errors",
     "n_warnings",
 ]
-_S = Submission.__table__
-_B = Blob.__table__
+_S = table_of(Submission)
+_B = table_of(Blob)
 
 
 def _tuples(result: Any) -> list[tuple]:

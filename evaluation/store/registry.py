@@ -25,16 +25,16 @@ from evaluation.problems import Problem
 from evaluation.schemas import ID_PATTERN
 from evaluation.store import audit
 from evaluation.store.engine import Database
-from evaluation.store.schema import Initiative, Profile, Submission
+from evaluation.store.schema import Initiative, Profile, Submission, table_of
 
 NAME_TAKEN = "initiative_name_taken"
 # builds the refusal of a taken name, given the owner's id and name: the submit service
 # passes one that finds the name's cell in the workbook (the store reads no workbooks)
 NameRefusal = Callable[[str, str], Problem]
 
-_S = Submission.__table__
-_I = Initiative.__table__
-_P = Profile.__table__
+_S = table_of(Submission)
+_I = table_of(Initiative)
+_P = table_of(Profile)
 
 
 def distinct_names(rows: list[tuple[str, Any]]) -> list[tuple[str, Any]]:

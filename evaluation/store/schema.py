@@ -19,7 +19,7 @@ columns (initiative, period, submission), which they take from their submission.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
     JSON,
@@ -33,6 +33,7 @@ from sqlalchemy import (
     LargeBinary,
     MetaData,
     String,
+    Table,
     Text,
     text,
 )
@@ -71,6 +72,11 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
+
+
+def table_of(model: type[Base]) -> Table:
+    """A model's table, typed as the Table it is (SQLAlchemy types it as a FromClause)."""
+    return cast(Table, model.__table__)
 
 
 def _submission_fk() -> Mapped[int]:
@@ -238,12 +244,12 @@ class AuditEntry(Base):
 
 # tidy frame name (model.TIDY_COLUMNS) -> the table that stores it
 TIDY_TABLES = {
-    "initiatives": Profile.__table__,
-    "observations": Observation.__table__,
-    "own_indicators": OwnIndicator.__table__,
-    "stories": Story.__table__,
-    "network": NetworkLink.__table__,
-    "reflections": Reflection.__table__,
+    "initiatives": table_of(Profile),
+    "observations": table_of(Observation),
+    "own_indicators": table_of(OwnIndicator),
+    "stories": table_of(Story),
+    "network": table_of(NetworkLink),
+    "reflections": table_of(Reflection),
 }
 
 

@@ -26,6 +26,7 @@ import os
 import tomllib
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 from urllib.request import url2pathname
 
@@ -139,7 +140,7 @@ def make_engine(url: str) -> Engine:
     )
 
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # take transaction control away from the sqlite3 module: the "begin" hook emits BEGIN
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
@@ -150,7 +151,7 @@ def make_engine(url: str) -> Engine:
         cursor.close()
 
     @event.listens_for(engine, "begin")
-    def _on_begin(conn) -> None:  # type: ignore[no-untyped-def]
+    def _on_begin(conn: Any) -> None:
         mode = conn.get_execution_options().get(BEGIN_MODE, "")
         conn.exec_driver_sql(f"BEGIN {mode}".strip())
 

@@ -24,7 +24,7 @@ from evaluation.model import Dataset, Report
 from evaluation.problems import Problem
 from evaluation.store import audit, carry, queries, registry, submissions, supersede
 from evaluation.store.engine import Database
-from evaluation.store.schema import AuditEntry, Initiative, Submission
+from evaluation.store.schema import AuditEntry, Initiative, Submission, table_of
 from evaluation.store.submissions import ImportOutcome
 
 __all__ = ["ImportOutcome", "Store"]
@@ -38,7 +38,7 @@ class Store(Database):
     def is_empty(self) -> bool:
         """True for a fresh database: no submission, no initiative and no audit line (so a
         database initialised on purpose without sample data is never filled with it)."""
-        tables = (Submission.__table__, Initiative.__table__, AuditEntry.__table__)
+        tables = (table_of(Submission), table_of(Initiative), table_of(AuditEntry))
 
         def work(conn: Connection) -> bool:
             return all(conn.execute(select(t.c[0]).limit(1)).first() is None for t in tables)

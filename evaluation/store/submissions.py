@@ -44,14 +44,14 @@ from evaluation.problems import Problem, has_errors
 from evaluation.schemas import ID_PATTERN
 from evaluation.store import audit, registry, supersede
 from evaluation.store.engine import Database, insert_ignore
-from evaluation.store.schema import TIDY_TABLES, Blob, Initiative, Submission
+from evaluation.store.schema import TIDY_TABLES, Blob, Initiative, Submission, table_of
 from evaluation.store.settings import keep_refused_bytes
 from evaluation.tidy import report_to_dataset
 
 Status = Literal["accepted", "rejected", "duplicate"]
-_S = Submission.__table__
-_B = Blob.__table__
-_I = Initiative.__table__
+_S = table_of(Submission)
+_B = table_of(Blob)
+_I = table_of(Initiative)
 
 
 @dataclass

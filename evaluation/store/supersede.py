@@ -21,9 +21,9 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, select
 
 from evaluation.errors import UserError
-from evaluation.store.schema import Submission
+from evaluation.store.schema import Submission, table_of
 
-_S = Submission.__table__
+_S = table_of(Submission)
 
 
 @dataclass(frozen=True)
