@@ -191,7 +191,7 @@ def _known_status(s: object) -> bool:
 def template_bytes(ds, initiative_id: str | None, lang: str) -> bytes:  # ds: Dataset
     """The Excel template that continues from the initiative's last period in ``ds`` (its
     current dataset): profile, own indicators, partners, reflection questions and the next
-    period's dates (``evaluation.template.continue_from``); a first report gets the code."""
-    from evaluation.template import continued_template
+    period's dates (``evaluation.continuation.continue_from``); a first report gets the code."""
+    from evaluation.continuation import continued_template
 
     return workbook_bytes(continued_template(ds, initiative_id, lang))

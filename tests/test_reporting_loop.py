@@ -392,7 +392,8 @@ def test_an_own_indicator_the_store_holds_need_not_be_declared_again(eight_quart
 def test_every_initiative_in_the_store_gets_its_next_template(tmp_path):
     from openpyxl import load_workbook
 
-    from evaluation.template import continued_template, save_workbook
+    from evaluation.continuation import continued_template
+    from evaluation.template import save_workbook
 
     url = f"sqlite:///{tmp_path / 'all.sqlite'}"
     root = SAMPLE.parent
@@ -427,7 +428,7 @@ def test_a_new_initiative_gets_a_code_proposed_from_its_name(tmp_path, capsys):
 
 
 def test_propose_code_avoids_codes_in_use():
-    from evaluation.template import propose_code
+    from evaluation.continuation import propose_code
 
     assert propose_code("Gastvrij Dak", {"gastvrij-dak"}) == "gastvrij-dak-2"
     assert propose_code("Ümit & Zoon") == "umit-zoon"

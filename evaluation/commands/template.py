@@ -8,7 +8,7 @@ evaluation template --all --out-dir templates
 
 With ``--initiative`` the template is prefilled from the store (``--database``, else the
 configured one): profile, own indicators, the indicators and partners of the last period,
-the reflection questions and the next period's dates (``evaluation.template.continue_from``).
+the reflection questions and the next period's dates (``evaluation.continuation.continue_from``).
 An initiative the store does not know gets a first template when ``--name`` is given, with
 the code given or one proposed from the name.
 """
@@ -20,16 +20,15 @@ from collections.abc import Mapping
 from typing import Any
 
 from evaluation.catalogue import LANGS
-from evaluation.errors import UserError
-from evaluation.i18n import t
-from evaluation.template import (
+from evaluation.continuation import (
     STABLE_PROFILE_FIELDS,
-    build_committed_templates,
     continued_template,
     profile_from_initiative,
     propose_code,
-    save_workbook,
 )
+from evaluation.errors import UserError
+from evaluation.i18n import t
+from evaluation.template import build_committed_templates, save_workbook
 
 __all__ = ["STABLE_PROFILE_FIELDS", "profile_for", "profile_from_initiative", "register", "run"]
 
