@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from dashboards import views
+from dashboards import story_views, views
 from evaluation import export
 from evaluation.access import Principal
 from evaluation.disclosure import (
@@ -58,11 +58,16 @@ def test_no_output_says_below_the_threshold_and_withheld_numbers_carry_one_mark(
     with zipfile.ZipFile(io.BytesIO(export.tidy_zip(d, "nl"))) as zf:
         csv_text = "\n".join(zf.read(n).decode("utf-8-sig") for n in zf.namelist())
     report = _report_texts(d)
-    story = views.story_page(views.story_view(d), "nl")
+    view = views.story_view(d)
+    story = views.story_page(view, "nl")
+    texts = story_views.story_texts(d, view, "nl", d)
     profile = views.profile_page(views.profile_view(d, "groeiplek"), "nl")
-    figures = [story.puzzle, story.totals, story.network, story.flows, profile.network]
-    figures += [p.figure for p in profile.dimensions]
-    shown = [csv_text, *report, *(f.to_json() for f in figures)]
+    figures = [story.puzzle, story.totals, story.network, story.formal, texts.flow_map]
+    figures += [panel.figure for panel in texts.phases]
+    figures += [profile.network, *(p.figure for p in profile.dimensions)]
+    sentences = [texts.reported, texts.flows_takeaway, texts.network_takeaway]
+    sentences += [s for panel in texts.phases for s in (panel.story.text, panel.takeaway)]
+    shown = [csv_text, *report, *sentences, *(f.to_json() for f in figures)]
     assert not [s for s in shown if BELOW.search(s)]
     # the report marks each withheld number with the one neutral word, and only those
     mark = t("analysis.suppressed", "nl")
