@@ -39,9 +39,16 @@ st.download_button(
 )
 
 st.subheader(t("ui.submit.step_upload", lang))
-uploaded = st.file_uploader(
-    t("ui.submit.uploader", lang), type=list(uploads.ACCEPTED_TYPES), key="upload"
-)
+st.markdown(uploads.limit_line(lang))
+# Streamlit's own size line ("Limit 50MB per file", English) is hidden: the line above says
+# the real limit in the user's language, and the box keeps its label and button for readers
+st.html("<style>[data-testid='stFileUploaderDropzoneInstructions'] small{display:none}</style>")
+# no type= : Streamlit's refusal of another type is English only; ours is below
+uploaded = st.file_uploader(t("ui.submit.uploader", lang), key="upload")
+wrong_type = uploaded is not None and uploads.refusal(uploaded.name, lang)
+if wrong_type:
+    st.error(wrong_type)
+    uploaded = None
 if uploaded is not None:
     data = uploaded.getvalue()
     check = state.check_upload(data, uploaded.name, lang)
