@@ -40,9 +40,10 @@ st.download_button(
 
 st.subheader(t("ui.submit.step_upload", lang))
 st.markdown(uploads.limit_line(lang))
-# Streamlit's own size line ("Limit 50MB per file", English) is hidden: the line above says
-# the real limit in the user's language, and the box keeps its label and button for readers
-st.html("<style>[data-testid='stFileUploaderDropzoneInstructions'] small{display:none}</style>")
+# Streamlit's own line in the box ("50MB per file • XLSX, ...", English, and only a repeat
+# of the limit) is hidden: the line above says the real limit and types in the user's
+# language, and the box keeps its label (the drop zone's accessible name) and its button
+st.html("<style>[data-testid='stFileUploaderDropzoneInstructions']{display:none}</style>")
 # no type= : Streamlit's refusal of another type is English only; ours is below
 uploaded = st.file_uploader(t("ui.submit.uploader", lang), key="upload")
 wrong_type = uploaded is not None and uploads.refusal(uploaded.name, lang)
