@@ -74,3 +74,45 @@ def test_voices_cards_and_upload_box_in_dutch(chromium, app_url):
             _shot(page, "submit-nl")
         finally:
             browser.close()
+
+
+def test_deep_link_signed_out_then_signed_in_lands_on_the_page(chromium, tmp_path):
+    from playwright.sync_api import expect, sync_playwright
+
+    from evaluation import accounts
+    from evaluation.access import Principal
+    from evaluation.store import Store
+
+    db = tmp_path / "evaluation.sqlite"
+    build_database(db, skip=(UPLOAD_INITIATIVE, UPLOAD_PERIOD))
+    with Store.open(f"sqlite:///{db}") as store:
+        setup = Principal("admin", name="test-setup")
+        accounts.add_user(store, setup, "fund@example.org", "funder", None, "a long password 123")
+    env = dict(os.environ, EVALUATION_DATABASE_URL=f"sqlite:///{db}")
+    env.pop("EVALUATION_DEMO", None)
+    expect.set_options(timeout=WAIT_MS)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with (
+        streamlit_server(ROOT, env, tmp_path / "streamlit.log") as base,
+        sync_playwright() as p,
+    ):
+        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 1000})
+            page.goto(f"{base}/voices")
+            page.get_by_role("heading", name=t("accounts.ui.signin_title", "nl"), level=1).wait_for(
+                timeout=WAIT_MS
+            )
+            page.wait_for_timeout(1000)  # a "Page not found" box would have come by now
+            expect(page.get_by_text("Page not found", exact=False)).to_have_count(0)
+            _shot(page, "deep-link-signin-nl")
+            page.get_by_label(t("accounts.ui.email", "nl")).fill("fund@example.org")
+            page.get_by_label(t("accounts.ui.password", "nl")).fill("a long password 123")
+            page.get_by_role("button", name=t("accounts.ui.submit", "nl")).click()
+            page.get_by_role("heading", name=t("ui.voices.title", "nl"), level=1).wait_for(
+                timeout=WAIT_MS
+            )
+            assert page.url.rstrip("/").endswith("/voices")
+            _shot(page, "deep-link-landed-nl")
+        finally:
+            browser.close()
