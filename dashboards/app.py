@@ -22,6 +22,9 @@ from dashboards import signin, state, texts  # noqa: E402
 from evaluation.errors import UserError  # noqa: E402
 from evaluation.i18n import t  # noqa: E402
 
+# every page's address (declared below); signed out, each of them shows the sign-in
+URL_PATHS = ("story", "profile", "voices", "submit", "export", "about", "admin", "reflect")
+
 lang = state.lang()
 st.set_page_config(
     page_title=t("ui.app.title", lang), page_icon=":material/extension:", layout="wide"
@@ -65,10 +68,12 @@ with st.sidebar:
             on_change=state.remember,
             args=(state.ROLE_WIDGET, state.ROLE_KEY),
             help=t("ui.app.role_help", lang),
+            placeholder=t("ui.widgets.choose_option", lang),
         )
 
 if not session.demo and session.principal is None:
-    signin.show_sign_in(lang)  # the sign-in is the only page until then; ends the run
+    # the sign-in is the only page until then (at every page's address); ends the run
+    signin.show_sign_in(lang, URL_PATHS)
 
 who = state.principal()
 if session.demo:

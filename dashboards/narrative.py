@@ -219,6 +219,7 @@ def period_choice(periods: Sequence[str], lang: str, key: str) -> str | None:
         options=list(reversed(periods)),
         format_func=lambda p: format_period(p, lang),
         key=key,
+        placeholder=t("ui.widgets.choose_option", lang),
     )
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -216,16 +217,25 @@ def demo_notice(session: Session, lang: str) -> None:
         st.info(t("accounts.ui.demo_switched_on", lang), icon=":material/toggle_on:")
 
 
-def show_sign_in(lang: str) -> None:
+def show_sign_in(lang: str, url_paths: Sequence[str] = ()) -> None:
     """Make the sign-in the one page of the app until someone signs in; ends the run.
 
     A page of its own (not drawn by the entry script) so that whatever page was open before
     a sign-out or an idle timeout is replaced by it, in the browser and in AppTest alike.
+
+    The sign-in also answers at every page's address (``url_paths``, issue 19): a deep link
+    while signed out (``/voices``) shows the sign-in at that address, not Streamlit's English
+    "Page not found" over it, and once signed in the rerun finds the real page at the same
+    address, so the user lands on the page asked for.
     """
-    page = st.Page(
-        sign_in_page, title=t("accounts.ui.signin_title", lang), url_path="signin", default=True
-    )
-    st.navigation([page], position="hidden").run()
+    title = t("accounts.ui.signin_title", lang)
+    pages = [st.Page(sign_in_page, title=title, url_path="signin", default=True)]
+    pages += [
+        st.Page(sign_in_page, title=title, url_path=path)
+        for path in dict.fromkeys(url_paths)
+        if path and path != "signin"
+    ]
+    st.navigation(pages, position="hidden").run()
     st.stop()
 
 

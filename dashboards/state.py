@@ -253,9 +253,9 @@ def profile_page(
 
 @st.cache_resource(show_spinner=False, ttl=CACHE_TTL, max_entries=64)
 def voices_page(
-    who: Principal, filters: Filters, choice: views.StoryFilter, lang_: str
+    who: Principal, filters: Filters, choice: views.StoryFilter, lang_: str, query: str = ""
 ) -> views.VoicesPage:
-    return views.voices_page(voices_view(who, filters, choice), lang_)
+    return views.voices_page(voices_view(who, filters, choice), lang_, query)
 
 
 @st.cache_data(show_spinner=False, ttl=CACHE_TTL)

@@ -184,8 +184,9 @@ def reflections_markdown(reflections: pd.DataFrame, lang: str) -> str:
     return "\n\n".join(blocks) or t("ui.common.none_yet", lang)
 
 
-def story_markdown(story: pd.Series, initiative: str, lang: str) -> str:
-    """One story for the Voices page: meta line, text, why it matters, themes."""
+def story_markdown(story: pd.Series, initiative: str, lang: str, *, meta_line: bool = True) -> str:
+    """One story for the Voices page: meta line (unless its card shows it), text, why it
+    matters, themes."""
     meta = t(
         "ui.voices.story_meta",
         lang,
@@ -197,7 +198,8 @@ def story_markdown(story: pd.Series, initiative: str, lang: str) -> str:
     themes = ", ".join(
         _choice("themes", c, lang) for c in str(story["themes"] or "").split(";") if c
     )
-    parts = [f"*{meta}*", _md(story["text"])]
+    parts = [f"*{meta}*"] if meta_line else []
+    parts.append(_md(story["text"]))
     if not blank(story["why_it_matters"]):
         parts.append(f"**{t('ui.voices.why', lang)}:** {_md(story['why_it_matters'])}")
     if themes:

@@ -19,15 +19,34 @@ from evaluation.errors import UserError
 from evaluation.formatting import format_date, format_period
 from evaluation.i18n import t
 from evaluation.ingest import read_workbook
+from evaluation.ingest.safety import DEFAULT_LIMITS, MB
 from evaluation.problems import Problem
 from evaluation.submit import submit
 from evaluation.template import workbook_bytes
 
-ACCEPTED_TYPES = ("xlsx", "xlsm", "ods", "xls")
+# what the reader takes (issue 19): the page names exactly these, and refuses any other file
+# itself, in the user's language (the widget accepts every file: Streamlit's own refusal is
+# English only)
+ACCEPTED_TYPES = ("xlsx", "ods")
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PROBLEM_COLUMNS = ("severity", "sheet", "cell", "message", "hint")
 _QUOTING = ("message", "hint")  # the columns that may quote what a user wrote
 TABLE_ORDER = ("initiatives", "observations", "own_indicators", "stories", "network", "reflections")
+
+
+def limit_line(lang: str) -> str:
+    """The line above the upload box: one file, the real size limit, the real types."""
+    mb = DEFAULT_LIMITS.max_bytes / MB
+    return t("ui.upload.limit_line", lang, mb=f"{mb:g}".replace(".", "," if lang == "nl" else "."))
+
+
+def refusal(file_name: str, lang: str) -> str | None:
+    """Why a file of this kind is refused (named, with the fix), or None when it is taken."""
+    suffix = file_name.rsplit(".", 1)[-1].lower() if "." in file_name else ""
+    if suffix in ACCEPTED_TYPES:
+        return None
+    found = f".{suffix}" if suffix else t("ui.upload.no_extension", lang)
+    return t("ui.upload.wrong_type", lang, name=texts.plain(file_name), found=texts.plain(found))
 
 
 def template_file_name(initiative_id: str | None, lang: str) -> str:

@@ -19,7 +19,7 @@ import networkx as nx
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboards import figures, texts
+from dashboards import figures, texts, voice_cards
 from evaluation import analysis
 from evaluation.analysis._common import FORMAL_PARTNER_TYPES, neutral_sort, visible_stories
 from evaluation.catalogue import fold, load_catalogue
@@ -470,18 +470,17 @@ def profile_page(view: ProfileView, lang: str) -> ProfilePage:
 class VoicesPage:
     balance: go.Figure
     themes: go.Figure
-    n_stories: int
-    stories: list[tuple[str, str]]  # (title, markdown), newest first, at most STORIES_SHOWN
+    n_stories: int  # all the stories of the filters
+    n_found: int  # of those, the ones the search finds (all of them without a search)
+    stories: list[voice_cards.Card]  # newest first, at most STORIES_SHOWN
 
 
-def voices_page(view: VoicesView, lang: str) -> VoicesPage:
-    shown = view.stories.head(texts.STORIES_SHOWN)
+def voices_page(view: VoicesView, lang: str, query: str = "") -> VoicesPage:
+    found = voice_cards.search(view.stories, query)
     return VoicesPage(
         balance=figures.voice_balance(view.balance, lang),
         themes=figures.themes_over_time(view.themes, lang),
         n_stories=len(view.stories),
-        stories=[
-            (str(s["title"]), texts.story_markdown(s, str(s["initiative"]), lang))
-            for _, s in shown.iterrows()
-        ],
+        n_found=len(found),
+        stories=voice_cards.cards(found.head(texts.STORIES_SHOWN), lang),
     )

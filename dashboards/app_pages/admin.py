@@ -48,12 +48,14 @@ with tab_accounts:
             options=list(accounts.ACCOUNT_ROLES),
             format_func=lambda r: t(f"accounts.ui.role_{r}", lang, initiative="…"),
             key="admin_role",
+            placeholder=t("ui.widgets.choose_option", lang),
         )
         initiative = st.selectbox(
             t("accounts.admin.initiative", lang),
             options=["", *names],
             format_func=lambda i: names.get(i, i) if i else "–",
             key="admin_initiative",
+            placeholder=t("ui.widgets.choose_option", lang),
         )
         name = st.text_input(t("accounts.admin.name", lang), key="admin_name")
         password = st.text_input(
@@ -78,7 +80,10 @@ with tab_accounts:
         if active:
             st.subheader(t("accounts.admin.disable_title", lang))
             chosen = st.selectbox(
-                t("accounts.admin.disable_choose", lang), options=active, key="admin_disable"
+                t("accounts.admin.disable_choose", lang),
+                options=active,
+                key="admin_disable",
+                placeholder=t("ui.widgets.choose_option", lang),
             )
             if st.button(t("accounts.admin.disable_button", lang), key="admin_disable_button"):
                 try:

@@ -28,6 +28,7 @@ initiative_id = st.selectbox(
     index=default,
     format_func=lambda i: names.get(i, i),
     key="profile_initiative",
+    placeholder=t("ui.widgets.choose_option", lang),
 )
 filters = state.period_filter(who, lang, key="profile_periods", initiative_ids=(initiative_id,))
 page = state.profile_page(who, initiative_id, filters, lang)

@@ -39,9 +39,17 @@ st.download_button(
 )
 
 st.subheader(t("ui.submit.step_upload", lang))
-uploaded = st.file_uploader(
-    t("ui.submit.uploader", lang), type=list(uploads.ACCEPTED_TYPES), key="upload"
-)
+st.markdown(uploads.limit_line(lang))
+# Streamlit's own line in the box ("50MB per file • XLSX, ...", English, and only a repeat
+# of the limit) is hidden: the line above says the real limit and types in the user's
+# language, and the box keeps its label (the drop zone's accessible name) and its button
+st.html("<style>[data-testid='stFileUploaderDropzoneInstructions']{display:none}</style>")
+# no type= : Streamlit's refusal of another type is English only; ours is below
+uploaded = st.file_uploader(t("ui.submit.uploader", lang), key="upload")
+wrong_type = uploaded is not None and uploads.refusal(uploaded.name, lang)
+if wrong_type:
+    st.error(wrong_type)
+    uploaded = None
 if uploaded is not None:
     data = uploaded.getvalue()
     check = state.check_upload(data, uploaded.name, lang)

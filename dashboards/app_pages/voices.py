@@ -21,21 +21,29 @@ phases = c1.multiselect(
     options=list(cat.choices("phases").codes),
     format_func=lambda c: cat.choices("phases").label(c, lang),
     key="voices_phase",
+    placeholder=t("ui.widgets.choose_options", lang),
 )
 voices = c2.multiselect(
     t("ui.voices.filter_voice", lang),
     options=list(cat.choices("voices").codes),
     format_func=lambda c: cat.choices("voices").label(c, lang),
     key="voices_voice",
+    placeholder=t("ui.widgets.choose_options", lang),
 )
 themes = c3.multiselect(
     t("ui.voices.filter_theme", lang),
     options=list(cat.choices("themes").codes),
     format_func=lambda c: cat.choices("themes").label(c, lang),
     key="voices_theme",
+    placeholder=t("ui.widgets.choose_options", lang),
+)
+query = st.text_input(
+    t("ui.voices_cards.search", lang),
+    placeholder=t("ui.voices_cards.search_placeholder", lang),
+    key="voices_search",
 )
 page = state.voices_page(
-    who, filters, StoryFilter(tuple(phases), tuple(voices), tuple(themes)), lang
+    who, filters, StoryFilter(tuple(phases), tuple(voices), tuple(themes)), lang, query
 )
 
 left, right = st.columns(2, gap="large")
@@ -47,10 +55,17 @@ with right:
     st.plotly_chart(page.themes, key="themes")
 
 st.subheader(t("ui.voices.stories_count", lang, n=page.n_stories))
-if not page.n_stories:
+if query.strip() and page.n_stories:
+    st.caption(t("ui.voices_cards.matches", lang, n=page.n_found, query=texts.plain(query)))
+if not page.n_found:
     st.info(t("ui.voices.none", lang))
-elif page.n_stories > len(page.stories):
+elif page.n_found > len(page.stories):
     st.caption(t("ui.voices.showing", lang, n=len(page.stories)))
-for title, body in page.stories:
-    with st.expander(texts.plain(title)):
-        st.markdown(body)
+# cards, two a row: whose voice, which phase, period and initiative at a glance (issue 19)
+for start in range(0, len(page.stories), 2):
+    for column, card in zip(st.columns(2), page.stories[start : start + 2], strict=False):
+        with column.container(border=True):
+            st.markdown(f"**{card.title}**")
+            st.caption(card.meta)
+            with st.expander(t("ui.voices_cards.read_more", lang)):
+                st.markdown(card.body)

@@ -1,0 +1,118 @@
+"""Issue 19 in a real browser (Debian's chromium through Playwright, `streamlit run`): the
+Voices cards and their search, and the upload box without Streamlit's English size line.
+Screenshots go to test-artifacts/ui/.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from conftest import CHROMIUM_ARGS, streamlit_server
+from helpers.dashboard import UPLOAD_INITIATIVE, UPLOAD_PERIOD, build_database
+
+from evaluation.i18n import t
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "test-artifacts" / "ui"
+WAIT_MS = 60_000
+
+pytestmark = [pytest.mark.e2e, pytest.mark.system]
+
+
+@pytest.fixture
+def app_url(tmp_path):
+    db = tmp_path / "evaluation.sqlite"
+    build_database(db, skip=(UPLOAD_INITIATIVE, UPLOAD_PERIOD))
+    env = dict(os.environ, EVALUATION_DATABASE_URL=f"sqlite:///{db}")
+    with streamlit_server(ROOT, env, tmp_path / "streamlit.log") as base:
+        yield base
+
+
+def _shot(page, name: str) -> None:
+    page.wait_for_timeout(1500)  # let plotly finish drawing
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def test_voices_cards_and_upload_box_in_dutch(chromium, app_url):
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=WAIT_MS)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    print(f"\nscreenshots: {ARTIFACTS}")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 1600})
+            page.goto(f"{app_url}/voices")
+            page.get_by_role("heading", name=t("ui.voices.title", "nl"), level=1).wait_for(
+                timeout=WAIT_MS
+            )
+            cards = page.get_by_text("Stem: ", exact=False)
+            expect(cards.first).to_be_visible()
+            _shot(page, "voices-nl")
+            ours = t("ui.widgets.choose_options", "nl")
+            expect(page.get_by_text("Choose options")).to_have_count(0)
+            expect(page.get_by_placeholder("Choose options")).to_have_count(0)
+            expect(page.get_by_placeholder(ours).or_(page.get_by_text(ours)).first).to_be_attached()
+            before = cards.count()
+            assert before >= 10
+            search = page.get_by_label(t("ui.voices_cards.search", "nl"))
+            search.fill("taal")
+            search.press("Enter")
+            expect(page.get_by_text('verhalen bevatten "taal"', exact=False)).to_be_visible()
+            assert 0 < page.get_by_text("Stem: ", exact=False).count() < before
+            _shot(page, "voices-search-nl")
+
+            page.goto(f"{app_url}/submit")
+            page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").click()
+            name = t("ui.app.role_initiative", "nl", name="Gastvrij Dak")
+            page.get_by_role("option", name=name).click()
+            expect(page.get_by_text(t("ui.upload.limit_line", "nl", mb="20"))).to_be_visible()
+            expect(page.get_by_text("per file", exact=False)).to_have_count(0)
+            _shot(page, "submit-nl")
+        finally:
+            browser.close()
+
+
+def test_deep_link_signed_out_then_signed_in_lands_on_the_page(chromium, tmp_path):
+    from playwright.sync_api import expect, sync_playwright
+
+    from evaluation import accounts
+    from evaluation.access import Principal
+    from evaluation.store import Store
+
+    db = tmp_path / "evaluation.sqlite"
+    build_database(db, skip=(UPLOAD_INITIATIVE, UPLOAD_PERIOD))
+    with Store.open(f"sqlite:///{db}") as store:
+        setup = Principal("admin", name="test-setup")
+        accounts.add_user(store, setup, "fund@example.org", "funder", None, "a long password 123")
+    env = dict(os.environ, EVALUATION_DATABASE_URL=f"sqlite:///{db}")
+    env.pop("EVALUATION_DEMO", None)
+    expect.set_options(timeout=WAIT_MS)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with (
+        streamlit_server(ROOT, env, tmp_path / "streamlit.log") as base,
+        sync_playwright() as p,
+    ):
+        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 1000})
+            page.goto(f"{base}/voices")
+            page.get_by_role("heading", name=t("accounts.ui.signin_title", "nl"), level=1).wait_for(
+                timeout=WAIT_MS
+            )
+            page.wait_for_timeout(1000)  # a "Page not found" box would have come by now
+            expect(page.get_by_text("Page not found", exact=False)).to_have_count(0)
+            _shot(page, "deep-link-signin-nl")
+            page.get_by_label(t("accounts.ui.email", "nl")).fill("fund@example.org")
+            page.get_by_label(t("accounts.ui.password", "nl")).fill("a long password 123")
+            page.get_by_role("button", name=t("accounts.ui.submit", "nl")).click()
+            page.get_by_role("heading", name=t("ui.voices.title", "nl"), level=1).wait_for(
+                timeout=WAIT_MS
+            )
+            assert page.url.rstrip("/").endswith("/voices")
+            _shot(page, "deep-link-landed-nl")
+        finally:
+            browser.close()
