@@ -136,3 +136,24 @@ def test_validation_catches_a_code_outside_the_catalogue(sample, tmp_path: Path)
     errors = report.flatten(["fieldName", "type"])
     assert ["relation", "constraint-error"] in errors
     assert ["count", "type-error"] in errors
+
+
+def test_cli_writes_the_dutch_excel_package(tmp_path: Path):
+    """``evaluation export --dialect excel-nl`` on a real store, as a user runs it."""
+    from evaluation.cli import main
+    from evaluation.store import Store
+    from evaluation.submit import submit
+
+    url = f"sqlite:///{tmp_path / 'evaluation.sqlite'}"
+    wb = Path(__file__).resolve().parent.parent / "sample_data" / "groeiplek"
+    with Store.open(url) as store:
+        for path in sorted(wb.glob("*.xlsx"))[:2]:
+            who = Principal("initiative", "groeiplek", name="Fatima Jansen-Bakker")
+            assert submit(store, path.read_bytes(), path.name, who).status == "accepted"
+    out = tmp_path / "excel.zip"
+    args = ["export", "--out", str(out), "--database", url, "--dialect", "excel-nl"]
+    assert main(args) == 0
+    package = _unzip(out.read_bytes(), tmp_path / "x")
+    assert frictionless.validate(str(package)).valid
+    header = (tmp_path / "x" / "observations.csv").read_text(encoding="utf-8-sig").splitlines()[0]
+    assert header.startswith("initiative_id;period_start;")
