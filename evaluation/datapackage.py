@@ -119,12 +119,19 @@ def _plain_schema(columns: list[str]) -> dict[str, Any]:
 
 
 def datapackage(
-    columns: dict[str, list[str]], lang: str, dialect: str = "csv", created: str | None = None
+    columns: dict[str, list[str]],
+    lang: str,
+    dialect: str = "csv",
+    role: str = "",
+    threshold: int | None = None,
 ) -> dict[str, Any]:
     """The ``datapackage.json`` of an export whose CSVs have these ``columns`` per file stem.
 
     Tidy tables get a full Table Schema; the dictionary and the Kumu files (text only) get
-    string fields."""
+    string fields. ``role`` and ``threshold`` say whom the numbers were protected for.
+
+    The licence is not an open one: the data are the initiatives' own reports, shared for
+    the evaluation; opening them is the programme's decision, not the export's."""
     d = DIALECTS[dialect]
     csv_dialect = {"delimiter": d["delimiter"], "header": True, "quoteChar": '"'}
     resources = []
@@ -148,20 +155,14 @@ def datapackage(
         "name": "evaluation-data",
         "title": t("export.package_title", lang),
         "description": t("export.package_description", lang),
-        "licenses": [
-            {
-                "name": "CC-BY-4.0",
-                "path": "https://creativecommons.org/licenses/by/4.0/",
-                "title": "Creative Commons Attribution 4.0",
-            }
-        ],
+        # "other-closed": the Open Definition's identifier for a licence that is not open
+        "licenses": [{"name": "other-closed", "title": t("export.licence", lang)}],
         "sources": [{"title": t("export.source", lang)}],
+        "protection": {"audience": role, "threshold": threshold},
         "keywords": ["evaluation", "refugees", "citizen initiatives"],
         "languages": [lang],
         "resources": resources,
     }
-    if created:
-        package["created"] = created
     return package
 
 

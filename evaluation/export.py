@@ -134,7 +134,8 @@ def tidy_zip(disclosed: Disclosed, lang: str, dialect: str = "csv") -> bytes:
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
         for name, frame in frames.items():
             zf.writestr(f"{name}.csv", csv_bytes(frame, dialect))
-        package = datapackage({n: list(f.columns) for n, f in frames.items()}, lang, dialect)
+        columns = {n: list(f.columns) for n, f in frames.items()}
+        package = datapackage(columns, lang, dialect, disclosed.principal.role, disclosed.threshold)
         zf.writestr("datapackage.json", json.dumps(package, ensure_ascii=False, indent=2))
     return buf.getvalue()
 

@@ -62,6 +62,7 @@ def test_schema_has_types_labels_in_both_languages_and_allowed_codes(sample, tmp
     net = {f["name"]: f for f in res["network"]["schema"]["fields"]}
     assert net["relation"]["constraints"]["enum"]
     assert package["licenses"] and package["resources"][0]["encoding"] == "utf-8-sig"
+    assert package["protection"]["audience"] == "funder"
 
 
 def test_withheld_mark_is_a_declared_missing_value(sample, tmp_path: Path):
