@@ -273,9 +273,9 @@ def withheld_cells(who: Principal, filters: Filters) -> tuple[int, int]:
     return export.withheld_cells(disclosed_for(who, filters))
 
 
-def tidy_zip(who: Principal, filters: Filters, lang_: str) -> bytes:
+def tidy_zip(who: Principal, filters: Filters, lang_: str, dialect: str = "csv") -> bytes:
     """The tidy data of what the viewer may see (built when the download is clicked)."""
-    return export.tidy_zip(disclosed_for(who, filters), lang_)
+    return export.tidy_zip(disclosed_for(who, filters), lang_, dialect)
 
 
 @st.cache_data(show_spinner=False, ttl=CACHE_TTL, max_entries=8)

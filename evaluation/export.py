@@ -12,11 +12,17 @@ What a spreadsheet makes of a CSV is decided here:
   OWASP's guidance on CSV injection advises, so it opens as the text that was uploaded.
 - **Whole numbers as whole numbers**: a count is written ``7``, never ``7.0``.
 - UTF-8 with a byte-order mark, so Excel reads the accents right.
+- **Two dialects**: a plain CSV (commas, decimal points) for R, Python and Power BI, and
+  ``excel-nl`` (semicolons, decimal commas) that Dutch Excel opens as columns.
+
+The zip is a Frictionless data package (``datapackage.json``, ``evaluation.datapackage``)
+and holds the network as Kumu imports it (``kumu_elements.csv``, ``kumu_connections.csv``).
 """
 
 from __future__ import annotations
 
 import io
+import json
 import zipfile
 from typing import Any
 
@@ -24,6 +30,7 @@ import pandas as pd
 
 from evaluation.access import Principal, require_audience
 from evaluation.catalogue import load_catalogue
+from evaluation.datapackage import DIALECTS, datapackage, kumu_frames
 from evaluation.disclosure import Disclosed
 from evaluation.i18n import t
 from evaluation.model import TIDY_COLUMNS
@@ -95,23 +102,41 @@ def _cell(value: object) -> object:
     return value
 
 
-def csv_bytes(frame: pd.DataFrame) -> bytes:
+def _decimal_comma(value: object) -> object:
+    if isinstance(value, float) and value == value:
+        return repr(value).replace(".", ",")
+    return value
+
+
+def csv_bytes(frame: pd.DataFrame, dialect: str = "csv") -> bytes:
     """A frame as a UTF-8 CSV (with a byte-order mark), safe to open in a spreadsheet."""
+    comma = DIALECTS[dialect]["decimal"] == ","
     # column by column as objects: a mapped frame would infer float again for ints and blanks
-    safe = pd.DataFrame(
-        {c: pd.Series([_cell(v) for v in frame[c].tolist()], dtype=object) for c in frame.columns},
-        columns=frame.columns,
-    )
-    return safe.to_csv(index=False).encode("utf-8-sig")
+    cols = {}
+    for c in frame.columns:
+        cells = [_cell(v) for v in frame[c].tolist()]
+        cols[c] = pd.Series([_decimal_comma(v) for v in cells] if comma else cells, dtype=object)
+    safe = pd.DataFrame(cols, columns=frame.columns)
+    text = safe.to_csv(index=False, sep=DIALECTS[dialect]["delimiter"])
+    return text.encode("utf-8-sig")
 
 
-def tidy_zip(disclosed: Disclosed, lang: str) -> bytes:
-    """A zip with one CSV per table and the dictionary."""
+def tidy_zip(disclosed: Disclosed, lang: str, dialect: str = "csv") -> bytes:
+    """A zip with one CSV per table, the dictionary, the Kumu network and ``datapackage.json``.
+
+    ``dialect`` is ``csv`` (commas) or ``excel-nl`` (semicolons and decimal commas)."""
+    if dialect not in DIALECTS:
+        raise ValueError(f"dialect must be one of {sorted(DIALECTS)}, not {dialect!r}")
     buf = io.BytesIO()
-    frames = protected_frames(disclosed) | dictionary_frames(lang)
+    tables = protected_frames(disclosed)
+    frames = tables | dictionary_frames(lang)
+    frames |= kumu_frames(tables["initiatives"], tables["network"], lang)
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
         for name, frame in frames.items():
-            zf.writestr(f"{name}.csv", csv_bytes(frame))
+            zf.writestr(f"{name}.csv", csv_bytes(frame, dialect))
+        columns = {n: list(f.columns) for n, f in frames.items()}
+        package = datapackage(columns, lang, dialect, disclosed.principal.role, disclosed.threshold)
+        zf.writestr("datapackage.json", json.dumps(package, ensure_ascii=False, indent=2))
     return buf.getvalue()
 
 

@@ -52,6 +52,15 @@ st.download_button(
     key="download_tidy",
     on_click="ignore",  # no rerun: a rerun re-registers the deferred file mid-download
 )
+st.download_button(
+    t("export.excel_nl_button", lang),
+    data=partial(state.tidy_zip, who, filters, lang, "excel-nl"),
+    file_name="evaluation-data-excel-nl.zip" if lang == "en" else "evaluatie-gegevens-excel.zip",
+    mime="application/zip",
+    key="download_tidy_excel_nl",
+    help=t("export.excel_nl_help", lang),
+    on_click="ignore",
+)
 
 # --- Excel report (issue 7) ----------------------------------------------------------------
 st.subheader(t("ui.export.report_title", lang))

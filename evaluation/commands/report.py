@@ -4,6 +4,7 @@ evaluation report --out rapport.xlsx
 evaluation report --out report.xlsx --lang en --audience public --from 2024-Q3 --to 2025-Q2
 evaluation report --out een.xlsx --initiative gastvrij-dak --initiative groeiplek
 evaluation export --out gegevens.zip --audience funder
+evaluation export --out gegevens-excel.zip --dialect excel-nl
 evaluation report --out r.xlsx --as-role initiative --as-initiative groeiplek --audience public
 
 Both disclose the data to the audience (``evaluation.disclosure``) and refuse an audience the
@@ -49,6 +50,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
     e = sub.add_parser("export", help=_h("export_help"), description=_h("export_help"))
     e.add_argument("--out", metavar="FILE", required=True, help=_h("export_out"))
+    e.add_argument(
+        "--dialect",
+        choices=("csv", "excel-nl"),
+        default="csv",
+        help=t("export.cli_dialect", "en"),
+    )
     _common(e)
     e.set_defaults(func=run_export)
 
@@ -104,7 +111,7 @@ def run_export(args: argparse.Namespace) -> int:
 
     with Store.open(args.database) as store:
         disclosed = export_for(store, _principal(args), args.audience)
-    data = tidy_zip(disclosed, args.lang)
+    data = tidy_zip(disclosed, args.lang, args.dialect)
     path = Path(args.out)
     path.write_bytes(data)
     withheld, cells = withheld_cells(disclosed)
