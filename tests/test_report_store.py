@@ -58,9 +58,12 @@ def test_report_command_writes_provenance_with_role_and_hash_only(
     url, shas = database
     out = tmp_path / "rapport.xlsx"
     assert main(["report", "--out", str(out), "--database", url]) == 0
-    assert str(out) in capsys.readouterr().out
+    printed = capsys.readouterr().out
+    assert str(out) in printed and "2 initiatieven" in printed
     sheets = _sheets(out)
-    assert list(sheets)[2:4] == ["Gastvrij Dak", "Groeiplek"]
+    # the reading guide, the network's own story, the collective sheet, then the initiatives
+    assert list(sheets)[1] == t("narrative.report_sheet", "nl")
+    assert list(sheets)[3:5] == ["Gastvrij Dak", "Groeiplek"]
     prov = sheets["Herkomst"]
     assert prov[0][-1] == t("report.col.sha256_start", "nl")
     assert sorted(r[-1] for r in prov[1:]) == sorted(v[:12] for v in shas.values())

@@ -69,7 +69,10 @@ def test_story_page_reads_phase_texts_takeaways_count_line_and_quotes(story_db, 
     phases = story.phase_stories(window, lang, earlier=funder)
     for phase in phases:
         assert phase.text in markdown, phase.phase
-    assert [s.value for s in at.subheader][:3] == [p.label for p in phases]
+    # the network's own words open the page, then a heading per phase
+    subheaders = [s.value for s in at.subheader]
+    assert subheaders[0] == t("narrative.title", lang)
+    assert subheaders[1:4] == [p.label for p in phases]
     # a takeaway under every chart, each followed by the count line
     puzzle = story.puzzle_takeaway(phase_puzzle(window.dataset, viewer=Principal("funder")), lang)
     assert f"**{puzzle}**" in markdown
