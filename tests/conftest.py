@@ -35,6 +35,18 @@ def need_system(what: str, available: bool, how: str) -> None:
     pytest.skip(reason)
 
 
+@pytest.fixture(autouse=True)
+def _main_module_restored() -> Iterator[None]:
+    """Each test ends with the ``__main__`` it started with. Streamlit's AppTest leaves the
+    app script there, and a process that multiprocessing spawns later imports the parent's
+    ``__main__`` on start: each such child would run the dashboard (filling the default
+    database with the sample) before its own work."""
+    main = sys.modules.get("__main__")
+    yield
+    if main is not None:
+        sys.modules["__main__"] = main
+
+
 @pytest.fixture(scope="session")
 def soffice() -> str:
     """Path of LibreOffice's soffice for headless conversions."""
