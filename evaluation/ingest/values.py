@@ -145,17 +145,6 @@ def catalogue_indicator_map() -> dict[str, str]:
     return out
 
 
-@cache
-def header_map(section_code: str) -> dict[str, str]:
-    """Folded Dutch or English header -> column code, for one section."""
-    out: dict[str, str] = {}
-    for col in load_catalogue().section(section_code).columns:
-        for text in col.headers.values():
-            out.setdefault(fold(text), col.code)
-        out.setdefault(fold(col.code), col.code)
-    return out
-
-
 def per_distinct(s: pd.Series, values_of) -> pd.Series:
     """Each cell's value, worked out once per distinct text: ``values_of(texts)`` gets the
     distinct non-blank texts (a list) and gives their values in order; blanks -> None."""
