@@ -25,6 +25,7 @@ chosen = st.multiselect(
     options=list(names),
     format_func=lambda i: names.get(i, i),
     key="export_initiatives",
+    placeholder=t("ui.widgets.choose_options", lang),
 )
 filters = state.period_filter(
     who,
