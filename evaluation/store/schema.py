@@ -341,3 +341,20 @@ class FunderReflection(Base):
     written_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
     __table_args__ = (Index("ix_funder_reflections_funder_period", "funder", "period"),)
+
+
+# --- the reporting arrangement of an initiative (issue 15) -------------------------------
+
+
+class ReportingArrangement(Base):
+    """How often an initiative reports and whether a light report will do, as its funder
+    agreed ("de kunst van het loslaten"). Rows are only ever inserted: the latest row per
+    initiative counts; without one, the initiative reports each quarter in full."""
+
+    __tablename__ = "reporting_arrangements"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    initiative_id: Mapped[str] = mapped_column(String(64), index=True)
+    rhythm: Mapped[str] = mapped_column(String(16))  # quarter | half_year | year
+    light_allowed: Mapped[bool] = mapped_column(Boolean)
+    set_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    set_by: Mapped[str] = mapped_column(String(200))
