@@ -22,7 +22,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboards import story_views, uploads, views
-from evaluation import export, narrative
+from evaluation import arrangements, export, narrative
 from evaluation.access import Principal
 from evaluation.disclosure import Disclosed, disclose, select
 from evaluation.formatting import format_period
@@ -297,11 +297,23 @@ def report_xlsx(who: Principal, filters: Filters, lang_: str, audience: str) -> 
     )
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+def arrangement_line(who: Principal, lang_: str) -> str:
+    """The initiative's reporting arrangement in one sentence (``arrangements.line``)."""
+    assert who.initiative_id is not None
+    return arrangements.line(arrangements.arrangement(store(), who.initiative_id), lang_)
+
+
 def template_bytes(who: Principal, lang_: str) -> bytes:
-    """The template continuing from the initiative's last period (``uploads.template_bytes``)."""
+    """The template continuing from the initiative's last period, in its agreed rhythm
+    (``uploads.template_bytes``); a changed arrangement gives a new template at once."""
+    assert who.initiative_id is not None
+    return _template_bytes(who, lang_, arrangements.arrangement(store(), who.initiative_id))
+
+
+@st.cache_data(show_spinner=False, ttl=CACHE_TTL, max_entries=16)
+def _template_bytes(who: Principal, lang_: str, agreed: arrangements.Arrangement) -> bytes:
     ds = dataset(who, Filters(initiative_ids=(who.initiative_id,)))
-    return uploads.template_bytes(ds, who.initiative_id, lang_)
+    return uploads.template_bytes(ds, who.initiative_id, lang_, agreed)
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)

@@ -207,10 +207,11 @@ def _known_status(s: object) -> bool:
     return s in ("accepted", "rejected", "duplicate", "superseded", "current")
 
 
-def template_bytes(ds, initiative_id: str | None, lang: str) -> bytes:  # ds: Dataset
+def template_bytes(ds, initiative_id: str | None, lang: str, agreed=None) -> bytes:
     """The Excel template that continues from the initiative's last period in ``ds`` (its
     current dataset): profile, own indicators, partners, reflection questions and the next
-    period's dates (``evaluation.continuation.continue_from``); a first report gets the code."""
+    period's dates in its ``agreed`` rhythm (``evaluation.continuation.continue_from``); a
+    first report gets the code."""
     from evaluation.continuation import continued_template
 
-    return workbook_bytes(continued_template(ds, initiative_id, lang))
+    return workbook_bytes(continued_template(ds, initiative_id, lang, agreed=agreed))

@@ -33,6 +33,7 @@ COMMANDS = {
     "report": "report",
     "export": "report",
     "user": "user",
+    "arrangement": "arrangement",
 }
 # one module per command group, in the order `evaluation --help` lists them
 COMMAND_MODULES = list(dict.fromkeys(COMMANDS.values()))

@@ -11,6 +11,7 @@ from typing import Any
 import pandas as pd
 from openpyxl import Workbook
 
+from evaluation.arrangements import Arrangement, next_period_in
 from evaluation.catalogue import load_catalogue
 from evaluation.periods import next_period
 from evaluation.template import as_date, build_workbook
@@ -90,15 +91,22 @@ def _last_period_rows(frame: pd.DataFrame, period: tuple[dt.date, dt.date]) -> p
     return frame[ends == period[1]]
 
 
-def continue_from(ds: Any, initiative_id: str) -> dict[str, list[dict[str, Any]]] | None:
+def continue_from(
+    ds: Any, initiative_id: str, agreed: Arrangement | None = None
+) -> dict[str, list[dict[str, Any]]] | None:
     """The rows of a template that continues from the initiative's last period in ``ds``
     (a tidy ``Dataset``, e.g. the store's current one), or None when ``ds`` does not know it.
 
     Prefilled: the profile (stable fields, who wrote it, and the next period's dates), the
     own indicators (latest declaration of each), on the Indicators sheet one row per
-    indicator reported last period (values blank), the partners of the last period (counts
-    and descriptions blank: they are this period's) and every reflection question (answers
-    blank). The numbers, stories and words of the new period are the initiative's to fill.
+    indicator reported last period (values blank; not when a light report was agreed), the
+    partners of the last period (counts and descriptions blank: they are this period's) and
+    every reflection question (answers blank). The numbers, stories and words of the new
+    period are the initiative's to fill.
+
+    The next period follows the ``agreed`` rhythm (``arrangements.next_period_in``): from the
+    day after the last report to the end of the rhythm's unit; without an arrangement it is
+    as long as the last one (``periods.next_period``).
     """
     profiles = _of(ds.initiatives, initiative_id)
     if profiles.empty:
@@ -108,7 +116,8 @@ def continue_from(ds: Any, initiative_id: str) -> dict[str, list[dict[str, Any]]
     profile["written_with"] = latest.get("written_with")
     period = _latest_period(ds, initiative_id)
     if period is not None:
-        profile["period_start"], profile["period_end"] = next_period(*period)
+        following = next_period_in(agreed.rhythm, period[1]) if agreed else next_period(*period)
+        profile["period_start"], profile["period_end"] = following
     rows: dict[str, list[dict[str, Any]]] = {"profile": [profile]}
 
     own = _of(ds.own_indicators, initiative_id)
@@ -122,7 +131,7 @@ def continue_from(ds: Any, initiative_id: str) -> dict[str, list[dict[str, Any]]
 
     if period is not None:
         obs = _last_period_rows(_of(ds.observations, initiative_id), period)
-        if len(obs):
+        if len(obs) and not (agreed and agreed.light_allowed):  # light: numbers not asked
             reported = obs[obs["activity_type"].isna()][["indicator", "phase"]]
             rows["indicators"] = reported.drop_duplicates().to_dict("records")
         links = _last_period_rows(_of(ds.network, initiative_id), period)
@@ -135,16 +144,23 @@ def continue_from(ds: Any, initiative_id: str) -> dict[str, list[dict[str, Any]]
 
 
 def continued_template(
-    ds: Any, initiative_id: str | None, lang: str = "nl", name: str | None = None
+    ds: Any,
+    initiative_id: str | None,
+    lang: str = "nl",
+    name: str | None = None,
+    agreed: Arrangement | None = None,
 ) -> Workbook:
     """The template that continues from ``initiative_id``'s last period in ``ds``; for an
     initiative ``ds`` does not know, a first template with its code (and ``name``) filled in,
-    and the reflection questions."""
-    rows = continue_from(ds, initiative_id) if initiative_id else None
+    and the reflection questions. With its ``agreed`` arrangement, the period follows the
+    rhythm and the reading guide says what was agreed (rhythm, light report)."""
+    rows = continue_from(ds, initiative_id, agreed) if initiative_id else None
     if rows is None:
         profile = {"initiative_id": initiative_id, "name": name}
         questions = load_catalogue().choices("reflection_questions").codes
         rows = {"profile": [profile], "reflection": [{"question": q} for q in questions]}
         if not initiative_id:
             rows.pop("profile")
-    return build_workbook(lang, rows=rows)
+    if agreed is None:
+        return build_workbook(lang, rows=rows)
+    return build_workbook(lang, rows=rows, rhythm=agreed.rhythm, light=agreed.light_allowed)

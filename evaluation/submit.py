@@ -5,7 +5,9 @@ The one path an upload takes, from the CLI's ``import``, the Submit page and the
 1. the same bytes already current are a ``duplicate`` (nothing is read);
 2. the reader checks the file and reads it in its isolated child process, with the own
    indicator declarations the store holds (a workbook may leave those out);
-3. the store files it, accepted or rejected (``Store.store_report``), with the reader's
+3. a readable report is compared with its initiative's reporting arrangement (rhythm, light
+   report): differences are warnings, never refusals;
+4. the store files it, accepted or rejected (``Store.store_report``), with the reader's
    upload limit (a refused file keeps its bytes only below it) and a refusal of another
    initiative's name located at its cell in the workbook.
 
@@ -16,8 +18,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from evaluation import narrative
+from evaluation import arrangements, narrative
 from evaluation.access import Principal
+from evaluation.catalogue import load_catalogue
 from evaluation.ingest import names as ingest_names
 from evaluation.ingest import read_workbook
 from evaluation.ingest.safety import limits_from_env
@@ -50,16 +53,30 @@ def submit(
     # a mapping, not a method: the reader runs in a child process (no connection there)
     result = read_workbook(data, file_name, declared=store.all_own_declarations())
     report = result.report if not result.unreadable else None
+    problems = list(result.problems)
+    if report is not None and result.ok:
+        problems = _as_arranged(store, problems, report, result.lang or "nl")
 
     def name_refusal(owner: str, owner_name: str) -> Problem:
         assert report is not None  # only an accepted report's name is checked
         return ingest_names.name_taken_problem(data, file_name, report, owner, owner_name)
 
     return store.store_report(
-        data, file_name, principal, report, list(result.problems), initiative_id,
+        data, file_name, principal, report, problems, initiative_id,
         bool(result.unreadable), replace_overlapping=replace_overlapping,
         upload_limit=limits_from_env().max_bytes, name_refusal=name_refusal,
     )  # fmt: skip
+
+
+def _as_arranged(store: Store, problems: list[Problem], report: Report, lang: str) -> list[Problem]:
+    """The problems of a readable report as its initiative's reporting arrangement reads
+    them (``arrangements.with_arrangement``)."""
+    ini = workbook_id(report)
+    if ini is None:
+        return problems
+    sheet = load_catalogue().section("profile").name(lang)
+    agreed = arrangements.arrangement(store, ini)
+    return arrangements.with_arrangement(problems, report, agreed, sheet)
 
 
 def workbook_initiative(data: bytes, file_name: str) -> str | None:
@@ -81,6 +98,7 @@ def load_sample_data(store: Store, folder: Path | None = None) -> int:
         outcome = submit(store, path.read_bytes(), path.name, SAMPLE_PRINCIPAL)
         count += outcome.status == "accepted"
     narrative.load_sample(store, folder)  # the network's own words and funders' reflections
+    arrangements.load_sample(store, folder)  # two initiatives that report less often
     return count
 
 

@@ -293,7 +293,9 @@ def _section_sheet(
     return ws
 
 
-def _guide_sheet(ws: Worksheet, lang: str, cat: Catalogue) -> None:
+def _guide_sheet(
+    ws: Worksheet, lang: str, cat: Catalogue, rhythm: str | None = None, light: bool = False
+) -> None:
     names = sheet_names(lang)
     stories = cat.section("stories")
     params = {
@@ -323,6 +325,13 @@ def _guide_sheet(ws: Worksheet, lang: str, cat: Catalogue) -> None:
 
     paragraph(t("template.guide.purpose_heading", lang), t("template.guide.purpose", lang))
     row += 1
+    if rhythm is not None:  # an initiative's own template: what was agreed with its funder
+        agreed_heading = t("template.guide.arrangement_heading", lang)
+        paragraph(agreed_heading, t(f"template.guide.arrangement.{rhythm}", lang))
+        if light:
+            sheets = {"indicators": names["indicators"], "activities": names["activities"]}
+            paragraph(None, t("template.guide.light", lang, **sheets))
+        row += 1
     how_keys = [
         "one_period",
         "profile_row",
@@ -435,9 +444,13 @@ def build_workbook(
     lang: str = "nl",
     profile: Mapping[str, Any] | None = None,
     rows: Mapping[str, Sequence[Mapping[str, Any]]] | None = None,
+    rhythm: str | None = None,
+    light: bool = False,
 ) -> Workbook:
     """The template in ``lang``; ``profile`` prefills the profile row, ``rows`` any section
-    (own indicators in ``rows["own_indicators"]`` join the Indicators drop-down)."""
+    (own indicators in ``rows["own_indicators"]`` join the Indicators drop-down). With a
+    ``rhythm`` (an initiative's own template) the reading guide says what was agreed: the
+    rhythm, and with ``light`` that numbers are welcome but not needed."""
     if lang not in LANGS:
         raise ValueError(f"unknown language {lang!r}")
     cat = load_catalogue()
@@ -454,7 +467,7 @@ def build_workbook(
     ranges = _list_sheet(wb, lang, cat, own_codes)
     for section in cat.sections:
         _section_sheet(wb, section, lang, cat, ranges, data.get(section.code, []))
-    _guide_sheet(guide, lang, cat)
+    _guide_sheet(guide, lang, cat, rhythm, light)
     dictionary = wb.create_sheet(t("template.sheet.dictionary", lang))
     _dictionary_sheet(dictionary, lang, cat)
     lists = wb[t("template.sheet.lists", lang)]

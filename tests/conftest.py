@@ -88,6 +88,22 @@ def postgres_url() -> str:
     return url  # type: ignore[return-value]
 
 
+@pytest.fixture
+def eight_quarters(tmp_path: Path) -> str:
+    """The URL of a fresh SQLite store holding the eight sample quarters of one initiative
+    (gastvrij-dak, 2024-Q1 to 2025-Q4)."""
+    from evaluation.access import Principal
+    from evaluation.store import Store
+    from evaluation.submit import submit
+
+    url = f"sqlite:///{tmp_path / 'eight.sqlite'}"
+    admin = Principal("admin", name="test-admin")
+    with Store.open(url) as s:
+        for path in sorted((ROOT / "sample_data" / "gastvrij-dak").glob("*.xlsx")):
+            assert submit(s, path.read_bytes(), path.name, admin).status == "accepted"
+    return url
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """Each storage test runs on a real SQLite file and on a real PostgreSQL server."""

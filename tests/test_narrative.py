@@ -43,7 +43,7 @@ def _actions(store: Store) -> list[tuple[str, str, str]]:
 
 
 def test_the_schema_head_is_alembic_head_and_the_store_is_at_it(store):
-    assert HEAD == head_revision()
+    assert head_revision() == HEAD
     assert store.schema_revision() == HEAD
 
 

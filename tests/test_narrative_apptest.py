@@ -205,3 +205,33 @@ def test_only_funders_reach_the_reflection_page_and_refusals_are_audited(db, lan
     funder = _ok(_as("funder", lang).run())
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         funder.switch_page("app_pages/admin.py")
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_a_funder_agrees_a_lighter_rhythm_on_its_page_and_the_store_keeps_it(db, lang):
+    """The reporting arrangements (issue 15) beside the funder's reflection: the table in
+    words, in the neutral order of names, and a form whose save reaches the store."""
+    from evaluation import arrangements
+
+    at = _ok(_as("funder", lang, "reflect.py").run())
+    assert t("arrangements.ui.heading", lang) in _texts(at)
+    (table,) = [d.value for d in at.dataframe]
+    names = list(table[t("arrangements.columns.initiative", lang)])
+    assert names == sorted(names, key=str.casefold) and len(names) == 10
+    assert set(table[t("arrangements.columns.rhythm", lang)]) == {
+        t("arrangements.rhythm.quarter", lang)
+    }
+    at.selectbox(key=f"arrangement_initiative_{lang}").select(MINE)
+    at.radio(key=f"arrangement_rhythm_{lang}").set_value("year")
+    at.checkbox(key=f"arrangement_light_{lang}").check()
+    submit = [b for b in at.button if b.key and b.key.startswith("FormSubmitter:arrangement_")]
+    _ok(submit[0].click().run())
+    assert any(t("arrangements.rhythm.year", lang) in s.value for s in at.success)
+    with Store.open(db) as store:
+        agreed = arrangements.arrangement(store, MINE)
+    assert (agreed.rhythm, agreed.light_allowed, agreed.set_by) == (
+        "year", True, "fonds@example.org"
+    )  # fmt: skip
+    (table,) = [d.value for d in at.dataframe]  # the table below the form shows it at once
+    row = table[table[t("arrangements.columns.initiative", lang)] == "Gastvrij Dak"].iloc[0]
+    assert row[t("arrangements.columns.kind", lang)] == t("arrangements.light", lang)

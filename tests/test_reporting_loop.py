@@ -262,16 +262,6 @@ SAMPLE = Path(__file__).resolve().parent.parent / "sample_data" / "gastvrij-dak"
 GASTVRIJ = "gastvrij-dak"
 
 
-@pytest.fixture
-def eight_quarters(tmp_path):
-    """A fresh SQLite store holding the eight sample quarters of one initiative."""
-    url = f"sqlite:///{tmp_path / 'eight.sqlite'}"
-    with Store.open(url) as s:
-        for path in sorted(SAMPLE.glob("*.xlsx")):
-            assert submit(s, path.read_bytes(), path.name, ADMIN).status == "accepted"
-    return url
-
-
 def _libreoffice_saves(soffice: str, path: Path, outdir: Path) -> Path:
     """``path`` opened and saved by LibreOffice (as a coordinator's program would)."""
     import sys

@@ -58,3 +58,24 @@ def test_an_overlapping_upload_is_stored_only_after_confirming(own_app):  # noqa
     with Store.open(os.environ["EVALUATION_DATABASE_URL"]) as store:
         periods = store.periods(Principal("admin"), [UPLOAD_INITIATIVE])
     assert "2025-Q3" not in periods and "2025-09-15/2025-12-31" in periods
+
+
+def test_the_submit_page_says_what_was_agreed_with_the_funder(own_app):  # noqa: F811
+    import os
+
+    from evaluation import arrangements
+
+    lang = "nl"
+    at = _start(own_app, lang, f"initiative:{UPLOAD_INITIATIVE}")
+    at.switch_page(PAGES["submit"]).run()
+    _no_exception(at)
+    rhythm = t("arrangements.rhythm.quarter", lang)
+    assert t("arrangements.line_full", lang, rhythm=rhythm) in [c.value for c in at.caption]
+
+    with Store.open(os.environ["EVALUATION_DATABASE_URL"]) as store:
+        funder = Principal("funder", name="fonds")
+        arrangements.set_arrangement(store, funder, UPLOAD_INITIATIVE, "half_year", True)
+    at.run()
+    _no_exception(at)
+    rhythm = t("arrangements.rhythm.half_year", lang)
+    assert t("arrangements.line_light", lang, rhythm=rhythm) in [c.value for c in at.caption]

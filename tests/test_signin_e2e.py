@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -110,6 +111,17 @@ def _audit(db: Path) -> list[tuple[str, str, str]]:
     return list(zip(frame["actor"], frame["action"], frame["detail"].fillna(""), strict=True))
 
 
+def _audited(db: Path, line: tuple[str, str, str]) -> bool:
+    """Whether ``line`` reaches the audit trail within the browser wait: a refusal shows the
+    same words as the one before it, so the page alone cannot say the second was handled."""
+    deadline = time.monotonic() + WAIT_MS / 1000
+    while line not in _audit(db):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.2)
+    return True
+
+
 def _sign_in_page(page, base: str) -> None:
     page.goto(base)
     page.get_by_role("heading", name=t("accounts.ui.signin_title", "nl"), level=1).wait_for(
@@ -195,12 +207,13 @@ def test_local_accounts_refuse_clearly_then_sign_in(app, browser):
     try:
         _sign_in_page(page, base)
         no_match = t("accounts.refused.no_match", "nl")
-        for email, password in (
-            (LOCAL_USER, "not the password"),
-            ("nobody@example.org", PASSWORD),
+        for email, password, why in (
+            (LOCAL_USER, "not the password", "wrong_password"),
+            ("nobody@example.org", PASSWORD, "unknown_account"),
         ):
             _local(page, email, password)
             expect(page.get_by_text(no_match)).to_be_visible(timeout=WAIT_MS)
+            assert _audited(db, (email, "sign_in_refused", f"local: {why}"))
         _local(page, DISABLED, PASSWORD)
         disabled = t("accounts.refused.disabled", "nl", email=DISABLED)
         expect(page.get_by_text(disabled)).to_be_visible(timeout=WAIT_MS)

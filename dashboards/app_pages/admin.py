@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboards import narrative, signin, state
+from dashboards import arrangements, narrative, signin, state
 from evaluation import access, accounts
 from evaluation.errors import AccessDenied, UserError
 from evaluation.i18n import t
@@ -108,6 +108,7 @@ with tab_initiatives:
             else:
                 state.clear_caches()
                 st.success(t("accounts.admin.initiative_added", lang, initiative=new_id))
+    arrangements.render(store, who, names, lang)
 
 with tab_submissions:
     st.dataframe(_headed(store.submissions(who)), hide_index=True, width="stretch")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboards import narrative, signin, state
+from dashboards import arrangements, narrative, signin, state
 from evaluation.errors import AccessDenied
 from evaluation.i18n import t
 
@@ -23,3 +23,5 @@ if period is None:
     st.stop()
 view = state.disclosed_for(state.viewer(who), state.Filters(period_from=period, period_to=period))
 narrative.render_funder_reflection(state.store(), who, period, view.gathered, view.n_gathered, lang)
+st.divider()
+arrangements.render(state.store(), who, state.initiative_names(who), lang)

@@ -28,6 +28,7 @@ name = names.get(who.initiative_id, who.initiative_id)
 
 st.subheader(t("ui.submit.step_template", lang))
 st.caption(t("ui.submit.template_prefilled", lang))
+st.caption(state.arrangement_line(who, lang))  # what was agreed with the funder
 st.download_button(
     t("ui.submit.template_button", lang, name=texts.plain(name)),
     # built when clicked, from the cached template (the page itself stays quick)

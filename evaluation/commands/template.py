@@ -8,7 +8,8 @@ evaluation template --all --out-dir templates
 
 With ``--initiative`` the template is prefilled from the store (``--database``, else the
 configured one): profile, own indicators, the indicators and partners of the last period,
-the reflection questions and the next period's dates (``evaluation.continuation.continue_from``).
+the reflection questions and the next period's dates (``evaluation.continuation.continue_from``)
+in the initiative's agreed rhythm, and the reading guide says what was agreed.
 An initiative the store does not know gets a first template when ``--name`` is given, with
 the code given or one proposed from the name.
 """
@@ -53,8 +54,11 @@ def _from_store(args: argparse.Namespace):
     with Store.open(args.database) as store:
         known = set(store.initiatives(operator)["initiative_id"])
         if args.initiative and args.initiative in known:
+            from evaluation.arrangements import arrangement
+
             ds = store.current_dataset(operator, [args.initiative])
-            return continued_template(ds, args.initiative, args.lang), None
+            agreed = arrangement(store, args.initiative)
+            return continued_template(ds, args.initiative, args.lang, agreed=agreed), None
     if not args.name:
         raise UserError("template.cli.unknown_initiative", initiative=args.initiative)
     if args.initiative and not ID_PATTERN.match(args.initiative):
