@@ -19,11 +19,14 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from dashboards import signin, state, texts  # noqa: E402
+from evaluation import cycle  # noqa: E402
 from evaluation.errors import UserError  # noqa: E402
 from evaluation.i18n import t  # noqa: E402
 
 # every page's address (declared below); signed out, each of them shows the sign-in
-URL_PATHS = ("story", "profile", "voices", "submit", "export", "about", "admin", "reflect")
+URL_PATHS = (
+    "story", "profile", "voices", "submit", "export", "about", "admin", "reflect", "cycle"
+)  # fmt: skip
 
 lang = state.lang()
 st.set_page_config(
@@ -107,6 +110,10 @@ if who.can_manage():  # issue 8: the admin page is only in the navigation for ad
 if who.role == "funder":  # issue 14: a funder's reflection on its own demands (Kader 2)
     pages[t("ui.nav.section_work", lang)].append(
         st.Page(PAGES / "reflect.py", title=t("narrative.reflect_nav", lang), url_path="reflect")
+    )
+if who.role in cycle.READERS:  # issue 17: which reports came in, per period
+    pages[t("ui.nav.section_work", lang)].append(
+        st.Page(PAGES / "cycle.py", title=t("cycle.nav", lang), url_path="cycle")
     )
 page = st.navigation(pages)
 signin.guard_initiative_pages(who, lang, page.url_path or "story")

@@ -34,6 +34,7 @@ COMMANDS = {
     "export": "report",
     "user": "user",
     "arrangement": "arrangement",
+    "remind": "remind",
 }
 # one module per command group, in the order `evaluation --help` lists them
 COMMAND_MODULES = list(dict.fromkeys(COMMANDS.values()))

@@ -297,13 +297,18 @@ def test_each_role_sees_what_it_may(db, role):
             assert bool(at.get("file_uploader")) == (role == "initiative")
         if page == "export":
             assert bool(at.get("download_button")) == (role != "initiative")
+    if role != "initiative":  # the reporting calendar (issue 17), in words, by name
+        _ok(at.switch_page("app_pages/cycle.py").run())
+        assert _titles(at) == [t("cycle.title", "en")]
+        assert at.dataframe and "Gastvrij Dak" in set(at.dataframe[0].value.iloc[:, 0])
     if role == "admin":
         _ok(at.switch_page("app_pages/admin.py").run())
         assert _titles(at) == [t("accounts.admin.title", "en")]
-        assert len(at.tabs) == 5 and len(at.dataframe) == 4  # and the narrative tab (issue 14)
+        # the narrative tab (issue 14); the reporting arrangements' table (issue 15)
+        assert len(at.tabs) == 5 and len(at.dataframe) == 5
         emails = set(at.dataframe[0].value[t("accounts.admin.columns.email", "en")])
         assert emails == {u[0] for u in USERS.values()} | {"gone@example.org"}
-        submissions, audit = at.dataframe[2].value, at.dataframe[3].value
+        submissions, audit = at.dataframe[3].value, at.dataframe[4].value  # [2]: the arrangements
         assert set(submissions[t("accounts.admin.columns.initiative_id", "en")]) == {MINE, OTHER}
         newest = audit.iloc[0]  # newest first
         assert newest[t("accounts.admin.columns.actor", "en")] == email

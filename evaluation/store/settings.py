@@ -57,6 +57,12 @@ def _configured(table: str, key: str) -> str | None:
     return str(value) if value else None
 
 
+def config_value(table: str, key: str) -> str | None:
+    """``[table] key`` in ``evaluation.toml`` in the working directory, if set (for the
+    settings of other parts: mail, the app's address)."""
+    return _configured(table, key)
+
+
 def resolve_url(url: str | None = None) -> str:
     """The database URL to use (see the module docstring for the order)."""
     if url:

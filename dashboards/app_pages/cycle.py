@@ -1,0 +1,52 @@
+"""The reporting calendar (issue 17, point 2): for a chosen quarter, each initiative's
+expected report and whether it came in, was corrected or has not come in yet; below, every
+expected report. For funders, evaluators and administrators; thin: ``evaluation.cycle``."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from dashboards import signin, state
+from evaluation import arrangements, cycle
+from evaluation.errors import AccessDenied
+from evaluation.formatting import format_period
+from evaluation.i18n import t
+from evaluation.periods import period_bounds
+
+lang, who = state.context()
+st.title(t("cycle.title", lang))
+if who.role not in cycle.READERS:
+    signin.refuse(who, AccessDenied("cycle.not_allowed", who=who.label), lang, "cycle")
+st.caption(t("cycle.intro", lang))
+store = state.store()
+names = state.initiative_names(who)
+expected = cycle.cycle(store, who, names, dt.date.today())
+if not expected:
+    st.info(t("cycle.nothing_expected", lang))
+    st.stop()
+rhythms = {a.initiative_id: a.rhythm for a in arrangements.arrangements(store, list(names))}
+quarter = st.selectbox(
+    t("cycle.quarter", lang),
+    options=list(reversed(cycle.quarters(expected))),
+    format_func=lambda p: format_period(p, lang),
+    key=f"cycle_quarter_{lang}",
+    placeholder=t("ui.widgets.choose_option", lang),
+)
+chosen = cycle.for_period(expected, period_bounds(quarter)[0])
+came_in = sum(e.status != "missing" for e in chosen)
+st.markdown(
+    t("cycle.reported_line", lang, n=came_in, of=len(chosen), period=format_period(quarter, lang))
+)
+table = cycle.cycle_table(chosen, names, rhythms, lang)
+st.dataframe(
+    table.rename(columns=lambda c: t(f"cycle.columns.{c}", lang)), hide_index=True, width="stretch"
+)
+with st.expander(t("cycle.all_expected", lang)):
+    every = cycle.cycle_table(expected, names, rhythms, lang)
+    st.dataframe(
+        every.rename(columns=lambda c: t(f"cycle.columns.{c}", lang)),
+        hide_index=True,
+        width="stretch",
+    )
