@@ -116,3 +116,36 @@ def test_deep_link_signed_out_then_signed_in_lands_on_the_page(chromium, tmp_pat
             _shot(page, "deep-link-landed-nl")
         finally:
             browser.close()
+
+
+def test_the_reporting_calendar_and_the_arrangements_in_the_browser(chromium, app_url):
+    """Issues 15 and 17: a funder (the demo's role) reads the calendar in words and agrees a
+    lighter rhythm on its page; both seen as pictures."""
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=WAIT_MS)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 1400})
+            page.goto(f"{app_url}/cycle")
+            page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").click()
+            page.get_by_role("option", name=t("ui.app.role_funder", "nl")).click()
+            page.get_by_role("heading", name=t("cycle.title", "nl"), level=1).wait_for()
+            line = t("cycle.reported_line", "nl", n=0, of=0, period="X").split("X")[0]
+            expect(page.get_by_text(line.strip(), exact=False).first).to_be_visible()
+            _shot(page, "cycle-nl")
+
+            page.goto(f"{app_url}/reflect")
+            heading = page.get_by_role("heading", name=t("arrangements.ui.heading", "nl"))
+            heading.scroll_into_view_if_needed()
+            expect(heading).to_be_visible()
+            page.get_by_text(t("arrangements.rhythm.year", "nl"), exact=True).click()
+            page.get_by_text(t("arrangements.ui.light_label", "nl")).click()
+            page.get_by_role("button", name=t("arrangements.ui.save", "nl")).click()
+            expect(page.get_by_text(t("arrangements.light", "nl")).first).to_be_visible()
+            expect(page.get_by_text("Afspraak vastgelegd", exact=False)).to_be_visible()
+            _shot(page, "arrangements-nl")
+        finally:
+            browser.close()
