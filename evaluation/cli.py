@@ -32,6 +32,7 @@ COMMANDS = {
     "sample": "sample",
     "report": "report",
     "export": "report",
+    "brief": "brief",
     "user": "user",
 }
 # one module per command group, in the order `evaluation --help` lists them

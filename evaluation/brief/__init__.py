@@ -30,9 +30,19 @@ from evaluation.errors import UserError
 from evaluation.i18n import t
 from evaluation.report.build import AUDIENCES, audience_of
 
-__all__ = ["brief_bytes", "file_name", "initiative_brief", "portfolio_brief"]
+__all__ = [
+    "INITIATIVE_PAGES",
+    "PORTFOLIO_PAGES",
+    "brief_bytes",
+    "file_name",
+    "initiative_brief",
+    "portfolio_brief",
+]
 
 _OPERATOR = Principal("admin", name="brief")
+# the pages each brief has (``layout.build_pdf`` refuses to write another number)
+INITIATIVE_PAGES = 2
+PORTFOLIO_PAGES = 3
 
 
 def _audience_label(principal: Principal, lang: str) -> str:

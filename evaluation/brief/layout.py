@@ -223,6 +223,7 @@ def build_pdf(pages: Sequence[Sequence[Flowable]], title: str, footer: str, lang
         title=title,
         author=t("brief.author", lang),
         lang=lang,
+        initialFontName=fonts()["regular"],  # else the canvas also names Helvetica
     )
     frame = Frame(
         MARGIN, MARGIN + FOOTER, PAGE_WIDTH - 2 * MARGIN, PAGE_HEIGHT - 2 * MARGIN - FOOTER
@@ -236,4 +237,6 @@ def build_pdf(pages: Sequence[Sequence[Flowable]], title: str, footer: str, lang
             story.append(PageBreak())
         story.append(KeepInFrame(WIDTH, HEIGHT, list(content), mode="shrink"))
     doc.build(story)
+    if doc.page != len(pages):  # each page's block is kept in its frame: never expected
+        raise RuntimeError(f"the brief came out at {doc.page} pages, not {len(pages)}")
     return buf.getvalue()

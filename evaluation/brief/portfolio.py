@@ -69,7 +69,7 @@ def _phase_block(ps: story.PhaseStory, ctx: BriefCtx) -> list[Flowable]:
         2.8,
     )
     takeaway = story.phase_bars_takeaway(ps.handovers, ps.phase, lang)
-    right.append(fitted(takeaway, s.small, chart_w - 8, 1.0 * cm))
+    right.append(fitted(takeaway, s.small, chart_w - 8, 2.0 * cm))
     left = [fitted(ps.text, s.body, WIDTH * 0.62 - 14, TEXT_HEIGHT)]
     row = Table([[left, right]], colWidths=[WIDTH * 0.62, chart_w])
     row.setStyle(
