@@ -120,10 +120,16 @@ def series_chart(
     ax.plot(xs, ys, color=LINE_COLOUR, linewidth=1.1, marker="o", markersize=2.4, zorder=3)
     known = [y for y in ys if not math.isnan(y)]
     _value_axis(ax, unit, max(known, default=0.0), lang)
+    if not known:  # nothing to read off an axis: no ticks that look like values
+        ax.set_yticks([])
     ax.set_xlim(-0.5, max(len(xs) - 0.5, 0.5))
     ax.set_xticks(xs)
     ax.set_xticklabels([axis_period(p, lang) for p in periods])
-    fig.subplots_adjust(left=0.2, right=0.98, top=0.95, bottom=0.26)
+    # room in points for the tick labels (two lines under the axis, four figures beside it)
+    w_pt, h_pt = width_cm / 2.54 * 72, height_cm / 2.54 * 72
+    fig.subplots_adjust(
+        left=min(0.4, 24 / w_pt), right=0.97, top=1 - 5 / h_pt, bottom=min(0.5, 24 / h_pt)
+    )
     return _image(fig, width_cm, height_cm)
 
 

@@ -29,7 +29,8 @@ from evaluation.report.context import rubric_step
 
 QUOTES = 2
 MOST_CHARTS = 20
-GRID_HEIGHT = 20.5 * cm  # the indicators' share of page two
+GRID_HEIGHT = 22.0 * cm  # the indicators' share of page two
+LABEL_LINES = 3  # a chart's label wraps to at most this many lines, then an ellipsis
 
 
 def shown_number(value: object, suppressed: bool, unit: str, ctx: Ctx) -> str:
@@ -217,27 +218,35 @@ def chart_cell(
     """A small chart with its label above (two lines at most) and one line under it."""
     s = styles()
     return [
-        fitted(label, s.cell_bold, width - 6, 2 * s.cell_bold.leading + 1),
+        fitted(label, s.cell_bold, width - 6, LABEL_LINES * s.cell_bold.leading + 1),
         series_chart(periods, ys, hidden, unit, lang, width / cm - 0.15, chart_h / cm),
         fitted(caption, s.small, width - 6, s.small.leading + 1),
     ]
 
 
 def chart_grid(cells: list[list[Flowable]], cols: int, width: float) -> Table:
-    grid = [cells[i : i + cols] for i in range(0, len(cells), cols)]
-    grid[-1] += [[]] * (cols - len(grid[-1]))
-    table = Table(grid, colWidths=[width] * cols)
-    table.setStyle(
-        TableStyle(
-            [
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 2),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 2),
-                ("TOPPADDING", (0, 0), (-1, -1), 1),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-            ]
-        )
-    )
+    """The cells ``cols`` to a row, each part on a table row of its own so that the charts
+    of a row line up whatever the length of their labels (a label sits on its chart)."""
+    rows: list[list[Flowable | str]] = []
+    styles_: list[tuple] = [
+        ("LEFTPADDING", (0, 0), (-1, -1), 2),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 2),
+        ("TOPPADDING", (0, 0), (-1, -1), 0),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+    ]
+    for i in range(0, len(cells), cols):
+        group = cells[i : i + cols]
+        group += [["", "", ""]] * (cols - len(group))
+        k = len(rows)
+        rows += [[c[part] for c in group] for part in range(3)]
+        styles_ += [
+            ("VALIGN", (0, k), (-1, k), "BOTTOM"),
+            ("VALIGN", (0, k + 1), (-1, k + 2), "TOP"),
+            ("TOPPADDING", (0, k), (-1, k), 4),
+            ("BOTTOMPADDING", (0, k + 2), (-1, k + 2), 4),
+        ]
+    table = Table(rows, colWidths=[width] * cols)
+    table.setStyle(TableStyle(styles_))
     return table
 
 

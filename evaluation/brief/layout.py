@@ -107,11 +107,6 @@ def fonts() -> dict[str, str]:
     return _fonts(str(font_dir()))
 
 
-def uses_debian_fonts() -> bool:
-    """True when the brief is set in DejaVu (False: the Helvetica fall-back)."""
-    return fonts()["regular"] != FALLBACK["regular"]
-
-
 @dataclass(frozen=True)
 class Styles:
     title: ParagraphStyle

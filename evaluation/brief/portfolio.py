@@ -188,7 +188,6 @@ def _context_page(ctx: BriefCtx, window: Disclosed) -> list[Flowable]:
     out.append(para(ctx.s_brief("network_portfolio"), s.heading))
     out.append(fitted(story.network_takeaway(nodes, edges, lang), s.body, WIDTH, 1.4 * cm))
     out += _totals(ctx, window)
-    out += _gathered(ctx, window)
     return out
 
 
@@ -225,22 +224,35 @@ def _totals(ctx: BriefCtx, window: Disclosed) -> list[Flowable]:
             n=int(last["n_initiatives_reporting"]),
         )
         label = story.double_count_label(str(code), ctx.indicator_label(str(code)), lang)
-        cells.append(chart_cell(label, periods, ys, hidden, unit, caption, lang, width, 2.4 * cm))
+        cells.append(chart_cell(label, periods, ys, hidden, unit, caption, lang, width, 2.0 * cm))
     if not cells:
         return [*out, para(ctx.s_brief("no_totals"), s.body)]
     return [*out, chart_grid(cells, cols, width)]
 
 
-def _gathered(ctx: BriefCtx, window: Disclosed) -> list[Flowable]:
+def _gathered(ctx: BriefCtx, window: Disclosed, room: float) -> list[Flowable]:
+    """What initiatives say about funders' demands, gathered without names: as many
+    answers as fit in ``room``, then how many more there are (never cut unannounced)."""
     s = styles()
     lang = ctx.lang
     out: list[Flowable] = [
         para(t("ui.story.gathered_title", lang), s.heading),
         fitted(t("ui.story.gathered_note", lang, n=window.n_gathered), s.small, WIDTH, 1.2 * cm),
     ]
-    for answer in window.gathered:
-        out.append(fitted(f"• {answer}", s.cell, WIDTH, 1.0 * cm))
+    room -= _height(out) + s.small.leading + 4  # keep a line for the count of the rest
+    answers = list(window.gathered)
+    for k, answer in enumerate(answers):
+        item = fitted(f"• {answer}", s.cell, WIDTH, 1.0 * cm)
+        room -= _height([item])
+        if room < 0:
+            out.append(para(ctx.s_brief("more_answers", n=len(answers) - k), s.small))
+            break
+        out.append(item)
     return out
+
+
+def _height(flowables: Sequence[Flowable]) -> float:
+    return sum(f.wrap(WIDTH, HEIGHT)[1] + f.getSpaceBefore() + f.getSpaceAfter() for f in flowables)
 
 
 def portfolio_pages(
@@ -261,8 +273,5 @@ def portfolio_pages(
         para(ctx.s_brief("withheld_note", threshold=ctx.threshold, mark=ctx.withheld()), s.small),
     ]
     third = _context_page(ctx, window)
-    room = HEIGHT - sum(f.wrap(WIDTH, HEIGHT)[1] for f in note)
-    # the gathered answers are the page's last block: cut there, not mid-chart, if long
-    while sum(f.wrap(WIDTH, HEIGHT)[1] for f in third) > room and len(third) > 1:
-        third.pop()
+    third += _gathered(ctx, window, HEIGHT - _height(third) - _height(note) - 0.3 * cm)
     return [first, second, third + note]
