@@ -125,10 +125,16 @@ def series_chart(
     ax.set_xlim(-0.5, max(len(xs) - 0.5, 0.5))
     ax.set_xticks(xs)
     ax.set_xticklabels([axis_period(p, lang) for p in periods])
-    # room in points for the tick labels (two lines under the axis, four figures beside it)
+    # room in points for the tick labels: two lines under the axis, and beside it the widest
+    # value label (a character is about 0.6 of the point size wide)
     w_pt, h_pt = width_cm / 2.54 * 72, height_cm / 2.54 * 72
+    formatter = ax.yaxis.get_major_formatter()
+    lo, hi = ax.get_ylim()
+    ticks = [v for v in ax.get_yticks() if lo <= v <= hi]
+    widest = max((len(formatter(v, 0)) for v in ticks), default=1)
+    left = (widest * 0.6 * TEXT_POINTS + 7) / w_pt
     fig.subplots_adjust(
-        left=min(0.4, 24 / w_pt), right=0.97, top=1 - 5 / h_pt, bottom=min(0.5, 24 / h_pt)
+        left=min(0.4, left), right=0.97, top=1 - 5 / h_pt, bottom=min(0.5, 24 / h_pt)
     )
     return _image(fig, width_cm, height_cm)
 
@@ -160,11 +166,11 @@ def bar_chart(
     wrapped = [textwrap.fill(str(label), LABEL_CHARS) for label in labels]
     ax.set_yticks(ys)
     ax.set_yticklabels(wrapped)
-    ax.xaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=3, integer=True))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: format_number(v, lang)))
     # room on the left for the longest line of a label (a character is about half a point
     # size wide), so that no label is cut at the figure's edge
     longest = max((len(line) for w in wrapped for line in w.split("\n")), default=1)
     left = min(0.55, (longest * 0.55 * TEXT_POINTS + 8) / (width_cm / 2.54 * 72))
-    fig.subplots_adjust(left=left, right=0.97, top=0.95, bottom=0.16)
+    fig.subplots_adjust(left=left, right=0.92, top=0.95, bottom=0.16)
     return _image(fig, width_cm, height_cm)

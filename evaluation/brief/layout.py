@@ -164,6 +164,14 @@ def para(text: object, style: ParagraphStyle) -> Paragraph:
     return Paragraph(escape(" ".join(str(text).split())), style)
 
 
+def shortened(text: str, chars: int) -> str:
+    """``text`` of at most about ``chars`` characters: cut after a word, with an ellipsis."""
+    text = " ".join(str(text).split())
+    if len(text) <= chars:
+        return text
+    return text[:chars].rsplit(" ", 1)[0].rstrip(",;:") + ELLIPSIS
+
+
 def fitted(text: object, style: ParagraphStyle, width: float, height: float) -> Paragraph:
     """``text`` as a paragraph at most ``height`` high in ``width``: cut after the last word
     that fits, with an ellipsis, when the whole text does not."""

@@ -23,7 +23,7 @@ from evaluation.analysis._common import FORMAL_PARTNER_TYPES
 from evaluation.brief.charts import bar_chart
 from evaluation.brief.context import BriefCtx
 from evaluation.brief.initiative import chart_cell, chart_grid, shown_number
-from evaluation.brief.layout import HEIGHT, WIDTH, fitted, gap, para, styles
+from evaluation.brief.layout import HEIGHT, WIDTH, fitted, gap, para, shortened, styles
 from evaluation.catalogue import load_catalogue
 from evaluation.disclosure import Disclosed, sum_published
 from evaluation.formatting import format_date, format_period
@@ -32,7 +32,8 @@ from evaluation.model import PHASE_ORDER
 from evaluation.report.charts import short_period
 
 QUOTES = 2
-TEXT_HEIGHT = 6.3 * cm  # a phase's text beside its hand-overs
+TEXT_HEIGHT = 6.8 * cm  # a phase's text beside its hand-overs
+SENTENCE_CHARS = 240  # a sentence of a phase's text at most (then cut at a word, with …)
 
 
 def counts_figure(
@@ -70,7 +71,10 @@ def _phase_block(ps: story.PhaseStory, ctx: BriefCtx) -> list[Flowable]:
     )
     takeaway = story.phase_bars_takeaway(ps.handovers, ps.phase, lang)
     right.append(fitted(takeaway, s.small, chart_w - 8, 2.0 * cm))
-    left = [fitted(ps.text, s.body, WIDTH * 0.62 - 14, TEXT_HEIGHT)]
+    # each sentence kept short, so that a long list of names (a large portfolio) leaves room
+    # for the sentences after it (hand-overs, bridges)
+    text = " ".join(shortened(x, SENTENCE_CHARS) for x in ps.sentences)
+    left = [fitted(text, s.body, WIDTH * 0.62 - 14, TEXT_HEIGHT)]
     row = Table([[left, right]], colWidths=[WIDTH * 0.62, chart_w])
     row.setStyle(
         TableStyle(
