@@ -170,6 +170,10 @@ def test_a_public_brief_quotes_only_public_stories(dataset, tmp_path):
         assert len(hidden) and not any(_flat(s)[:50] in text for s in hidden)
         shown = mine[mine["visibility"] == "public"]["text"]
         assert any(_flat(s)[:50] in text for s in shown)
+    # the collective story's quotes too
+    text = _flat(_text(_write(tmp_path, "p.pdf", portfolio_brief(public, lang="en"))))
+    quoted = [s for s in every["text"] if _flat(s)[:50] in text]
+    assert quoted and set(quoted) <= set(every[every["visibility"] == "public"]["text"])
 
 
 def _latest_withheld(funder) -> tuple[str, str, float]:
