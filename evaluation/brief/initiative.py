@@ -20,7 +20,16 @@ from evaluation.analysis import reflection_timeline
 from evaluation.analysis._common import blank, neutral_sort
 from evaluation.brief.charts import series_chart
 from evaluation.brief.context import BriefCtx as Ctx
-from evaluation.brief.layout import HEIGHT, SHADE, WIDTH, fitted, gap, para, styles
+from evaluation.brief.layout import (
+    HEIGHT,
+    SHADE,
+    WIDTH,
+    fitted,
+    gap,
+    para,
+    role_marks,
+    styles,
+)
 from evaluation.catalogue import fold, load_catalogue
 from evaluation.formatting import format_date, format_number
 from evaluation.model import PHASE_ORDER
@@ -97,7 +106,7 @@ def _phases(ctx: Ctx, iid: str) -> list[Flowable]:
     cells, shade = [], []
     for k, ph in enumerate(PHASE_ORDER):
         role = "primary" if ph == primary else "secondary" if ph in secondary else "none"
-        mark = {"primary": "■", "secondary": "□", "none": "·"}[role]
+        mark = role_marks()[role]
         cells.append(
             [
                 para(f"{mark} {ctx.choice('phases', ph)}", s.cell_bold),

@@ -107,6 +107,14 @@ def fonts() -> dict[str, str]:
     return _fonts(str(font_dir()))
 
 
+def role_marks() -> dict[str, str]:
+    """The shapes that mark a phase's role (no colour): filled, open, a dot; Helvetica's
+    character set has no squares, so the fall-back writes letters' stand-ins."""
+    if fonts()["regular"] == FALLBACK["regular"]:
+        return {"primary": "#", "secondary": "+", "none": "·"}
+    return {"primary": "■", "secondary": "□", "none": "·"}
+
+
 @dataclass(frozen=True)
 class Styles:
     title: ParagraphStyle
