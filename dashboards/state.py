@@ -22,7 +22,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboards import story_views, uploads, views
-from evaluation import arrangements, export, narrative
+from evaluation import arrangements, brief, export, narrative
 from evaluation.access import Principal
 from evaluation.disclosure import Disclosed, disclose, select
 from evaluation.formatting import format_period
@@ -301,6 +301,31 @@ def arrangement_line(who: Principal, lang_: str) -> str:
     """The initiative's reporting arrangement in one sentence (``arrangements.line``)."""
     assert who.initiative_id is not None
     return arrangements.line(arrangements.arrangement(store(), who.initiative_id), lang_)
+
+
+@st.cache_data(show_spinner=False, ttl=CACHE_TTL, max_entries=8)
+def initiative_brief_pdf(who: Principal, initiative_id: str, filters: Filters, lang_: str) -> bytes:
+    """The initiative's printable brief of what the viewer sees (built when clicked)."""
+    return brief.initiative_brief(
+        disclosed(who), initiative_id, lang_, filters.period_from, filters.period_to
+    )
+
+
+@st.cache_data(show_spinner=False, ttl=CACHE_TTL, max_entries=8)
+def portfolio_brief_pdf(who: Principal, filters: Filters, lang_: str) -> bytes:
+    """The collective story's printable brief of what the viewer sees, with the network's
+    published words for the chosen periods."""
+    return brief.portfolio_brief(
+        disclosed(who),
+        filters.period_from,
+        filters.period_to,
+        lang_,
+        narratives=narrative.for_report(store(), filters.period_from, filters.period_to),
+    )
+
+
+def brief_file_name(lang_: str, initiative_id: str | None = None) -> str:
+    return brief.file_name(lang_, initiative_id)
 
 
 def template_bytes(who: Principal, lang_: str) -> bytes:

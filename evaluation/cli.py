@@ -32,6 +32,7 @@ COMMANDS = {
     "sample": "sample",
     "report": "report",
     "export": "report",
+    "brief": "brief",
     "user": "user",
     "arrangement": "arrangement",
     "remind": "remind",

@@ -3,6 +3,8 @@ notes and stories of each period beside them, its place in the network, its refl
 
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 
 from dashboards import narrative, state, texts
@@ -35,6 +37,16 @@ page = state.profile_page(who, initiative_id, filters, lang)
 
 st.header(texts.plain(page.name))
 st.caption(page.facts)
+st.download_button(
+    t("brief.ui.initiative_button", lang),
+    # built only when clicked: a visit does not pay for laying out the PDF
+    data=partial(state.initiative_brief_pdf, who, initiative_id, filters, lang),
+    file_name=state.brief_file_name(lang, initiative_id),
+    mime="application/pdf",
+    key="download_brief",
+    help=t("brief.ui.initiative_help", lang),
+    on_click="ignore",  # no rerun: a rerun re-registers the deferred file mid-download
+)
 left, right = st.columns([3, 2], gap="large")
 with left:
     st.subheader(t("ui.profile.mission", lang))

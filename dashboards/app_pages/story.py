@@ -4,6 +4,8 @@ over time, and the output totals last, as context. Nothing ranked, nothing judge
 
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 
 from dashboards import narrative, state, story_views
@@ -19,6 +21,16 @@ with st.expander(t("ui.story.guide_title", lang)):
 filters = state.period_filter(who, lang, key="story_periods", stable=True)
 page = state.story_page(who, filters, lang)
 words = state.story_texts(who, filters, lang)
+st.download_button(
+    t("brief.ui.portfolio_button", lang),
+    # built only when clicked, for the chosen periods and what the viewer may see
+    data=partial(state.portfolio_brief_pdf, who, filters, lang),
+    file_name=state.brief_file_name(lang),
+    mime="application/pdf",
+    key="download_story_brief",
+    help=t("brief.ui.portfolio_help", lang),
+    on_click="ignore",
+)
 
 # the network's own words for the period open the story (issue 14, point 8)
 narrative.render_published_narrative(state.store(), filters.period_to, lang)
