@@ -33,6 +33,8 @@ COMMANDS = {
     "report": "report",
     "export": "report",
     "user": "user",
+    "token": "api",
+    "api": "api",
 }
 # one module per command group, in the order `evaluation --help` lists them
 COMMAND_MODULES = list(dict.fromkeys(COMMANDS.values()))

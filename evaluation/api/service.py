@@ -1,0 +1,121 @@
+"""What the API serves, without HTTP: the token's scope, the disclosed data and its tables.
+
+Everything is read from a ``Disclosed`` (``evaluation.disclosure``) for the token's account,
+exactly as the dashboard reads it for that account (``disclose(current_dataset(p), p)``), and
+its tables are the tidy export's (``evaluation.export.export_frames``): the API never reads a
+store table of its own, and never protects a number anew.
+
+Scope: a funder, evaluator or administrator reads every initiative (as the disclosure layer
+gives it to them); an initiative reads only its own, and asking for another is refused
+(``AccessDenied``, audited).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Any
+
+import pandas as pd
+
+from evaluation import export
+from evaluation.access import Principal
+from evaluation.accounts import audit_denied
+from evaluation.analysis.phases import phase_puzzle
+from evaluation.disclosure import Disclosed, disclose, select
+from evaluation.errors import AccessDenied
+from evaluation.i18n import DEFAULT_LANG
+from evaluation.store import Store
+
+LANGS = ("nl", "en")
+
+
+def language(accept: str | None, asked: str | None = None) -> str:
+    """``asked`` when it is nl or en, else the first of nl/en in an ``Accept-Language``
+    header (by its order and weights), else Dutch."""
+    if asked in LANGS:
+        return asked  # type: ignore[return-value]
+    ranked = []
+    for n, part in enumerate((accept or "").split(",")):
+        tag, _, params = part.strip().partition(";")
+        q = 1.0
+        if params.strip().startswith("q="):
+            try:
+                q = float(params.strip()[2:])
+            except ValueError:
+                q = 0.0
+        ranked.append((-q, n, tag.strip().lower().split("-")[0]))
+    for _, _, tag in sorted(ranked):
+        if tag in LANGS:
+            return tag
+    return DEFAULT_LANG
+
+
+def scoped(
+    store: Store,
+    principal: Principal,
+    initiative: str | None = None,
+    period_from: str | None = None,
+    period_to: str | None = None,
+) -> Disclosed:
+    """The data ``principal`` may read, cut to one initiative and a range of periods."""
+    if principal.role == "initiative":
+        if initiative and initiative != principal.initiative_id:
+            exc = AccessDenied("api.out_of_scope", initiative=initiative)
+            audit_denied(store, principal, exc, "api")
+            raise exc
+        ids: list[str] | None = [str(principal.initiative_id)]
+    else:
+        ids = [initiative] if initiative else None
+    disclosed = disclose(store.current_dataset(principal), principal)
+    return select(disclosed, ids, period_from, period_to)
+
+
+def tables(disclosed: Disclosed, lang: str) -> dict[str, pd.DataFrame]:
+    """The export's tables by name (protected tables, dictionary, Kumu network)."""
+    return export.export_frames(disclosed, lang)
+
+
+def package(disclosed: Disclosed, frames: dict[str, pd.DataFrame], lang: str) -> dict[str, Any]:
+    """The export's ``datapackage.json``; each resource's path is the table's CSV address
+    relative to the package's own (``tables/<name>.csv`` beside ``tables/datapackage.json``)."""
+    return export.package_of(disclosed, frames, lang)
+
+
+def puzzle(disclosed: Disclosed) -> pd.DataFrame:
+    """The phase puzzle of the initiatives in scope (stories counted as the viewer may read)."""
+    return phase_puzzle(disclosed.dataset, disclosed.principal)
+
+
+def _plain(value: object) -> object:
+    """One JSON value: blanks as null, dates as ISO text, whole floats as whole numbers."""
+    if value is None or value is pd.NaT:
+        return None
+    if isinstance(value, float):
+        if math.isnan(value):
+            return None
+        return int(value) if value.is_integer() and abs(value) < 2**53 else value
+    if isinstance(value, (pd.Timestamp, dt.datetime, dt.date)):
+        return value.isoformat()
+    if hasattr(value, "item"):  # a numpy scalar
+        return _plain(value.item())
+    try:
+        if pd.isna(value):  # type: ignore[call-overload]
+            return None
+    except (TypeError, ValueError):
+        pass
+    return value
+
+
+def records(frame: pd.DataFrame) -> list[dict[str, object]]:
+    """A frame as JSON records, withheld numbers as null beside their ``_suppressed`` flag."""
+    cols = list(frame.columns)
+    return [
+        {c: _plain(v) for c, v in zip(cols, row, strict=True)}
+        for row in frame.itertuples(index=False, name=None)
+    ]
+
+
+def csv(frame: pd.DataFrame) -> bytes:
+    """A frame as the export writes it: UTF-8 with a byte-order mark, formulas made inert."""
+    return export.csv_bytes(frame)
