@@ -28,8 +28,8 @@ from helpers.store import postgres_database
 from sqlalchemy import create_engine, text
 
 from evaluation import accounts, cli, export
-from evaluation.accounts import tokens
 from evaluation.access import Principal
+from evaluation.accounts import tokens
 from evaluation.i18n import t
 from evaluation.sample import sample_reports
 from evaluation.store import Store

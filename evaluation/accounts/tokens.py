@@ -76,9 +76,7 @@ def issue_token(store: Store, principal: Principal, email: str, label: str = "")
 
     def work(conn: Connection) -> int:
         row = conn.execute(
-            select(ACCOUNTS.c.disabled, ACCOUNTS.c.initiative_id).where(
-                ACCOUNTS.c.email == address
-            )
+            select(ACCOUNTS.c.disabled, ACCOUNTS.c.initiative_id).where(ACCOUNTS.c.email == address)
         ).first()
         if row is None:
             raise UserError("accounts.no_such_account", email=address)
@@ -94,7 +92,9 @@ def issue_token(store: Store, principal: Principal, email: str, label: str = "")
                 issued_by=principal.label[:200],
             )
         )
-        token_id = int(result.inserted_primary_key[0])
+        key = result.inserted_primary_key
+        assert key is not None
+        token_id = int(key[0])
         record(conn, principal, "issue_token", row.initiative_id, f"{token_id} {prefix} {address}")
         return token_id
 

@@ -9,7 +9,6 @@ the account's scope, messages in the language of ``Accept-Language`` (nl or en, 
 OpenAPI at ``/openapi.json``, its pages at ``/docs``.
 """
 
-
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
@@ -76,9 +75,11 @@ def create_app(database_url: str | None = None) -> FastAPI:
     Lang = Annotated[str | None, Query(pattern="^(nl|en)$", description=t("api.docs.lang", "en"))]
 
     def scope(
-        who: Who, initiative: Initiative = None, period_from: PeriodFrom = None,
+        who: Who,
+        initiative: Initiative = None,
+        period_from: PeriodFrom = None,
         period_to: PeriodTo = None,
-    ) -> Disclosed:  # fmt: skip
+    ) -> Disclosed:
         return service.scoped(store, who, initiative, period_from, period_to)
 
     Scope = Annotated[Disclosed, Depends(scope)]

@@ -34,7 +34,7 @@ def language(accept: str | None, asked: str | None = None) -> str:
     """``asked`` when it is nl or en, else the first of nl/en in an ``Accept-Language``
     header (by its order and weights), else Dutch."""
     if asked in LANGS:
-        return asked  # type: ignore[return-value]
+        return asked
     ranked = []
     for n, part in enumerate((accept or "").split(",")):
         tag, _, params = part.strip().partition(";")
@@ -100,7 +100,7 @@ def _plain(value: object) -> object:
     if hasattr(value, "item"):  # a numpy scalar
         return _plain(value.item())
     try:
-        if pd.isna(value):  # type: ignore[call-overload]
+        if pd.isna(value):
             return None
     except (TypeError, ValueError):
         pass

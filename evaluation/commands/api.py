@@ -24,8 +24,12 @@ def _h(key: str) -> str:
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--database", metavar="URL", default=None, help=t("accounts.cli.help.database", "en"))
-    parser.add_argument("--lang", choices=["nl", "en"], default="nl", help=t("accounts.cli.help.lang", "en"))
+    parser.add_argument(
+        "--database", metavar="URL", default=None, help=t("accounts.cli.help.database", "en")
+    )
+    parser.add_argument(
+        "--lang", choices=["nl", "en"], default="nl", help=t("accounts.cli.help.lang", "en")
+    )
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -62,9 +66,7 @@ def run_issue(args: argparse.Namespace) -> int:
     with Store.open(args.database) as store:
         issued = tokens.issue_token(store, _operator(), args.email, args.label)
     print(issued.token)
-    print(
-        t("api.tokens.issued", args.lang, id=issued.id, email=issued.email, prefix=issued.prefix)
-    )
+    print(t("api.tokens.issued", args.lang, id=issued.id, email=issued.email, prefix=issued.prefix))
     return 0
 
 
