@@ -37,6 +37,7 @@ def _lang(request: Request, lang: str | None = None) -> str:
 def create_app(database_url: str | None = None) -> FastAPI:
     """The API on the store at ``database_url`` (else the usual settings, like the dashboard)."""
     store = Store.open(database_url)
+    cache = service.Cache()
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -80,7 +81,7 @@ def create_app(database_url: str | None = None) -> FastAPI:
         period_from: PeriodFrom = None,
         period_to: PeriodTo = None,
     ) -> Disclosed:
-        return service.scoped(store, who, initiative, period_from, period_to)
+        return service.scoped(store, who, initiative, period_from, period_to, cache)
 
     Scope = Annotated[Disclosed, Depends(scope)]
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import threading
 from typing import Any
 
 import pandas as pd
@@ -57,8 +58,11 @@ def scoped(
     initiative: str | None = None,
     period_from: str | None = None,
     period_to: str | None = None,
+    cache: Cache | None = None,
 ) -> Disclosed:
-    """The data ``principal`` may read, cut to one initiative and a range of periods."""
+    """The data ``principal`` may read, cut to one initiative and a range of periods. The
+    whole is disclosed as the dashboard discloses it (``disclose(current_dataset(p), p)``),
+    held in ``cache`` while the store's data stay the same."""
     if principal.role == "initiative":
         if initiative and initiative != principal.initiative_id:
             exc = AccessDenied("api.out_of_scope", initiative=initiative)
@@ -67,8 +71,36 @@ def scoped(
         ids: list[str] | None = [str(principal.initiative_id)]
     else:
         ids = [initiative] if initiative else None
-    disclosed = disclose(store.current_dataset(principal), principal)
-    return select(disclosed, ids, period_from, period_to)
+    if cache is None:
+        whole = disclose(store.current_dataset(principal), principal)
+    else:
+        whole = cache.get(store, principal)
+    return select(whole, ids, period_from, period_to)
+
+
+class Cache:
+    """The last few principals' whole disclosed data, each with the store's data version it
+    was read at: a tool reading eleven tables in a row discloses once, and the first request
+    after any change to the store reads afresh (``Store.data_version``)."""
+
+    def __init__(self, size: int = 16) -> None:
+        self.size = max(1, size)
+        self.entries: dict[tuple[int, Principal], Disclosed] = {}
+        self.lock = threading.Lock()
+
+    def get(self, store: Store, principal: Principal) -> Disclosed:
+        key = (store.data_version(), principal)
+        with self.lock:
+            hit = self.entries.get(key)
+        if hit is not None:
+            return hit
+        disclosed = disclose(store.current_dataset(principal), principal)
+        with self.lock:
+            self.entries = {k: v for k, v in self.entries.items() if k[0] == key[0]}
+            while len(self.entries) >= self.size:
+                self.entries.pop(next(iter(self.entries)))
+            self.entries[key] = disclosed
+        return disclosed
 
 
 def tables(disclosed: Disclosed, lang: str) -> dict[str, pd.DataFrame]:
