@@ -2,7 +2,7 @@
 
 Everything is read from a ``Disclosed`` (``evaluation.disclosure``) for the token's account,
 exactly as the dashboard reads it for that account (``disclose(current_dataset(p), p)``), and
-its tables are the tidy export's (``evaluation.export.export_frames``): the API never reads a
+its tables are the tidy export's (``evaluation.export.export_frames``): the API reads no data from a
 store table of its own, and never protects a number anew.
 
 Scope: a funder, evaluator or administrator reads every initiative (as the disclosure layer
