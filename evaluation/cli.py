@@ -36,6 +36,8 @@ COMMANDS = {
     "user": "user",
     "arrangement": "arrangement",
     "remind": "remind",
+    "token": "api",
+    "api": "api",
 }
 # one module per command group, in the order `evaluation --help` lists them
 COMMAND_MODULES = list(dict.fromkeys(COMMANDS.values()))

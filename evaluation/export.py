@@ -128,16 +128,29 @@ def tidy_zip(disclosed: Disclosed, lang: str, dialect: str = "csv") -> bytes:
     if dialect not in DIALECTS:
         raise ValueError(f"dialect must be one of {sorted(DIALECTS)}, not {dialect!r}")
     buf = io.BytesIO()
-    tables = protected_frames(disclosed)
-    frames = tables | dictionary_frames(lang)
-    frames |= kumu_frames(tables["initiatives"], tables["network"], lang)
+    frames = export_frames(disclosed, lang)
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
         for name, frame in frames.items():
             zf.writestr(f"{name}.csv", csv_bytes(frame, dialect))
-        columns = {n: list(f.columns) for n, f in frames.items()}
-        package = datapackage(columns, lang, dialect, disclosed.principal.role, disclosed.threshold)
+        package = package_of(disclosed, frames, lang, dialect)
         zf.writestr("datapackage.json", json.dumps(package, ensure_ascii=False, indent=2))
     return buf.getvalue()
+
+
+def export_frames(disclosed: Disclosed, lang: str) -> dict[str, pd.DataFrame]:
+    """Every table of the export by file stem: the protected tables, the dictionary and the
+    Kumu network (the zip's CSVs, and the read-only API's tables)."""
+    tables = protected_frames(disclosed)
+    frames = tables | dictionary_frames(lang)
+    return frames | kumu_frames(tables["initiatives"], tables["network"], lang)
+
+
+def package_of(
+    disclosed: Disclosed, frames: dict[str, pd.DataFrame], lang: str, dialect: str = "csv"
+) -> dict[str, Any]:
+    """The ``datapackage.json`` describing ``frames`` (from ``export_frames``)."""
+    columns = {n: list(f.columns) for n, f in frames.items()}
+    return datapackage(columns, lang, dialect, disclosed.principal.role, disclosed.threshold)
 
 
 def row_counts(disclosed: Disclosed) -> dict[str, int]:

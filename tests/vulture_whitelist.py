@@ -25,6 +25,8 @@ process_result_value
 created_at
 created_by
 disabled_at
+issued_by
+revoked_by
 added_at
 added_by
 uploaded_by
@@ -76,6 +78,14 @@ compress_type
 # Python calls a module's __getattr__ for a missing attribute (PEP 562): evaluation.sample's
 # SPECS and QUARTERS, read from the data files on first use
 __getattr__
+
+# FastAPI: route handlers and exception handlers, registered by decorator and called per
+# request (evaluation/api/app.py)
+refused
+health
+list_tables
+table_csv
+table_json
 
 # --- public functions the tests and benchmarks call (the behaviour they pin down) -------------
 

@@ -358,3 +358,24 @@ class ReportingArrangement(Base):
     light_allowed: Mapped[bool] = mapped_column(Boolean)
     set_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     set_by: Mapped[str] = mapped_column(String(200))
+
+
+# --- API tokens (issue 18) ---------------------------------------------------------------
+# A token acts as its account (evaluation/accounts/tokens.py). Only a hash is kept: SHA-256
+# of a token that is 256 random bits, so no slow password hash is needed (nobody can guess
+# such a token, hashed or not); ``prefix`` is its first characters, to tell tokens apart.
+
+
+class ApiToken(Base):
+    """An API token an administrator issued for an account; revoked once, never deleted."""
+
+    __tablename__ = "api_tokens"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    token_hash: Mapped[str] = mapped_column(String(64), index=True, unique=True)
+    prefix: Mapped[str] = mapped_column(String(16))
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    label: Mapped[str] = mapped_column(String(200), default="")
+    issued_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    issued_by: Mapped[str] = mapped_column(String(200))
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    revoked_by: Mapped[str | None] = mapped_column(String(200))

@@ -130,6 +130,10 @@ class Store(Database):
         """The audit trail, oldest first (admins only)."""
         return audit.trail(self, principal)
 
+    def data_version(self) -> int:
+        """A number that changes whenever the stored data may have (``audit.latest_line``)."""
+        return audit.latest_line(self)
+
     # --- the registry ------------------------------------------------------------------
 
     def initiatives(self, principal: Principal) -> pd.DataFrame:
