@@ -9,8 +9,13 @@ views and the page models (our own classes and plotly figures: never pickled, ne
 by a page); ``st.cache_data`` holds plain frames and bytes. Every key holds the principal
 and the filters (and the language where texts are made), so a funder never gets an
 initiative's unsuppressed numbers from the cache. After an accepted
-upload the page calls ``clear_caches()``. A time-to-live bounds staleness when several app
-replicas share one PostgreSQL database.
+upload the page calls ``clear_caches()``.
+
+Fresh across replicas (issue 17, point 4): every run of a page reads the store's data
+version (``Store.data_version``: one read of primary-key maxima) and, when it moved
+since this process last looked, forgets every cached load. So an upload on another app
+process, a command-line import or a new arrangement shows at the next rerun, not after the
+time-to-live (which stays, as a bound on memory).
 """
 
 from __future__ import annotations
@@ -137,13 +142,27 @@ def viewer(who: Principal) -> Principal:
     return Principal(who.role, who.initiative_id)
 
 
+_seen_version: list[tuple[int, ...]] = []  # the data version this process's caches were filled at
+
+
+def follow_data_version() -> None:
+    """Forget the cached loads when the store's data changed since this process last looked
+    (by any process on the same database: see the module docstring)."""
+    version = store().data_version()
+    if _seen_version and _seen_version[0] != version:
+        clear_caches()
+    _seen_version[:] = [version]
+
+
 def context() -> tuple[str, Principal]:
     """The language and the acting principal (with its name), as chosen in the sidebar."""
+    follow_data_version()
     return lang(), principal()
 
 
 def read_context() -> tuple[str, Principal]:
     """The language and the viewer (see ``viewer``): what a page that only reads uses."""
+    follow_data_version()
     return lang(), viewer(principal())
 
 

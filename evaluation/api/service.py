@@ -85,7 +85,7 @@ class Cache:
 
     def __init__(self, size: int = 16) -> None:
         self.size = max(1, size)
-        self.entries: dict[tuple[int, Principal], Disclosed] = {}
+        self.entries: dict[tuple[tuple[int, ...], Principal], Disclosed] = {}
         self.lock = threading.Lock()
 
     def get(self, store: Store, principal: Principal) -> Disclosed:

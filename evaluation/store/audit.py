@@ -11,7 +11,7 @@ import datetime as dt
 import re
 
 import pandas as pd
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, select
 
 from evaluation import access
 from evaluation.access import Principal
@@ -62,10 +62,3 @@ def trail(db: Database, principal: Principal) -> pd.DataFrame:
     frame = pd.DataFrame([tuple(r) for r in rows], columns=AUDIT_COLUMNS)
     frame["submission_id"] = frame["submission_id"].astype("Int64")
     return frame
-
-
-def latest_line(db: Database) -> int:
-    """The number of the newest audit line (0 for none). Every change to the stored data
-    writes one, so a reader that cached what it read at this number knows it is still
-    current while the number stays (the read-only API's cache)."""
-    return db.read(lambda conn: conn.execute(select(func.max(_A.c.id))).scalar() or 0)

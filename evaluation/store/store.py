@@ -17,14 +17,23 @@ import datetime as dt
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, func, select
 
 from evaluation.access import Principal
 from evaluation.model import Dataset, Report
 from evaluation.problems import Problem
 from evaluation.store import audit, carry, queries, registry, submissions, supersede
 from evaluation.store.engine import Database
-from evaluation.store.schema import AuditEntry, Initiative, Submission, table_of
+from evaluation.store.schema import (
+    AuditEntry,
+    FunderReflection,
+    Initiative,
+    NarrativeComment,
+    NarrativeVersion,
+    ReportingArrangement,
+    Submission,
+    table_of,
+)
 from evaluation.store.submissions import ImportOutcome
 
 __all__ = ["ImportOutcome", "Store"]
@@ -130,9 +139,18 @@ class Store(Database):
         """The audit trail, oldest first (admins only)."""
         return audit.trail(self, principal)
 
-    def data_version(self) -> int:
-        """A number that changes whenever the stored data may have (``audit.latest_line``)."""
-        return audit.latest_line(self)
+    def data_version(self) -> tuple[int, ...]:
+        """What changes whenever the data an output shows may have: the newest row of each
+        table a change of data inserts into (submissions, arrangements, narrative versions,
+        comments, funders' reflections) and the number of registered initiatives. One read
+        of primary-key maxima, cheap on every page run. Sign-ins and other audit lines do
+        not move it, so a burst of sign-in attempts cannot empty every cache."""
+        tables = (Submission, ReportingArrangement, NarrativeVersion, NarrativeComment)
+        maxima = [select(func.max(table_of(m).c.id)).scalar_subquery() for m in tables]
+        maxima.append(select(func.max(table_of(FunderReflection).c.id)).scalar_subquery())
+        count = select(func.count()).select_from(table_of(Initiative)).scalar_subquery()
+        row = self.read(lambda conn: conn.execute(select(*maxima, count)).one())
+        return tuple(int(v or 0) for v in row)
 
     # --- the registry ------------------------------------------------------------------
 
