@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import functools
 import math
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 from evaluation.catalogue import fold, load_catalogue
@@ -38,6 +39,25 @@ def _num(value: object) -> float | None:
     return None if _blank(value) else float(value)  # type: ignore[arg-type]
 
 
+def _nums(values: list[object]) -> list[float | None]:
+    """``_num`` of each value, in one numpy pass when they are all numbers or blanks."""
+    if values and pd.api.types.infer_dtype(values, skipna=True) in _NUMBERS:
+        try:
+            floats = pd.to_numeric(pd.Series(values, dtype=object)).to_numpy(
+                dtype="float64", na_value=np.nan
+            )
+        except (TypeError, ValueError):
+            pass
+        else:
+            out = floats.astype(object)
+            out[np.isnan(floats)] = None
+            return out.tolist()
+    return [_num(v) for v in values]
+
+
+_NUMBERS = ("floating", "integer", "mixed-integer-float", "empty")
+
+
 def _plain(value: object) -> object:
     """A value as the database takes it: None for every kind of blank, numpy scalars as
     Python ones (strings, even blank ones, as they are)."""
@@ -53,7 +73,7 @@ def _plain(value: object) -> object:
     return value
 
 
-class _Columns(dict[str, list[object]]):
+class _Columns(dict[str, list[Any]]):
     """A frame's columns as lists of Python values, read in one go; a missing column is
     None on every row."""
 
@@ -62,11 +82,11 @@ class _Columns(dict[str, list[object]]):
         super().__init__(zip(frame.columns, values, strict=False))
         self.rows = len(frame)
 
-    def __missing__(self, name: str) -> list[object]:
+    def __missing__(self, name: str) -> list[Any]:
         return [None] * self.rows
 
 
-Columns = dict[str, list[object]]
+Columns = dict[str, list[Any]]
 
 
 def report_columns(report: Report, known_initiatives: dict[str, str]) -> dict[str, Columns]:
@@ -143,37 +163,33 @@ def report_columns(report: Report, known_initiatives: dict[str, str]) -> dict[st
             ):
                 obs[c].append(x)
 
-    ind = _Columns(report.indicators)
+    icol = _Columns(report.indicators)
     meta: dict[str, tuple[object, object, object, bool]] = {}
-    for code in dict.fromkeys(ind["indicator"]):
+    for code in dict.fromkeys(icol["indicator"]):
         if code in own:
             dim, unit, phase = own[code]
             meta[code] = (dim, unit, phase, True)
         else:
             known_ind = indicator_of(code)
             meta[code] = (known_ind.dimension, known_ind.unit, known_ind.main_phase, False)
-    append = [obs[c].append for c in obs_cols]
-    for code, phase, raw, numerator, denominator, note in zip(
-        ind["indicator"],
-        ind["phase"],
-        ind["value"],
-        ind["numerator"],
-        ind["denominator"],
-        ind["note"],
-        strict=True,
-    ):
-        dim, unit, default_phase, is_own = meta[code]
-        num, den = _num(numerator), _num(denominator)
-        text = unit == "text"
-        value = None if text else _num(raw)
-        if unit == "share" and value is None and num is not None and den:
-            value = num / den
-        row = (
-            code, dim, unit, is_own, _opt(phase) or default_phase, None, value, num, den,
-            _plain(_opt(raw)) if text else None, _opt(note),
-        )  # fmt: skip
-        for add, x in zip(append, row, strict=True):
-            add(x)
+    codes = icol["indicator"]
+    dims, units, default_phases, owns = ([meta[c][k] for c in codes] for k in range(4))
+    texts = [u == "text" for u in units]
+    nums, dens = _nums(icol["numerator"]), _nums(icol["denominator"])
+    values = _nums([None if text else v for v, text in zip(icol["value"], texts, strict=True)])
+    values = [
+        n / d if u == "share" and v is None and n is not None and d else v
+        for v, n, d, u in zip(values, nums, dens, units, strict=True)
+    ]
+    columns: tuple[list[Any], ...] = (
+        codes, dims, units, owns,
+        [_opt(p) or dp for p, dp in zip(icol["phase"], default_phases, strict=True)],
+        [None] * len(codes), values, nums, dens,
+        [_plain(_opt(v)) if text else None for v, text in zip(icol["value"], texts, strict=True)],
+        [_opt(n) for n in icol["note"]],
+    )  # fmt: skip
+    for c, column in zip(obs_cols, columns, strict=True):
+        obs[c].extend(column)
 
     st = _Columns(report.stories)
     themes = [
@@ -209,7 +225,7 @@ def report_columns(report: Report, known_initiatives: dict[str, str]) -> dict[st
         "partner_initiative_id": partner_ids,
         "partner_type": nw["partner_type"],
         "relation": nw["relation"],
-        "count": [int(v) for v in nw["count"]],  # type: ignore[call-overload]
+        "count": [int(v) for v in nw["count"]],
         "phase": [_opt(v) for v in nw["phase"]],
         "description": [_opt(v) for v in nw["description"]],
     }
@@ -218,7 +234,7 @@ def report_columns(report: Report, known_initiatives: dict[str, str]) -> dict[st
     reflections: Columns = {
         "question": rf["question"],
         "answer": [_opt(v) for v in rf["answer"]],
-        "self_view": [None if _blank(v) else int(v) for v in rf["self_view"]],  # type: ignore[call-overload]
+        "self_view": [None if _blank(v) else int(v) for v in rf["self_view"]],
         "visibility": [_opt(v) for v in rf["visibility"]],
     }
     out = {

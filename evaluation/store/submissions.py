@@ -163,9 +163,7 @@ def _insert_rows(conn: Connection, table: Table, columns: tidy.Columns, submissi
             assert driver is not None
             with (
                 driver.cursor() as cursor,
-                cursor.copy(  # type: ignore[attr-defined]
-                    f"COPY {table.name} ({listed}) FROM STDIN"
-                ) as copy,
+                cursor.copy(f"COPY {table.name} ({listed}) FROM STDIN") as copy,
             ):
                 for row in rows:
                     copy.write_row(row)
