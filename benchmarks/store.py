@@ -40,6 +40,8 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+if "--code" in sys.argv:  # measure the evaluation package of another checkout (before)
+    sys.path.insert(0, str(Path(sys.argv[sys.argv.index("--code") + 1]).resolve()))
 
 from sqlalchemy import create_engine, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
@@ -128,8 +130,10 @@ def run_peak(label: str, url: str, rows: int) -> None:
     import subprocess
 
     path = bulk_workbook(rows)
-    out = subprocess.run([sys.executable, __file__, "--peak-child", str(path), url],
-                         capture_output=True, text=True, check=True)  # fmt: skip
+    argv = [sys.executable, __file__, "--peak-child", str(path), url]
+    if "--code" in sys.argv:
+        argv += ["--code", sys.argv[sys.argv.index("--code") + 1]]
+    out = subprocess.run(argv, capture_output=True, text=True, check=True)
     fig = json.loads(out.stdout.strip().splitlines()[-1])
     gb = fig["peak_kb"] / 1024 / 1024
     print(f"[{label}] import of {rows:,} indicator rows in a fresh process: "
@@ -202,9 +206,20 @@ def postgres_database(server_url: str) -> Iterator[str]:
         engine.dispose()
 
 
+def commit_floor(store: Store, n: int = 100) -> float:
+    """Seconds of one durable write transaction of one row, through the store's unit of
+    work: the floor under storing one report in one transaction."""
+    store.write(lambda c: c.exec_driver_sql("CREATE TABLE bench_commit (x integer)"))
+    t0 = time.perf_counter()
+    for _ in range(n):
+        store.write(lambda c: c.exec_driver_sql("INSERT INTO bench_commit VALUES (1)"))
+    return (time.perf_counter() - t0) / n
+
+
 def run(label: str, url: str, n_initiatives: int, n_quarters: int, n_full: int) -> None:
     total = n_initiatives * n_quarters
     with Store.open(url) as store:
+        floor = commit_floor(store)
         t0 = time.perf_counter()
         for k, report in enumerate(generate(n_initiatives, n_quarters)):
             data = f"benchmark workbook {k}".encode()
@@ -242,7 +257,9 @@ def run(label: str, url: str, n_initiatives: int, n_quarters: int, n_full: int) 
     print(f"[{label}] stored {total:,} validated reports ({n_initiatives:,} initiatives x "
           f"{n_quarters} quarters) in {stored:.1f} s: {rate:,.0f} reports/s "
           f"({1000 * stored / total:.1f} ms each; goal >= {GOAL_REPORTS_PER_S:g}/s: "
-          f"{_met(rate >= GOAL_REPORTS_PER_S)})")  # fmt: skip
+          f"{_met(rate >= GOAL_REPORTS_PER_S)}); one durable one-row write transaction "
+          f"{1000 * floor:.1f} ms (at most {1 / floor:,.0f}/s): a report "
+          f"{stored / total / floor:.1f}x that")  # fmt: skip
     print(f"[{label}] read the current state of everything ({rows:,} tidy rows, "
           f"{len(ds.observations):,} observations) in {read:.2f} s (goal < {GOAL_READ_S} s: "
           f"{_met(read < GOAL_READ_S)}); read again, nothing changed: {again:.3f} s")  # fmt: skip
@@ -266,6 +283,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--peak-rows", type=int, default=1_000_000, help="0: no peak figure")
     parser.add_argument("--skip-reports", action="store_true", help="only the bulk figures")
     parser.add_argument("--peak-child", nargs=2, help=argparse.SUPPRESS)
+    parser.add_argument("--code", help="measure the evaluation package in this folder")
     args = parser.parse_args(argv)
     if args.peak_child:
         peak_child(*args.peak_child)

@@ -141,37 +141,46 @@ def _tidy_rows(report: Report, known: dict[str, str]) -> dict[str, tidy.Columns]
     return tidy.plain_columns(tidy.report_columns(report, known))
 
 
-COPY_ROWS = 500  # from this many rows a table is written with PostgreSQL's COPY
+# from this many rows a table goes straight to the driver, streamed (PostgreSQL's COPY,
+# SQLite's executemany of an iterator): no list of all its rows in memory
+COPY_ROWS = 500
 
 
 def _insert_rows(conn: Connection, table: Table, columns: tidy.Columns, submission_id: int) -> None:
     """Insert one table's rows of a submission through the fastest path of the engine, in
-    the caller's transaction: PostgreSQL's COPY for many rows, else one executemany of plain
-    tuples on the driver (no row objects, no per-row statement)."""
+    the caller's transaction: PostgreSQL's COPY or SQLite's executemany of a stream of
+    tuples for many rows, else one executemany of plain tuples (no row objects, no
+    statement per row)."""
     n = len(next(iter(columns.values()), []))
     if n == 0:
         return
     names = ["submission_id", *columns]
-    rows = list(zip(itertools.repeat(submission_id, n), *columns.values(), strict=False))
+    rows = zip(itertools.repeat(submission_id, n), *columns.values(), strict=False)
     if table.name == "stories":  # dates: SQLAlchemy's own storage format for each engine
         conn.execute(table.insert(), [dict(zip(names, row, strict=True)) for row in rows])
         return
     listed = ", ".join(names)
-    if conn.dialect.name == "postgresql":
-        if n >= COPY_ROWS:
-            driver = conn.connection.driver_connection
-            assert driver is not None
-            with (
-                driver.cursor() as cursor,
-                cursor.copy(f"COPY {table.name} ({listed}) FROM STDIN") as copy,
-            ):
-                for row in rows:
-                    copy.write_row(row)
-            return
-        marks = ", ".join(["%s"] * len(names))
+    postgres = conn.dialect.name == "postgresql"
+    marks = ", ".join(["%s" if postgres else "?"] * len(names))
+    insert = f"INSERT INTO {table.name} ({listed}) VALUES ({marks})"
+    if n < COPY_ROWS:
+        conn.exec_driver_sql(insert, list(rows))
+        return
+    driver = conn.connection.driver_connection
+    assert driver is not None
+    if postgres:
+        with (
+            driver.cursor() as cursor,
+            cursor.copy(f"COPY {table.name} ({listed}) FROM STDIN") as copy,
+        ):
+            for row in rows:
+                copy.write_row(row)
     else:
-        marks = ", ".join(["?"] * len(names))
-    conn.exec_driver_sql(f"INSERT INTO {table.name} ({listed}) VALUES ({marks})", rows)
+        cursor = driver.cursor()
+        try:
+            cursor.executemany(insert, rows)
+        finally:
+            cursor.close()
 
 
 def guard(db: Database, principal: Principal, initiative_id: str | None, file_name: str) -> None:
