@@ -136,7 +136,9 @@ def run_peak(label: str, url: str, rows: int) -> None:
     argv = [sys.executable, __file__, "--peak-child", str(path), url]
     if "--code" in sys.argv:
         argv += ["--code", sys.argv[sys.argv.index("--code") + 1]]
-    out = subprocess.run(argv, capture_output=True, text=True)
+    # the reader's time budget bounds an upload, not a bulk history: room for one
+    env = os.environ | {"EVALUATION_READ_SECONDS": "3600"}
+    out = subprocess.run(argv, capture_output=True, text=True, env=env)
     if out.returncode:
         print(f"[{label}] import of {rows:,} indicator rows failed: {out.stderr[-600:]}")
         return
