@@ -18,7 +18,7 @@ from evaluation.model import PERIOD_COLUMNS, TIDY_COLUMNS
 from evaluation.problems import Problem
 from evaluation.store import SchemaMismatch, Store
 from evaluation.store.migrate import HEAD
-from evaluation.store.queries import _tuples
+from evaluation.store.queries import _frame
 from evaluation.store.schema import TIDY_TABLES, Submission
 
 OOST = "taalcafe-oost"
@@ -207,9 +207,9 @@ def test_current_dataset_filters_and_profile(store: Store):
 
 
 def test_rows_read_as_tuples_make_the_frames_that_database_rows_made(store: Store):
-    """``current_dataset`` hands pandas plain tuples (fast) instead of SQLAlchemy rows (which
-    pandas probed one by one): every tidy table's frame, dates, flags and blanks included,
-    must come out the same."""
+    """``current_dataset`` reads rows through the driver into a frame (fast) instead of
+    SQLAlchemy rows (which pandas probed one by one): every tidy table's frame, dates, flags
+    and blanks included, must come out the same."""
     for q in (1, 2):
         _put(store, f"o{q}".encode(), make_report(OOST, quarter=q))
     _put(
@@ -222,7 +222,7 @@ def test_rows_read_as_tuples_make_the_frames_that_database_rows_made(store: Stor
             q = select(table).order_by(table.c.id)
             columns = list(table.c.keys())
             before = pd.DataFrame.from_records(conn.execute(q).all(), columns=columns)
-            after = pd.DataFrame.from_records(_tuples(conn.execute(q)), columns=columns)
+            after = _frame(conn, q, columns)
             assert len(after), name
             pd.testing.assert_frame_equal(after, before, check_exact=True)
 

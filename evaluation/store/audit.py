@@ -20,6 +20,7 @@ from evaluation.store.schema import AuditEntry, table_of
 
 AUDIT_COLUMNS = ["at", "actor", "role", "action", "submission_id", "initiative_id", "detail"]
 _A = table_of(AuditEntry)
+_INSERT = _A.insert()  # one statement object: SQLAlchemy compiles it once
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -42,15 +43,16 @@ def record(
 ) -> None:
     """Add one line to the audit trail, in the transaction of ``conn``."""
     conn.execute(
-        _A.insert().values(
-            at=now(),
-            actor=clean(principal.label),
-            role=principal.role,
-            action=action,
-            submission_id=submission_id,
-            initiative_id=initiative_id,
-            detail=clean(detail) if detail else detail,
-        )
+        _INSERT,
+        {
+            "at": now(),
+            "actor": clean(principal.label),
+            "role": principal.role,
+            "action": action,
+            "submission_id": submission_id,
+            "initiative_id": initiative_id,
+            "detail": clean(detail) if detail else detail,
+        },
     )
 
 

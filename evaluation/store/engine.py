@@ -15,6 +15,7 @@ cannot be had, so a user never sees "database is locked". A full disk is ``Stora
 
 from __future__ import annotations
 
+import functools
 import random
 import time
 from collections.abc import Callable
@@ -64,14 +65,17 @@ def _retryable(exc: OperationalError) -> bool:
     return code in ("40001", "40P01", "55P03")
 
 
-def insert_ignore(conn: Connection, table: Table, values: dict[str, Any]) -> None:
-    """Insert unless a row with the same primary key exists (the database decides)."""
+@functools.cache
+def _insert_ignore(dialect: str, table: Table) -> Any:
     from sqlalchemy.dialects import postgresql, sqlite
 
-    if conn.dialect.name == "postgresql":
-        conn.execute(postgresql.insert(table).values(**values).on_conflict_do_nothing())
-    else:
-        conn.execute(sqlite.insert(table).values(**values).on_conflict_do_nothing())
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return insert(table).on_conflict_do_nothing()  # one statement object per table: compiled once
+
+
+def insert_ignore(conn: Connection, table: Table, values: dict[str, Any]) -> None:
+    """Insert unless a row with the same primary key exists (the database decides)."""
+    conn.execute(_insert_ignore(conn.dialect.name, table), values)
 
 
 class Database:

@@ -8,11 +8,12 @@ disclosure layer's business).
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Connection, select
+from sqlalchemy import Boolean, Connection, Date, Select, func, select
 
 from evaluation import access
 from evaluation.access import Principal
@@ -23,7 +24,7 @@ from evaluation.periods import period_bounds
 from evaluation.problems import Problem
 from evaluation.store import audit, registry
 from evaluation.store.engine import Database
-from evaluation.store.schema import TIDY_TABLES, Blob, Submission, table_of
+from evaluation.store.schema import TIDY_TABLES, Blob, Initiative, Submission, table_of
 from evaluation.store.submissions import problem_from_json
 
 SUBMISSION_COLUMNS = [
@@ -42,16 +43,40 @@ SUBMISSION_COLUMNS = [
 ]
 _S = table_of(Submission)
 _B = table_of(Blob)
+_I = table_of(Initiative)
 
 
-def _tuples(result: Any) -> list[tuple]:
-    """A result's rows as plain tuples, for ``DataFrame.from_records``.
+def _frame(conn: Connection, query: Select[Any], columns: list[str]) -> pd.DataFrame:
+    """A query's rows as a frame, fetched whole by the driver in the caller's transaction:
+    the same frame SQLAlchemy's rows make (booleans and dates included), without a ``Row``
+    object per row, which pandas would also probe one by one for a ``dtype``.
 
-    SQLAlchemy's ``Row`` is no tuple, so pandas would probe every row for a ``dtype``
-    attribute, and each probe raises and catches an error inside SQLAlchemy: half the time
-    of reading a portfolio. Plain tuples take pandas' fast path; the values are the same.
-    """
-    return [tuple(row) for row in result]
+    The values bound in these queries are codes and dates the store checked, rendered
+    by SQLAlchemy itself."""
+    sql = str(query.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
+    driver = conn.connection.driver_connection
+    assert driver is not None
+    cursor = driver.cursor()
+    try:
+        cursor.execute(sql)
+        rows = cursor.fetchall()
+    finally:
+        cursor.close()
+    frame = pd.DataFrame.from_records(rows, columns=columns)
+    if conn.dialect.name != "sqlite" or frame.empty:
+        return frame  # psycopg gives booleans and dates as they are
+    # SQLite keeps booleans as 0 / 1 and dates as ISO text: convert as SQLAlchemy does
+    for name, column in zip(columns, query.selected_columns, strict=True):
+        if isinstance(column.type, Boolean):
+            values = frame[name]
+            frame[name] = (
+                values.astype(bool)
+                if values.notna().all()
+                else [None if v is None or v != v else bool(v) for v in values]
+            )
+        elif isinstance(column.type, Date):
+            frame[name] = [None if v is None else dt.date.fromisoformat(v) for v in frame[name]]
+    return frame
 
 
 def _current(initiative_ids: list[str] | None, period_from: str | None, period_to: str | None):
@@ -87,9 +112,10 @@ def _read_current(
     cur = _current(initiative_ids, period_from, period_to)
     # the period columns come once per submission and are joined in memory: cheaper than
     # reading (and, in SQLite, parsing) two dates on every tidy row
-    subs = pd.DataFrame.from_records(
-        _tuples(conn.execute(select(cur))),
-        columns=["submission_id", "initiative_id", "period_start", "period_end", "period"],
+    subs = _frame(
+        conn,
+        select(cur),
+        ["submission_id", "initiative_id", "period_start", "period_end", "period"],
     )
     subs = subs.sort_values(["initiative_id", "period_start", "submission_id"])
     subs["_order"] = range(len(subs))
@@ -103,12 +129,9 @@ def _read_current(
             .where(table.c.submission_id.in_(select(cur.c.id)))
             .order_by(table.c.id)
         )
-        rows = pd.DataFrame.from_records(
-            _tuples(conn.execute(q)), columns=["submission_id", *own_cols]
-        )
+        rows = _frame(conn, q, ["submission_id", *own_cols])
         merged = rows.merge(subs, on="submission_id", how="inner", sort=False)
         frames[name] = merged.sort_values("_order", kind="stable").drop(columns="_order")
-    frames["_known"] = registry.known_names(conn)
     return frames
 
 
@@ -144,21 +167,68 @@ def current_dataset(
     period_from: str | None = None,
     period_to: str | None = None,
 ) -> Dataset:
-    """The current state as a tidy ``Dataset`` (see the module docstring)."""
-    frames = db.read(lambda conn: _read_current(conn, initiative_ids, period_from, period_to))
-    known = frames.pop("_known")
+    """The current state as a tidy ``Dataset`` (see the module docstring).
+
+    Derived once per data version: the frames of a selection are kept with the version they
+    were read at (``_VERSION``, read from the database on every call, in the same
+    transaction as the rows), so a call after no change, in this process, copies them
+    instead of reading and deriving again; any change in any process reads anew. Stories
+    are filtered for ``principal`` on every call."""
+    key = (
+        None if initiative_ids is None else tuple(initiative_ids),
+        period_from,
+        period_to,
+    )
+    cache: dict[tuple, tuple[tuple, dict[str, pd.DataFrame]]] = db.__dict__.setdefault(
+        "_current_cache", {}
+    )
+
+    def work(conn: Connection) -> tuple[tuple, dict[str, pd.DataFrame] | None]:
+        version = tuple(conn.execute(_VERSION).one())
+        hit = cache.get(key)
+        if hit is not None and hit[0] == version:
+            return version, None
+        return version, _read_current(conn, initiative_ids, period_from, period_to)
+
+    version, frames = db.read(work)
+    if frames is None:
+        derived = cache[key][1]
+    else:
+        # the names after the rows (they only ever grow): none the rows hold is missing
+        derived = _derive(frames, registry.names(db)[1])
+        if len(cache) >= _CACHED_SELECTIONS:
+            cache.pop(next(iter(cache)))
+        cache[key] = (version, derived)
+    out = {name: frame.copy() for name, frame in derived.items()}
+    stories = out["stories"]
+    if not stories.empty:
+        seen = stories[_story_mask(principal, stories)].reset_index(drop=True)
+        out["stories"] = seen if not seen.empty else Dataset.empty().stories
+    return Dataset(**out)
+
+
+_CACHED_SELECTIONS = 8
+# what the current state depends on; submissions and initiatives are only ever added to,
+# and the one update (``superseded_by``) comes with a new submission in its transaction
+_VERSION = select(
+    select(func.count()).select_from(_S).scalar_subquery(),
+    select(func.coalesce(func.max(_S.c.id), 0)).scalar_subquery(),
+    select(func.count()).select_from(_I).scalar_subquery(),
+)
+
+
+def _derive(frames: dict[str, pd.DataFrame], known: dict[str, str]) -> dict[str, pd.DataFrame]:
+    """The tidy frames of the current state, for every principal (stories unfiltered)."""
     empty = Dataset.empty().frames()
     out: dict[str, pd.DataFrame] = {}
     for name, cols in TIDY_COLUMNS.items():
         frame = frames[name]
         if name == "initiatives":
             frame = _latest_profiles(frame)
-        if name == "stories" and not frame.empty:
-            frame = frame[_story_mask(principal, frame)]
         if name == "network" and not frame.empty:
             frame = _link_partners(frame, known)
         out[name] = frame[cols].reset_index(drop=True) if not frame.empty else empty[name]
-    return Dataset(**out)
+    return out
 
 
 def _story_mask(principal: Principal, stories: pd.DataFrame) -> pd.Series:

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, func, select
 
 from evaluation import access
 from evaluation.access import Principal
@@ -82,6 +83,73 @@ def known_names(conn: Connection) -> dict[str, str]:
     return known
 
 
+@dataclass(frozen=True)
+class _Names:
+    """What ``names`` last read, with the version it was read at."""
+
+    initiatives: int  # rows in ``initiatives`` (only ever inserted)
+    accepted: int  # accepted submissions (only ever added; none changes its status)
+    last: int  # the highest accepted submission id
+    registered: dict[str, str]  # ``registered_names``
+    profiles: dict[str, str]  # folded profile name -> first initiative (in submission order)
+    known: dict[str, str]  # ``known_names``
+
+
+def _newer_profiles(conn: Connection, after: int, into: dict[str, str]) -> int:
+    """Add the profile names of accepted submissions after id ``after`` (first holder
+    wins, in submission order); the number of those submissions."""
+    q = select(_S.c.id, _S.c.initiative_id, _P.c.name).outerjoin(_P, _P.c.submission_id == _S.c.id)
+    q = q.where(_S.c.status == "accepted", _S.c.id > after).order_by(_S.c.id)
+    fold_once = functools.cache(fold)  # every quarter repeats the name: fold it once
+    ids = set()
+    for sid, rid, rname in conn.execute(q):
+        ids.add(sid)
+        if rname:
+            into.setdefault(fold_once(rname), rid)
+    return len(ids)
+
+
+_VERSION = select(
+    select(func.count()).select_from(_I).scalar_subquery(),
+    select(func.count()).where(_S.c.status == "accepted").scalar_subquery(),
+    select(func.coalesce(func.max(_S.c.id), 0)).where(_S.c.status == "accepted").scalar_subquery(),
+)
+
+
+def names(db: Database) -> tuple[dict[str, str], dict[str, str]]:
+    """``registered_names`` and ``known_names`` as they are now, without re-reading every
+    profile on every upload: what was read before is kept with the version it was read at
+    (rows in ``initiatives``, count and highest id of accepted submissions, read from the
+    database on each call; rows of both are only ever added), and only what is newer is
+    read. A version that does not add up (an earlier id committed late) reads everything
+    again. The dicts are shared: read them, never change them."""
+
+    def work(conn: Connection) -> _Names:
+        n_init, n_acc, last = (int(v) for v in conn.execute(_VERSION).one())
+        seen: _Names | None = getattr(db, "_names", None)
+        if seen is not None and (seen.initiatives, seen.accepted, seen.last) == (
+            n_init,
+            n_acc,
+            last,
+        ):
+            return seen
+        if seen is not None and seen.initiatives == n_init:
+            registered = seen.registered
+        else:
+            registered = registered_names(conn)
+        profiles = dict(seen.profiles) if seen is not None else {}
+        newer = _newer_profiles(conn, seen.last, profiles) if seen is not None else -1
+        if seen is None or seen.accepted + newer != n_acc:
+            profiles = {}
+            _newer_profiles(conn, 0, profiles)
+        # codes and registered names first, then profile names (``known_names``)
+        return _Names(n_init, n_acc, last, registered, profiles, profiles | registered)
+
+    found = db.read(work)
+    db._names = found  # type: ignore[attr-defined]
+    return found.registered, found.known
+
+
 def name_owner(name: object, initiative_id: str, owners: dict[str, str]) -> str | None:
     """The other initiative that ``name`` (a name or a code, folded) belongs to, if any; a
     name of the uploader itself, or one nobody holds, gives None."""
@@ -100,11 +168,17 @@ def _unlocated(report: Report, owner: str, owner_name: str) -> Problem:
     )
 
 
-def name_taken(db: Database, report: Report, refusal: NameRefusal | None = None) -> Problem | None:
-    """The refusal of a profile name (or code) that is another initiative's (issue 21)."""
-    owner = name_owner(
-        report.profile.iloc[0].get("name"), report.initiative_id, db.read(known_names)
-    )
+def name_taken(
+    db: Database,
+    report: Report,
+    refusal: NameRefusal | None = None,
+    known: dict[str, str] | None = None,
+) -> Problem | None:
+    """The refusal of a profile name (or code) that is another initiative's (issue 21);
+    ``known`` is ``known_names`` when the caller has just read it (``names``)."""
+    profile = report.profile.iloc[0]
+    known = names(db)[1] if known is None else known
+    owner = name_owner(profile.get("name"), str(profile["initiative_id"]), known)
     if owner is None:
         return None
     owner_name = db.read(

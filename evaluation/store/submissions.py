@@ -29,16 +29,16 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+import itertools
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-import pandas as pd
-from sqlalchemy import Connection, func, select, text
+from sqlalchemy import Connection, Table, bindparam, func, select, text
 
-from evaluation import access
+from evaluation import access, tidy
 from evaluation.access import Principal
 from evaluation.errors import AccessDenied
-from evaluation.model import PERIOD_COLUMNS, TIDY_COLUMNS, Report
+from evaluation.model import Report
 from evaluation.periods import period_label
 from evaluation.problems import Problem, has_errors
 from evaluation.schemas import ID_PATTERN
@@ -46,12 +46,24 @@ from evaluation.store import audit, registry, supersede
 from evaluation.store.engine import Database, insert_ignore
 from evaluation.store.schema import TIDY_TABLES, Blob, Initiative, Submission, table_of
 from evaluation.store.settings import keep_refused_bytes
-from evaluation.tidy import report_to_dataset
 
 Status = Literal["accepted", "rejected", "duplicate"]
 _S = table_of(Submission)
 _B = table_of(Blob)
 _I = table_of(Initiative)
+# statements of every import, built once (SQLAlchemy then compiles each once)
+_INSERT_SUBMISSION = _S.insert()
+_SAME = select(_S.c.id).where(
+    _S.c.initiative_id == bindparam("ini"),
+    _S.c.sha256 == bindparam("sha"),
+    _S.c.status == "accepted",
+    _S.c.superseded_by.is_(None),
+)
+_KEEP_BYTES = (
+    _B.update()
+    .where(_B.c.sha256 == bindparam("sha"), _B.c.size > 0, func.length(_B.c.data) == 0)
+    .values(data=bindparam("bytes"))
+)
 
 
 @dataclass
@@ -102,20 +114,6 @@ def problem_from_json(d: dict[str, Any]) -> Problem:
     )
 
 
-def _records(frame: pd.DataFrame, columns: list[str]) -> list[dict[str, Any]]:
-    """Rows as plain Python values (None for blanks) for an executemany insert."""
-    if frame.empty:
-        return []
-    rows = frame[columns].to_dict("records")  # boxes numpy scalars to Python ones
-    for row in rows:
-        for k, v in row.items():
-            if v is pd.NA or v is pd.NaT or (isinstance(v, float) and v != v):
-                row[k] = None
-            elif hasattr(v, "item") and not isinstance(v, (str, bytes)):
-                row[k] = v.item()
-    return rows
-
-
 def workbook_id(report: Report | None) -> str | None:
     """The initiative code on the Profile sheet, when there is a valid one (a rejected
     workbook may have none: then the upload is filed under the uploader's initiative)."""
@@ -137,14 +135,52 @@ def _workbook_period(report: Report | None) -> tuple[dt.date | None, dt.date | N
     return None, None, None
 
 
-def _tidy_rows(report: Report, known: dict[str, str]) -> dict[str, list[dict[str, Any]]]:
-    """The rows each tidy table receives (without the period columns, which live on the
-    submission)."""
-    frames = report_to_dataset(report, None, known).frames()
-    return {
-        name: _records(frames[name], [c for c in TIDY_COLUMNS[name] if c not in PERIOD_COLUMNS])
-        for name in TIDY_TABLES
-    }
+def _tidy_rows(report: Report, known: dict[str, str]) -> dict[str, tidy.Columns]:
+    """The columns each tidy table receives (without the period columns, which live on the
+    submission), as plain Python values."""
+    return tidy.plain_columns(tidy.report_columns(report, known))
+
+
+# from this many rows a table goes straight to the driver, streamed (PostgreSQL's COPY,
+# SQLite's executemany of an iterator): no list of all its rows in memory
+COPY_ROWS = 500
+
+
+def _insert_rows(conn: Connection, table: Table, columns: tidy.Columns, submission_id: int) -> None:
+    """Insert one table's rows of a submission through the fastest path of the engine, in
+    the caller's transaction: PostgreSQL's COPY or SQLite's executemany of a stream of
+    tuples for many rows, else one executemany of plain tuples (no row objects, no
+    statement per row)."""
+    n = len(next(iter(columns.values()), []))
+    if n == 0:
+        return
+    names = ["submission_id", *columns]
+    rows = zip(itertools.repeat(submission_id, n), *columns.values(), strict=False)
+    if table.name == "stories":  # dates: SQLAlchemy's own storage format for each engine
+        conn.execute(table.insert(), [dict(zip(names, row, strict=True)) for row in rows])
+        return
+    listed = ", ".join(names)
+    postgres = conn.dialect.name == "postgresql"
+    marks = ", ".join(["%s" if postgres else "?"] * len(names))
+    insert = f"INSERT INTO {table.name} ({listed}) VALUES ({marks})"
+    if n < COPY_ROWS:
+        conn.exec_driver_sql(insert, list(rows))
+        return
+    driver = conn.connection.driver_connection
+    assert driver is not None
+    if postgres:
+        with (
+            driver.cursor() as cursor,
+            cursor.copy(f"COPY {table.name} ({listed}) FROM STDIN") as copy,
+        ):
+            for row in rows:
+                copy.write_row(row)
+    else:
+        cursor = driver.cursor()
+        try:
+            cursor.executemany(insert, rows)
+        finally:
+            cursor.close()
 
 
 def guard(db: Database, principal: Principal, initiative_id: str | None, file_name: str) -> None:
@@ -271,9 +307,10 @@ def store_report(
         )
     upload = _Upload(data, hashlib.sha256(data).hexdigest(), file_name, principal, problems)
     if report is not None and not has_errors(problems):
-        taken = registry.name_taken(db, report, name_refusal)
+        registered, known = registry.names(db)
+        taken = registry.name_taken(db, report, name_refusal, known)
         if taken is None:
-            return _accept(db, upload, report, replace_overlapping)
+            return _accept(db, upload, report, replace_overlapping, registered)
         problems.append(taken)
     kept = data if len(data) <= keep_refused_bytes(upload_limit) else b""
     return db.write(lambda conn: _reject(conn, upload, kept, target, report, unreadable))
@@ -299,10 +336,14 @@ def _reject(
 
 
 def _accept(
-    db: Database, upload: _Upload, report: Report, replace_overlapping: bool
+    db: Database,
+    upload: _Upload,
+    report: Report,
+    replace_overlapping: bool,
+    registered: dict[str, str],
 ) -> ImportOutcome:
     # the tidy rows are built before the write transaction, to hold the lock briefly
-    rows = _tidy_rows(report, db.read(registry.registered_names))
+    rows = _tidy_rows(report, registered)
     try:
         return db.write(
             lambda conn: _store_accepted(conn, upload, report, rows, replace_overlapping)
@@ -343,51 +384,40 @@ def _store_accepted(
     conn: Connection,
     upload: _Upload,
     report: Report,
-    tidy_rows: dict[str, list[dict[str, Any]]],
+    tidy_rows: dict[str, tidy.Columns],
     replace_overlapping: bool,
 ) -> ImportOutcome:
-    ini, sha, principal = report.initiative_id, upload.sha, upload.principal
-    name = str(report.profile.iloc[0]["name"])[:200]
+    profile = report.profile.iloc[0]
+    ini, sha, principal = str(profile["initiative_id"]), upload.sha, upload.principal
+    name = str(profile["name"])[:200]
+    start, end, period = report.period_start, report.period_end, report.period
     insert_ignore(
         conn,
         _I,
         {"initiative_id": ini, "name": name, "added_at": audit.now(), "added_by": principal.label},
     )
     _lock_initiative(conn, ini)
-    same = conn.execute(
-        select(_S.c.id).where(
-            _S.c.initiative_id == ini,
-            _S.c.sha256 == sha,
-            _S.c.status == "accepted",
-            _S.c.superseded_by.is_(None),
-        )
-    ).first()
+    same = conn.execute(_SAME, {"ini": ini, "sha": sha}).first()
     if same is not None:
         audit.record(conn, principal, "duplicate", same[0], ini, f"{upload.file_name} {sha}")
-        return ImportOutcome(same[0], "duplicate", upload.problems, [], ini, report.period)
+        return ImportOutcome(same[0], "duplicate", upload.problems, [], ini, period)
 
     # the same period, and (when confirmed) overlapping ones: never two current
     # submissions over the same days (``supersede``)
-    found = supersede.current_overlaps(conn, ini, report.period_start, report.period_end)
-    older = supersede.to_replace(found, report.period_start, report.period_end, replace_overlapping)
+    found = supersede.current_overlaps(conn, ini, start, end)
+    older = supersede.to_replace(found, start, end, replace_overlapping)
     new_id = _next_submission_id(conn)
     if older:
         # the one update the store ever makes: point the replaced submission at its successor
         conn.execute(_S.update().where(_S.c.id.in_(older)).values(superseded_by=new_id))
     insert_ignore(conn, _B, {"sha256": sha, "size": len(upload.data), "data": upload.data})
     # the same bytes refused earlier may have been recorded without them: keep them now
-    conn.execute(
-        _B.update()
-        .where(_B.c.sha256 == sha, _B.c.size > 0, func.length(_B.c.data) == 0)
-        .values(data=upload.data)
-    )
-    conn.execute(_S.insert().values(id=new_id, **upload.values(ini, report, "accepted")))
+    conn.execute(_KEEP_BYTES, {"sha": sha, "bytes": upload.data})
+    conn.execute(_INSERT_SUBMISSION, {"id": new_id, **upload.values(ini, report, "accepted")})
     for frame_name, table in TIDY_TABLES.items():
-        rows = [row | {"submission_id": new_id} for row in tidy_rows[frame_name]]
-        if rows:
-            conn.execute(table.insert(), rows)
+        _insert_rows(conn, table, tidy_rows[frame_name], new_id)
 
-    audit.record(conn, principal, "import", new_id, ini, f"{upload.file_name} {report.period}")
+    audit.record(conn, principal, "import", new_id, ini, f"{upload.file_name} {period}")
     for old in older:
         audit.record(conn, principal, "supersede", old, ini, f"superseded by {new_id}")
-    return ImportOutcome(new_id, "accepted", upload.problems, older, ini, report.period)
+    return ImportOutcome(new_id, "accepted", upload.problems, older, ini, period)
