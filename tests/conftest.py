@@ -133,43 +133,55 @@ def streamlit_server(
     address beforehand (a sign-in redirect URI).
     """
     port = port or free_port()
+    cmd = [
+        str(Path(sys.executable).parent / "streamlit"),
+        "run",
+        str(ROOT / "dashboards" / "app.py"),
+        "--server.headless",
+        "true",
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--browser.gatherUsageStats",
+        "false",
+        # no reloading of modules changed on disk while a test runs
+        "--server.fileWatcherType",
+        "none",
+    ]
+    with server_process(cmd, port, "/_stcore/health", log_path, cwd=cwd, env=env) as base:
+        yield base
+
+
+@contextlib.contextmanager
+def server_process(
+    cmd: list[str],
+    port: int,
+    health: str,
+    log_path: Path,
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
+    wait_s: float = 90,
+) -> Iterator[str]:
+    """A server process started from ``cmd`` on ``port``: its base URL once ``health``
+    answers 200, stopped afterwards; its output goes to ``log_path`` and is shown if it
+    does not come up."""
     base = f"http://127.0.0.1:{port}"
     with log_path.open("w") as log:
-        proc = subprocess.Popen(
-            [
-                str(Path(sys.executable).parent / "streamlit"),
-                "run",
-                str(ROOT / "dashboards" / "app.py"),
-                "--server.headless",
-                "true",
-                "--server.port",
-                str(port),
-                "--server.address",
-                "127.0.0.1",
-                "--browser.gatherUsageStats",
-                "false",
-                # no reloading of modules changed on disk while a test runs
-                "--server.fileWatcherType",
-                "none",
-            ],
-            cwd=cwd,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
         try:
-            deadline = time.time() + 90
+            deadline = time.time() + wait_s
             while True:
                 try:
-                    with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
+                    with urllib.request.urlopen(f"{base}{health}", timeout=2) as r:
                         if r.status == 200:
                             break
                 except OSError:
                     pass
                 if time.time() > deadline or proc.poll() is not None:
                     log.flush()
-                    pytest.fail("streamlit did not start: " + log_path.read_text())
-                time.sleep(0.5)
+                    pytest.fail(f"{cmd[0]} did not start: " + log_path.read_text())
+                time.sleep(0.3)
             yield base
         finally:
             proc.terminate()

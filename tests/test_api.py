@@ -11,9 +11,7 @@ import contextlib
 import hashlib
 import io
 import json
-import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 import zipfile
@@ -23,7 +21,7 @@ from pathlib import Path
 import frictionless
 import pandas as pd
 import pytest
-from conftest import free_port
+from conftest import free_port, server_process
 from helpers.store import make_report, postgres_database
 from sqlalchemy import create_engine, text
 
@@ -61,29 +59,9 @@ def _seed(url: str, initiatives: set[str] | None = None) -> None:
 def api_server(url: str, log_path: Path) -> Iterator[str]:
     """``evaluation api --database URL --port N``, as the README starts it; its base URL."""
     port = free_port()
-    base = f"http://127.0.0.1:{port}"
     cmd = [sys.executable, "-m", "evaluation.cli", "api", "--database", url, "--port", str(port)]
-    with log_path.open("w") as log:
-        proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
-        try:
-            deadline = time.time() + 60
-            while True:
-                try:
-                    with urllib.request.urlopen(f"{base}/health", timeout=2) as r:
-                        if r.status == 200:
-                            break
-                except OSError:
-                    pass
-                if time.time() > deadline or proc.poll() is not None:
-                    pytest.fail("evaluation api did not start: " + log_path.read_text())
-                time.sleep(0.3)
-            yield base
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+    with server_process(cmd, port, "/health", log_path, wait_s=60) as base:
+        yield base
 
 
 def get(

@@ -44,6 +44,29 @@ def _setup() -> None:
         font_manager.fontManager.addfont(str(path))
 
 
+def series(
+    part, periods: Sequence[str], value: str, flag: str
+) -> tuple[list[float | None], list[bool]]:
+    """One indicator's values over ``periods`` (None where not reported or withheld) and
+    which periods are withheld, from its rows (``period``, ``value`` and the ``flag``
+    column that marks a withheld one)."""
+    import pandas as pd
+
+    by = {str(r["period"]): r for r in part.to_dict("records")}
+    ys: list[float | None] = []
+    hidden: list[bool] = []
+    for p in periods:
+        r = by.get(p)
+        if r is None:
+            hidden.append(False)
+            ys.append(None)
+            continue
+        hide = bool(r[flag])
+        hidden.append(hide)
+        ys.append(None if hide or pd.isna(r[value]) else float(r[value]))
+    return ys, hidden
+
+
 def axis_period(period: str, lang: str) -> str:
     """A quarter as a small chart's axis shows it: "K1" over "'25"; another period as is."""
     m = _QUARTER.match(str(period))

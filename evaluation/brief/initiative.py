@@ -18,7 +18,7 @@ from reportlab.platypus import Flowable, Table, TableStyle
 
 from evaluation.analysis import reflection_timeline
 from evaluation.analysis._common import blank, neutral_sort
-from evaluation.brief.charts import series_chart
+from evaluation.brief.charts import series, series_chart
 from evaluation.brief.context import BriefCtx as Ctx
 from evaluation.brief.layout import (
     HEIGHT,
@@ -267,14 +267,7 @@ def _indicator_cells(ctx: Ctx, iid: str, width: float, chart_h: float) -> list[l
     cells = []
     for code, part in values.groupby("indicator", sort=False):
         unit = str(part["unit"].iloc[0])
-        by = {str(r.period): r for r in part.itertuples()}
-        ys: list[float | None] = []
-        hidden: list[bool] = []
-        for p in periods:
-            r = by.get(p)
-            suppressed = bool(r is not None and r.value_suppressed)
-            hidden.append(suppressed)
-            ys.append(None if r is None or suppressed or blank(r.value) else float(r.value))
+        ys, hidden = series(part, periods, "value", "value_suppressed")
         last = part.iloc[-1]
         latest = ctx.s_brief(
             "latest",

@@ -20,7 +20,7 @@ from reportlab.platypus import Flowable, Table, TableStyle
 from evaluation import story
 from evaluation.analysis import build_graph, phase_puzzle
 from evaluation.analysis._common import FORMAL_PARTNER_TYPES
-from evaluation.brief.charts import bar_chart
+from evaluation.brief.charts import bar_chart, series
 from evaluation.brief.context import BriefCtx
 from evaluation.brief.initiative import chart_cell, chart_grid, shown_number
 from evaluation.brief.layout import HEIGHT, WIDTH, fitted, gap, para, shortened, styles
@@ -212,14 +212,7 @@ def _totals(ctx: BriefCtx, window: Disclosed) -> list[Flowable]:
     cells = []
     for code, part in totals.groupby("indicator", sort=False):
         unit = str(part["unit"].iloc[0])
-        by = {str(r.period): r for r in part.itertuples()}
-        ys: list[float | None] = []
-        hidden: list[bool] = []
-        for p in periods:
-            r = by.get(p)
-            hide = bool(r is not None and r.total_suppressed)
-            hidden.append(hide)
-            ys.append(None if r is None or hide or pd.isna(r.total) else float(r.total))
+        ys, hidden = series(part, periods, "total", "total_suppressed")
         last = part.iloc[-1]
         caption = ctx.s_brief(
             "latest_reporting",
