@@ -1,0 +1,110 @@
+"""The shared deployment recipe in deploy/ is complete and consistent with the code."""
+
+from __future__ import annotations
+
+import configparser
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+DEPLOY = ROOT / "deploy"
+
+
+def _compose() -> dict:
+    return yaml.safe_load((DEPLOY / "compose.yaml").read_text(encoding="utf-8"))
+
+
+def test_compose_runs_two_replicas_a_proxy_and_postgres_with_health_checks() -> None:
+    services = _compose()["services"]
+    replicas = [
+        name
+        for name, service in services.items()
+        if "streamlit" in " ".join(service.get("command", []))
+    ]
+    assert len(replicas) == 2
+    for name in [*replicas, "proxy", "postgres", "api"]:
+        assert "healthcheck" in services[name], name
+    assert services["postgres"]["image"].startswith("postgres:15")
+    assert services["init"]["command"] == ["evaluation", "init"]
+    for name in replicas:
+        condition = services[name]["depends_on"]["init"]["condition"]
+        assert condition == "service_completed_successfully"
+
+
+def test_nginx_is_sticky_and_proxies_websockets() -> None:
+    for path in (DEPLOY / "nginx.conf", DEPLOY / "systemd" / "nginx-evaluation.conf"):
+        text = path.read_text(encoding="utf-8")
+        assert "ip_hash;" in text, path
+        assert "proxy_set_header Upgrade $http_upgrade;" in text, path
+        assert text.count("server ") >= 3, path
+
+
+@pytest.mark.system
+@pytest.mark.skipif(shutil.which("nginx") is None, reason="nginx is not installed")
+def test_nginx_config_passes_nginx_t(tmp_path: Path) -> None:
+    # the compose names app1/app2/api resolve only inside compose: point them at localhost
+    text = (DEPLOY / "nginx.conf").read_text(encoding="utf-8")
+    text = re.sub(r"\b(app1|app2|api):", "127.0.0.1:", text)
+    text = text.replace("events {}", f"pid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/e.log;\nevents {{}}")
+    conf = tmp_path / "nginx.conf"
+    conf.write_text(text, encoding="utf-8")
+    result = subprocess.run(
+        ["nginx", "-t", "-c", str(conf), "-p", str(tmp_path), "-e", str(tmp_path / "e.log")],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def _settings_the_code_reads() -> set[str]:
+    names: set[str] = set()
+    for folder in ("evaluation", "dashboards"):
+        for path in (ROOT / folder).rglob("*.py"):
+            names.update(re.findall(r"EVALUATION_[A-Z_]+[A-Z]", path.read_text(encoding="utf-8")))
+    # MailSettings builds its names as f"EVALUATION_{key}"
+    reminders = (ROOT / "evaluation" / "reminders.py").read_text(encoding="utf-8")
+    names.update(f"EVALUATION_{key}" for key in re.findall(r'get\("([A-Z_]+)"', reminders))
+    # a test-only setting, never part of a deployment
+    names.discard("EVALUATION_TEST_POSTGRES_URL")
+    return names
+
+
+def test_env_example_lists_every_setting_with_a_comment() -> None:
+    lines = (DEPLOY / "env.example").read_text(encoding="utf-8").splitlines()
+    listed = {}
+    for number, line in enumerate(lines):
+        if "=" in line and not line.startswith("#"):
+            listed[line.split("=", 1)[0]] = lines[number - 1].startswith("#")
+    missing = _settings_the_code_reads() - set(listed)
+    assert not missing, missing
+    assert all(listed.values()), [name for name, commented in listed.items() if not commented]
+
+
+def test_systemd_units_parse_and_run_installed_commands() -> None:
+    units = sorted((DEPLOY / "systemd").glob("*.service")) + sorted(
+        (DEPLOY / "systemd").glob("*.timer")
+    )
+    names = {unit.name for unit in units}
+    assert {
+        "evaluation-app@.service",
+        "evaluation-api.service",
+        "evaluation-remind.service",
+        "evaluation-remind.timer",
+    } <= names
+    for unit in units:
+        parser = configparser.ConfigParser(interpolation=None, strict=True)
+        parser.optionxform = str  # type: ignore[assignment,method-assign]
+        parser.read(unit, encoding="utf-8")
+        assert parser.has_section("Unit"), unit
+        assert parser.has_section("Install"), unit
+        if unit.suffix == ".timer":
+            assert parser.has_option("Timer", "OnCalendar"), unit
+            continue
+        command = parser.get("Service", "ExecStart").split()
+        assert command[0].startswith("/opt/evaluation/.venv/bin/"), unit
+        assert Path(command[0]).name in ("streamlit", "evaluation"), unit
