@@ -50,7 +50,8 @@ def test_nginx_config_passes_nginx_t(tmp_path: Path) -> None:
     # the compose names app1/app2/api resolve only inside compose: point them at localhost
     text = (DEPLOY / "nginx.conf").read_text(encoding="utf-8")
     text = re.sub(r"\b(app1|app2|api):", "127.0.0.1:", text)
-    text = text.replace("events {}", f"pid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/e.log;\nevents {{}}")
+    header = f"pid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/e.log;\n"
+    text = text.replace("events {}", header + "events {}")
     conf = tmp_path / "nginx.conf"
     conf.write_text(text, encoding="utf-8")
     result = subprocess.run(
