@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import need_system
 
 ROOT = Path(__file__).resolve().parents[1]
 DEPLOY = ROOT / "deploy"
@@ -44,21 +45,30 @@ def test_nginx_is_sticky_and_proxies_websockets() -> None:
         assert text.count("server ") >= 3, path
 
 
-@pytest.mark.system
-@pytest.mark.skipif(shutil.which("nginx") is None, reason="nginx is not installed")
-def test_nginx_config_passes_nginx_t(tmp_path: Path) -> None:
-    # the compose names app1/app2/api resolve only inside compose: point them at localhost
-    text = (DEPLOY / "nginx.conf").read_text(encoding="utf-8")
-    text = re.sub(r"\b(app1|app2|api):", "127.0.0.1:", text)
+def _nginx_t(conf_text: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    need_system("nginx", shutil.which("nginx") is not None, "apt install nginx-light")
     header = f"pid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/e.log;\n"
-    text = text.replace("events {}", header + "events {}")
     conf = tmp_path / "nginx.conf"
-    conf.write_text(text, encoding="utf-8")
-    result = subprocess.run(
+    conf.write_text(header + conf_text, encoding="utf-8")
+    return subprocess.run(
         ["nginx", "-t", "-c", str(conf), "-p", str(tmp_path), "-e", str(tmp_path / "e.log")],
         capture_output=True,
         text=True,
     )
+
+
+@pytest.mark.system
+def test_compose_nginx_config_passes_nginx_t(tmp_path: Path) -> None:
+    # the compose names app1/app2/api resolve only inside compose: point them at localhost
+    text = (DEPLOY / "nginx.conf").read_text(encoding="utf-8")
+    result = _nginx_t(re.sub(r"\b(app1|app2|api):", "127.0.0.1:", text), tmp_path)
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.system
+def test_systemd_nginx_site_passes_nginx_t(tmp_path: Path) -> None:
+    site = (DEPLOY / "systemd" / "nginx-evaluation.conf").read_text(encoding="utf-8")
+    result = _nginx_t("events {}\nhttp {\n" + site + "\n}\n", tmp_path)
     assert result.returncode == 0, result.stderr
 
 
