@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import configparser
+import contextlib
+import os
 import re
 import shutil
 import subprocess
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
 import yaml
-from conftest import need_system
+from conftest import free_port, need_system, streamlit_server
 
 ROOT = Path(__file__).resolve().parents[1]
 DEPLOY = ROOT / "deploy"
@@ -119,3 +123,40 @@ def test_systemd_units_parse_and_run_installed_commands() -> None:
         command = parser.get("Service", "ExecStart").split()
         assert command[0].startswith("/opt/evaluation/.venv/bin/"), unit
         assert Path(command[0]).name in ("streamlit", "evaluation"), unit
+
+
+@pytest.mark.system
+def test_two_replicas_answer_through_the_proxy(tmp_path: Path) -> None:
+    need_system("nginx", shutil.which("nginx") is not None, "apt install nginx-light")
+    env = {**os.environ, "EVALUATION_DATABASE_URL": f"sqlite:///{tmp_path / 'store.sqlite'}"}
+    proxy_port = free_port()
+    with contextlib.ExitStack() as stack:
+        replicas = [
+            stack.enter_context(streamlit_server(ROOT, env, tmp_path / f"app{n}.log"))
+            for n in (1, 2)
+        ]
+        text = (DEPLOY / "nginx.conf").read_text(encoding="utf-8")
+        for n, base in enumerate(replicas, start=1):
+            text = text.replace(f"app{n}:8501", base.removeprefix("http://"))
+        text = text.replace("api:8000", "127.0.0.1:9").replace(
+            "listen 80;", f"listen 127.0.0.1:{proxy_port};"
+        )
+        header = f"daemon off;\npid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/e.log;\n"
+        conf = tmp_path / "nginx.conf"
+        conf.write_text(header + text, encoding="utf-8")
+        proxy = subprocess.Popen(
+            ["nginx", "-c", str(conf), "-p", str(tmp_path), "-e", str(tmp_path / "e.log")]
+        )
+        stack.callback(proxy.wait, 10)
+        stack.callback(proxy.terminate)
+        deadline = time.time() + 20
+        while True:
+            try:
+                url = f"http://127.0.0.1:{proxy_port}/_stcore/health"
+                with urllib.request.urlopen(url, timeout=2) as response:
+                    assert response.read().decode().strip() == "ok"
+                    break
+            except OSError:
+                if time.time() > deadline or proxy.poll() is not None:
+                    raise
+                time.sleep(0.3)
