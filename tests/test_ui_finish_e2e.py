@@ -45,6 +45,7 @@ def test_voices_cards_and_upload_box_in_dutch(chromium, app_url):
         browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 1600})
+            page.set_default_timeout(WAIT_MS)
             page.goto(f"{app_url}/voices")
             page.get_by_role("heading", name=t("ui.voices.title", "nl"), level=1).wait_for(
                 timeout=WAIT_MS
@@ -99,6 +100,7 @@ def test_deep_link_signed_out_then_signed_in_lands_on_the_page(chromium, tmp_pat
         browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 1000})
+            page.set_default_timeout(WAIT_MS)
             page.goto(f"{base}/voices")
             page.get_by_role("heading", name=t("accounts.ui.signin_title", "nl"), level=1).wait_for(
                 timeout=WAIT_MS
@@ -129,6 +131,7 @@ def test_the_reporting_calendar_and_the_arrangements_in_the_browser(chromium, ap
         browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 1400})
+            page.set_default_timeout(WAIT_MS)  # a fresh server on a busy machine starts slowly
             page.goto(f"{app_url}/cycle")
             page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").click()
             page.get_by_role("option", name=t("ui.app.role_funder", "nl")).click()
