@@ -89,6 +89,19 @@ def postgres_url() -> str:
 
 
 @pytest.fixture
+def app_url(tmp_path: Path) -> Iterator[str]:
+    """A running `streamlit run dashboards/app.py` on a fresh database holding the sample
+    but for one initiative's quarter (the browser tests upload it); its base URL."""
+    from helpers.dashboard import UPLOAD_INITIATIVE, UPLOAD_PERIOD, build_database
+
+    db = tmp_path / "evaluation.sqlite"
+    build_database(db, skip=(UPLOAD_INITIATIVE, UPLOAD_PERIOD))
+    env = dict(os.environ, EVALUATION_DATABASE_URL=f"sqlite:///{db}")
+    with streamlit_server(ROOT, env, tmp_path / "streamlit.log") as base:
+        yield base
+
+
+@pytest.fixture
 def eight_quarters(tmp_path: Path) -> str:
     """The URL of a fresh SQLite store holding the eight sample quarters of one initiative
     (gastvrij-dak, 2024-Q1 to 2025-Q4)."""

@@ -7,14 +7,12 @@ page, and a screenshot per page goes to test-artifacts/a11y/.
 
 from __future__ import annotations
 
-import os
 from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import CHROMIUM_ARGS, streamlit_server
+from conftest import CHROMIUM_ARGS
 from helpers.axe import KnownException, blocking, run_axe
-from helpers.dashboard import UPLOAD_INITIATIVE, UPLOAD_PERIOD, build_database
 
 from evaluation.i18n import t
 
@@ -48,15 +46,6 @@ KNOWN = (
 
 # the other pages a funder (the demo's first role) sees, by address
 FUNDER_PAGES = ("profile", "voices", "export", "about", "reflect", "cycle")
-
-
-@pytest.fixture
-def app_url(tmp_path):
-    db = tmp_path / "evaluation.sqlite"
-    build_database(db, skip=(UPLOAD_INITIATIVE, UPLOAD_PERIOD))
-    env = dict(os.environ, EVALUATION_DATABASE_URL=f"sqlite:///{db}")
-    with streamlit_server(ROOT, env, tmp_path / "streamlit.log") as base:
-        yield base
 
 
 def _check(page, name: str, report: dict) -> None:

@@ -10,14 +10,13 @@ evaluator. Screenshots of each page go to test-artifacts/e2e/.
 from __future__ import annotations
 
 import io
-import os
 import zipfile
 from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest import CHROMIUM_ARGS, streamlit_server
-from helpers.dashboard import UPLOAD_FILE, UPLOAD_INITIATIVE, UPLOAD_PERIOD, build_database
+from conftest import CHROMIUM_ARGS
+from helpers.dashboard import UPLOAD_FILE
 
 from evaluation.i18n import t
 
@@ -26,16 +25,6 @@ ARTIFACTS = ROOT / "test-artifacts" / "e2e"
 WAIT_MS = 60_000
 
 pytestmark = [pytest.mark.e2e, pytest.mark.system]
-
-
-@pytest.fixture
-def app_url(tmp_path):
-    """A running `streamlit run dashboards/app.py` on a fresh database; its base URL."""
-    db = tmp_path / "evaluation.sqlite"
-    build_database(db, skip=(UPLOAD_INITIATIVE, UPLOAD_PERIOD))
-    env = dict(os.environ, EVALUATION_DATABASE_URL=f"sqlite:///{db}")
-    with streamlit_server(ROOT, env, tmp_path / "streamlit.log") as base:
-        yield base
 
 
 def _broken_workbook(path: Path) -> Path:

@@ -21,15 +21,6 @@ WAIT_MS = 60_000
 pytestmark = [pytest.mark.e2e, pytest.mark.system]
 
 
-@pytest.fixture
-def app_url(tmp_path):
-    db = tmp_path / "evaluation.sqlite"
-    build_database(db, skip=(UPLOAD_INITIATIVE, UPLOAD_PERIOD))
-    env = dict(os.environ, EVALUATION_DATABASE_URL=f"sqlite:///{db}")
-    with streamlit_server(ROOT, env, tmp_path / "streamlit.log") as base:
-        yield base
-
-
 def _shot(page, name: str) -> None:
     page.wait_for_timeout(1500)  # let plotly finish drawing
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)

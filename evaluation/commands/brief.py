@@ -37,14 +37,14 @@ def run(args: argparse.Namespace) -> int:
 
     from evaluation import narrative
     from evaluation.brief import INITIATIVE_PAGES, PORTFOLIO_PAGES, brief_bytes
-    from evaluation.commands.report import _principal
+    from evaluation.commands.report import principal_of
     from evaluation.errors import UserError
     from evaluation.store import Store
 
     with Store.open(args.database) as store:
         data = brief_bytes(
             store,
-            principal=_principal(args),
+            principal=principal_of(args),
             audience=args.audience,
             lang=args.lang,
             initiative_id=args.initiative,

@@ -60,7 +60,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     e.set_defaults(func=run_export)
 
 
-def _principal(args: argparse.Namespace) -> Principal:
+def principal_of(args: argparse.Namespace) -> Principal:
     if args.as_role == "initiative":
         from evaluation.errors import UserError
 
@@ -81,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
         path = write_report_file(
             store,
             args.out,
-            principal=_principal(args),
+            principal=principal_of(args),
             lang=args.lang,
             audience=args.audience,
             initiative_ids=args.initiatives,
@@ -110,7 +110,7 @@ def run_export(args: argparse.Namespace) -> int:
     from evaluation.store import Store
 
     with Store.open(args.database) as store:
-        disclosed = export_for(store, _principal(args), args.audience)
+        disclosed = export_for(store, principal_of(args), args.audience)
     data = tidy_zip(disclosed, args.lang, args.dialect)
     path = Path(args.out)
     path.write_bytes(data)
