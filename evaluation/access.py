@@ -18,6 +18,9 @@ from evaluation.errors import AccessDenied
 
 Role = Literal["initiative", "funder", "evaluator", "admin", "public"]
 ROLES: tuple[Role, ...] = ("initiative", "funder", "evaluator", "admin", "public")
+# the roles an account can have (``public`` is no account: it is what anyone may see)
+AccountRole = Literal["initiative", "funder", "evaluator", "admin"]
+ACCOUNT_ROLES: tuple[AccountRole, ...] = ("initiative", "funder", "evaluator", "admin")
 
 # story visibility codes (choices.yaml: visibility) each role may read, besides its own stories
 _STORY_AUDIENCE: dict[str, frozenset[str]] = {

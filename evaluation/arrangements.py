@@ -28,6 +28,7 @@ from sqlalchemy import Connection, func, select
 
 from evaluation.access import Principal
 from evaluation.errors import AccessDenied, UserError
+from evaluation.periods import RHYTHMS
 from evaluation.problems import Problem
 from evaluation.store import audit
 from evaluation.store.schema import ReportingArrangement, table_of
@@ -36,7 +37,6 @@ if TYPE_CHECKING:
     from evaluation.model import Report
     from evaluation.store import Store
 
-RHYTHMS = {"quarter": 3, "half_year": 6, "year": 12}  # the rhythm -> months per period
 DEFAULT_RHYTHM = "quarter"
 MAY_ARRANGE = ("funder", "admin")
 

@@ -11,6 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+# a reporting rhythm -> months per period (``evaluation.arrangements`` agrees them per
+# initiative; here so that the command line can list them without importing the store)
+RHYTHMS = {"quarter": 3, "half_year": 6, "year": 12}
+
 
 def period_label(start: dt.date, end: dt.date) -> str:
     """``2025-Q1`` for a calendar quarter, else ``2025-01-15/2025-03-31``."""

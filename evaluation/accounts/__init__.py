@@ -30,8 +30,8 @@ Settings (``AccountSettings.load``): ``EVALUATION_DEMO`` / ``EVALUATION_IDLE_MIN
 the defaults below.
 """
 
+from evaluation.access import ACCOUNT_ROLES
 from evaluation.accounts.common import (
-    ACCOUNT_ROLES,
     AccountInfo,
     AccountSettings,
     SignInRefused,

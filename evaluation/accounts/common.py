@@ -20,8 +20,6 @@ from evaluation.store import Store, audit
 from evaluation.store.schema import Account, SignInAttempt, table_of
 from evaluation.store.settings import CONFIG_FILE
 
-AccountRole = Literal["initiative", "funder", "evaluator", "admin"]
-ACCOUNT_ROLES: tuple[AccountRole, ...] = ("initiative", "funder", "evaluator", "admin")
 Reason = Literal["unknown_account", "wrong_password", "disabled", "locked", "unverified_email"]
 MIN_PASSWORD_LENGTH = 10
 DEMO_ENV = "EVALUATION_DEMO"

@@ -10,9 +10,8 @@ import pandas as pd
 from sqlalchemy import Connection, select
 
 from evaluation import access
-from evaluation.access import Principal
+from evaluation.access import ACCOUNT_ROLES, Principal
 from evaluation.accounts.common import (
-    ACCOUNT_ROLES,
     ACCOUNTS,
     DEMO_ENV,
     HASHER,

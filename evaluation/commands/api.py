@@ -12,9 +12,7 @@ from __future__ import annotations
 import argparse
 
 from evaluation.access import Principal
-from evaluation.accounts import tokens
 from evaluation.i18n import t
-from evaluation.store import Store
 
 OPERATOR = "operator"
 
@@ -63,6 +61,9 @@ def _operator() -> Principal:
 
 
 def run_issue(args: argparse.Namespace) -> int:
+    from evaluation.accounts import tokens
+    from evaluation.store import Store
+
     with Store.open(args.database) as store:
         issued = tokens.issue_token(store, _operator(), args.email, args.label)
     print(issued.token)
@@ -71,6 +72,9 @@ def run_issue(args: argparse.Namespace) -> int:
 
 
 def run_list(args: argparse.Namespace) -> int:
+    from evaluation.accounts import tokens
+    from evaluation.store import Store
+
     with Store.open(args.database) as store:
         frame = tokens.list_tokens(store, _operator())
     if frame.empty:
@@ -85,6 +89,9 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_revoke(args: argparse.Namespace) -> int:
+    from evaluation.accounts import tokens
+    from evaluation.store import Store
+
     with Store.open(args.database) as store:
         tokens.revoke_token(store, _operator(), args.id)
     print(t("api.tokens.revoked_done", args.lang, id=args.id))

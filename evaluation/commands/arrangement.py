@@ -12,10 +12,9 @@ from __future__ import annotations
 
 import argparse
 
-from evaluation import arrangements
 from evaluation.access import Principal
 from evaluation.i18n import t
-from evaluation.store import Store
+from evaluation.periods import RHYTHMS
 
 OPERATOR = Principal("admin", name="operator")
 
@@ -30,7 +29,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = actions.add_parser("set", help=_h("set"), description=_h("set"))
     p.add_argument("initiative", metavar="ID", help=_h("initiative"))
-    rhythms = list(arrangements.RHYTHMS)
+    rhythms = list(RHYTHMS)
     p.add_argument("--rhythm", choices=rhythms, required=True, help=_h("rhythm"))
     light = argparse.BooleanOptionalAction
     p.add_argument("--light", action=light, default=False, help=_h("light"))
@@ -48,6 +47,9 @@ def _common(parser: argparse.ArgumentParser) -> None:
 
 
 def run_set(args: argparse.Namespace) -> int:
+    from evaluation import arrangements
+    from evaluation.store import Store
+
     with Store.open(args.database) as store:
         done = arrangements.set_arrangement(
             store, OPERATOR, args.initiative, args.rhythm, args.light
@@ -62,6 +64,9 @@ def run_set(args: argparse.Namespace) -> int:
 
 
 def run_list(args: argparse.Namespace) -> int:
+    from evaluation import arrangements
+    from evaluation.store import Store
+
     with Store.open(args.database) as store:
         frame = store.initiatives(OPERATOR)
         names = dict(zip(frame["initiative_id"], frame["name"], strict=True))

@@ -13,10 +13,8 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 
-from evaluation import reminders
 from evaluation.formatting import format_period
 from evaluation.i18n import t
-from evaluation.store import Store
 
 
 def _h(key: str) -> str:
@@ -34,6 +32,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from evaluation import reminders
+    from evaluation.store import Store
+
     today = args.today or dt.date.today()
     lang = args.lang
     settings = None if args.dry_run else reminders.MailSettings.load()

@@ -18,14 +18,17 @@ import argparse
 from evaluation.access import ROLES, Principal
 from evaluation.i18n import t
 
+# the audiences a report or an export is disclosed to: ``evaluation.report.AUDIENCES``, named
+# here so that the parser is built without the report writer (tests/test_cli_imports.py
+# checks that the two agree)
+AUDIENCES = ("funder", "public")
+
 
 def _h(key: str) -> str:
     return t(f"report.cli.{key}", "en")
 
 
 def _common(p: argparse.ArgumentParser) -> None:
-    from evaluation.report import AUDIENCES
-
     p.add_argument("--lang", choices=["nl", "en"], default="nl", help=_h("lang"))
     p.add_argument("--audience", choices=sorted(AUDIENCES), default="funder", help=_h("audience"))
     p.add_argument("--as-role", choices=ROLES, default="admin", help=_h("as_role"))

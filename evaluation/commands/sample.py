@@ -13,10 +13,11 @@ import argparse
 
 from evaluation.catalogue import LANGS
 from evaluation.i18n import t
-from evaluation.sample import write_sample_data
 
 
 def run(args: argparse.Namespace) -> int:
+    from evaluation.sample import write_sample_data
+
     paths = write_sample_data(args.out, args.initiative)
     print(t("sample.written", args.lang, n=len(paths), folder=args.out))
     return 0

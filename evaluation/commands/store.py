@@ -13,15 +13,16 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
-
-from evaluation import submit
 from evaluation.access import Principal
 from evaluation.errors import UserError
 from evaluation.i18n import t
-from evaluation.store import ImportOutcome, StorageFull, Store
-from evaluation.store.engine import storage_full
+
+if TYPE_CHECKING:  # the store (SQLAlchemy, pandas) is imported by the command that runs
+    import pandas as pd
+
+    from evaluation.store import ImportOutcome
 
 OPERATOR = "operator"
 
@@ -75,6 +76,9 @@ def _operator() -> Principal:
 
 
 def run_init(args: argparse.Namespace) -> int:
+    from evaluation import submit
+    from evaluation.store import Store
+
     with Store.open(args.database) as store:
         loaded = submit.ensure_initialised(store, with_sample_data=args.with_sample_data)
         if loaded is not None and args.with_sample_data:
@@ -126,6 +130,9 @@ def render_outcome(outcome: ImportOutcome, lang: str) -> str:
 
 
 def run_import(args: argparse.Namespace) -> int:
+    from evaluation import submit
+    from evaluation.store import Store
+
     path = Path(args.file)
     try:
         data = path.read_bytes()
@@ -160,6 +167,8 @@ def _print_table(frame: pd.DataFrame, lang: str) -> None:
 
 
 def run_submissions(args: argparse.Namespace) -> int:
+    from evaluation.store import Store
+
     with Store.open(args.database) as store:
         frame = store.submissions(_operator(), args.initiative)
     _print_table(frame.drop(columns=["sha256"]), args.lang)
@@ -167,6 +176,9 @@ def run_submissions(args: argparse.Namespace) -> int:
 
 
 def run_raw(args: argparse.Namespace) -> int:
+    from evaluation.store import StorageFull, Store
+    from evaluation.store.engine import storage_full
+
     with Store.open(args.database) as store:
         name, data = store.raw(_operator(), args.submission_id)
     out = Path(args.out)
@@ -190,6 +202,8 @@ def run_raw(args: argparse.Namespace) -> int:
 
 
 def run_audit(args: argparse.Namespace) -> int:
+    from evaluation.store import Store
+
     with Store.open(args.database) as store:
         frame = store.audit(_operator())
     _print_table(frame, args.lang)

@@ -21,22 +21,18 @@ from collections.abc import Mapping
 from typing import Any
 
 from evaluation.catalogue import LANGS
-from evaluation.continuation import (
-    STABLE_PROFILE_FIELDS,
-    continued_template,
-    profile_from_initiative,
-    propose_code,
-)
 from evaluation.errors import UserError
 from evaluation.i18n import t
-from evaluation.template import build_committed_templates, save_workbook
 
-__all__ = ["STABLE_PROFILE_FIELDS", "profile_for", "profile_from_initiative", "register", "run"]
+# the workbook writer (openpyxl, pandas) is imported when a template is made, not to list it
+__all__ = ["profile_for", "register", "run"]
 
 
 def profile_for(initiative_id: str, initiatives: Any) -> dict[str, Any]:
     """The stable profile fields of ``initiative_id`` from a tidy ``initiatives`` frame
     (e.g. ``Dataset.initiatives`` from the store). An unknown id is a ``UserError``."""
+    from evaluation.continuation import profile_from_initiative
+
     rows = initiatives[initiatives["initiative_id"] == initiative_id]
     if len(rows) == 0:
         raise UserError("template.cli.unknown_initiative", initiative=initiative_id)
@@ -47,6 +43,7 @@ def profile_for(initiative_id: str, initiatives: Any) -> dict[str, Any]:
 def _from_store(args: argparse.Namespace):
     """The workbook for ``--initiative`` / ``--name``, and the proposed code (or None)."""
     from evaluation.access import Principal
+    from evaluation.continuation import continued_template, propose_code
     from evaluation.schemas import ID_PATTERN
     from evaluation.store import Store
 
@@ -71,6 +68,8 @@ def _from_store(args: argparse.Namespace):
 
 
 def run(args: argparse.Namespace) -> int:
+    from evaluation.template import build_committed_templates, save_workbook
+
     if args.all:
         for path in build_committed_templates(args.out_dir):
             print(t("template.cli.written", args.lang, path=path))

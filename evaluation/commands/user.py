@@ -14,11 +14,9 @@ import argparse
 import getpass
 import sys
 
-from evaluation import accounts
-from evaluation.access import Principal
+from evaluation.access import ACCOUNT_ROLES, Principal
 from evaluation.errors import UserError
 from evaluation.i18n import t
-from evaluation.store import Store
 
 OPERATOR = "operator"
 
@@ -38,7 +36,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = actions.add_parser("add", help=_h("add"), description=_h("add"))
     p.add_argument("email", metavar="EMAIL", help=_h("email"))
-    p.add_argument("--role", choices=list(accounts.ACCOUNT_ROLES), required=True, help=_h("role"))
+    p.add_argument("--role", choices=list(ACCOUNT_ROLES), required=True, help=_h("role"))
     p.add_argument("--initiative", metavar="ID", default=None, help=_h("initiative"))
     p.add_argument("--initiative-name", metavar="NAME", default=None, help=_h("initiative_name"))
     p.add_argument("--name", metavar="NAME", default="", help=_h("name"))
@@ -76,6 +74,9 @@ def _read_password(args: argparse.Namespace) -> str | None:
 
 
 def run_add(args: argparse.Namespace) -> int:
+    from evaluation import accounts
+    from evaluation.store import Store
+
     password = _read_password(args)
     with Store.open(args.database) as store:
         info = accounts.add_user(
@@ -94,6 +95,9 @@ def run_add(args: argparse.Namespace) -> int:
 
 
 def run_list(args: argparse.Namespace) -> int:
+    from evaluation import accounts
+    from evaluation.store import Store
+
     with Store.open(args.database) as store:
         frame = accounts.list_users(store, _operator())
     if frame.empty:
@@ -108,6 +112,9 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_disable(args: argparse.Namespace) -> int:
+    from evaluation import accounts
+    from evaluation.store import Store
+
     with Store.open(args.database) as store:
         accounts.disable_user(store, _operator(), args.email)
     print(t("accounts.cli.disabled_done", args.lang, email=args.email.strip().lower()))

@@ -12,10 +12,13 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from evaluation.catalogue import LANGS
 from evaluation.i18n import t
-from evaluation.ingest import IngestResult, read_workbook
+
+if TYPE_CHECKING:  # the reader (pandas, pandera) is imported when a workbook is read
+    from evaluation.ingest import IngestResult
 
 EXIT_VALID, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
 
@@ -57,6 +60,8 @@ def render_text(result: IngestResult, file_label: str, lang: str) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    from evaluation.ingest import read_workbook
+
     result = read_workbook(args.file, Path(args.file).name)
     lang = args.lang or result.lang or "nl"
     args.lang = lang
