@@ -40,6 +40,7 @@ COMMANDS = {
     "remind": "remind",
     "token": "api",
     "api": "api",
+    "ready": "ready",
 }
 # one module per command group, in the order `evaluation --help` lists them
 COMMAND_MODULES = list(dict.fromkeys(COMMANDS.values()))
