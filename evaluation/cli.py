@@ -35,6 +35,7 @@ COMMANDS = {
     "brief": "brief",
     "user": "user",
     "arrangement": "arrangement",
+    "portfolio": "portfolio",
     "remind": "remind",
     "token": "api",
     "api": "api",

@@ -7,13 +7,9 @@ initiative and is refused another's (403); only a hash is at rest; everything is
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import io
 import json
-import sys
-import urllib.error
-import urllib.request
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,7 +17,7 @@ from pathlib import Path
 import frictionless
 import pandas as pd
 import pytest
-from conftest import free_port, server_process
+from helpers.api import api_server, get
 from helpers.store import make_report, postgres_database
 from sqlalchemy import create_engine, text
 
@@ -53,31 +49,6 @@ def _seed(url: str, initiatives: set[str] | None = None) -> None:
         accounts.add_user(store, ADMIN, f"{INITIATIVE}@example.org", "initiative", INITIATIVE)
     finally:
         store.close()
-
-
-@contextlib.contextmanager
-def api_server(url: str, log_path: Path) -> Iterator[str]:
-    """``evaluation api --database URL --port N``, as the README starts it; its base URL."""
-    port = free_port()
-    cmd = [sys.executable, "-m", "evaluation.cli", "api", "--database", url, "--port", str(port)]
-    with server_process(cmd, port, "/health", log_path, wait_s=60) as base:
-        yield base
-
-
-def get(
-    url: str, token: str | None = None, lang: str | None = None
-) -> tuple[int, dict[str, str], bytes]:
-    """One GET over HTTP: the status, the headers and the body (also for a refusal)."""
-    req = urllib.request.Request(url)
-    if token is not None:
-        req.add_header("Authorization", f"Bearer {token}")
-    if lang:
-        req.add_header("Accept-Language", lang)
-    try:
-        with urllib.request.urlopen(req, timeout=60) as r:
-            return r.status, dict(r.headers), r.read()
-    except urllib.error.HTTPError as e:
-        return e.code, dict(e.headers), e.read()
 
 
 def issue(url: str, email: str, capsys: pytest.CaptureFixture[str]) -> str:
