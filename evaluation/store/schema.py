@@ -139,6 +139,14 @@ class Submission(Base):
             sqlite_where=text("status = 'accepted' AND superseded_by IS NULL"),
             postgresql_where=text("status = 'accepted' AND superseded_by IS NULL"),
         ),
+        # what the name registry counts on every upload (registry.names): the accepted ones,
+        # counted from this small index instead of a scan of every submission
+        Index(
+            "ix_submissions_accepted",
+            "id",
+            sqlite_where=text("status = 'accepted'"),
+            postgresql_where=text("status = 'accepted'"),
+        ),
     )
 
 
