@@ -57,7 +57,9 @@ with st.sidebar:
     if session.principal is not None:
         signin.account_box(session.principal, lang, names)
     if session.demo:
-        choices = ["funder", "evaluator"] + [f"initiative:{i}" for i in names]
+        choices = ["funder", "evaluator"]
+        choices += [f"portfolio:{code}" for code in state.portfolio_names()]
+        choices += [f"initiative:{i}" for i in names]
         if st.session_state.get(state.ROLE_KEY) not in choices:
             st.session_state[state.ROLE_KEY] = "funder"
         st.selectbox(
@@ -85,6 +87,8 @@ if session.demo:
         icon=":material/science:",
     )
     signin.demo_notice(session, lang)
+if who.scope is not None and not who.scope and who.role in ("funder", "evaluator"):
+    st.info(t("portfolios.none_for_account", lang), icon=":material/folder_off:")
 
 # Not named `pages/`: beside the entry script that name switches Streamlit to its old
 # folder-of-pages mode until some run reaches st.navigation, so the first visitor of a fresh

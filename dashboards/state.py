@@ -27,7 +27,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboards import story_views, uploads, views
-from evaluation import arrangements, brief, export, narrative
+from evaluation import arrangements, brief, export, narrative, portfolios
 from evaluation.access import Principal
 from evaluation.disclosure import Disclosed, disclose, select
 from evaluation.formatting import format_period
@@ -89,6 +89,7 @@ def clear_caches() -> None:
     """Forget every cached load: called after an accepted upload changed the data."""
     st.cache_data.clear()
     for resource in (
+        _demo_funder,
         dataset,
         disclosed,
         story_view,
@@ -117,9 +118,14 @@ def lang() -> str:
 
 
 def principal_from_choice(choice: str | None) -> Principal:
-    """The demo role chooser's value (``funder``, ``evaluator``, ``initiative:<id>``)."""
+    """The demo role chooser's value (``funder``, ``evaluator``, ``initiative:<id>``, or
+    ``portfolio:<code>``: the funder of one portfolio)."""
     if choice and choice.startswith("initiative:"):
         return Principal("initiative", choice.split(":", 1)[1])
+    if choice and choice.startswith("portfolio:"):
+        code = choice.split(":", 1)[1]
+        if code in portfolio_names():
+            return _demo_funder(code)
     if choice == "evaluator":
         return Principal("evaluator")
     return Principal("funder")
@@ -133,13 +139,26 @@ def principal() -> Principal:
 
 
 def viewer(who: Principal) -> Principal:
-    """What access depends on (role and initiative), without the person's name.
+    """What access depends on (role, initiative and portfolios), without the person's name.
 
-    Pages read through this, so every funder (or every account of one initiative) shares
-    one cache entry instead of each account loading the whole portfolio again; writes keep
-    the full ``principal()`` so the audit trail names who did it.
+    Pages read through this, so every funder of one portfolio (or every account of one
+    initiative) shares one cache entry instead of each account loading the whole portfolio
+    again; writes keep the full ``principal()`` so the audit trail names who did it.
     """
-    return Principal(who.role, who.initiative_id)
+    return Principal(who.role, who.initiative_id, scope=who.scope, portfolios=who.portfolios)
+
+
+@st.cache_data(show_spinner=False, ttl=CACHE_TTL)
+def portfolio_names() -> dict[str, str]:
+    """Every portfolio's code and name, by name (what the demo's chooser and the admin page
+    offer; names are no unpublished material)."""
+    listed = portfolios.listing(store(), Principal("admin", name="names"))
+    return {p.code: p.name for p in listed}
+
+
+@st.cache_resource(show_spinner=False, ttl=CACHE_TTL)
+def _demo_funder(code: str) -> Principal:
+    return portfolios.demo_principal(store(), "funder", code)
 
 
 _seen_version: list[tuple[int, ...]] = []  # the data version this process's caches were filled at
@@ -170,6 +189,10 @@ def principal_label(who: Principal, lang_: str, names: dict[str, str]) -> str:
     if who.role == "initiative":
         name = names.get(who.initiative_id or "", who.initiative_id or "")
         return t("ui.app.role_initiative", lang_, name=name)
+    if who.portfolios and who.role in portfolios.MEMBER_ROLES:
+        known = portfolio_names()
+        held = " · ".join(sorted(known.get(c, c) for c in who.portfolios))
+        return t(f"portfolios.ui.role_{who.role}", lang_, portfolio=held)
     return t(f"ui.app.role_{who.role}", lang_)
 
 

@@ -6,6 +6,9 @@ the rules live here and nowhere else (pages and commands never decide access the
 - a *funder* and an *evaluator* see stories shared with funders or the public report, and
   see small numbers of others only suppressed;
 - an *admin* manages initiatives, accounts and submissions and reads what funders read;
+- a funder's or an evaluator's account that belongs to portfolios (``evaluation.portfolios``)
+  reads only the initiatives those portfolios hold: its ``scope``; ``None`` is every
+  initiative (an administrator, or a deployment without portfolios);
 - the *public* audience (a public report) sees only stories marked for the public report.
 """
 
@@ -40,6 +43,10 @@ class Principal:
     role: Role
     initiative_id: str | None = None
     name: str = ""
+    # the initiatives this principal may read (its portfolios' initiatives); None = all
+    scope: frozenset[str] | None = None
+    # the portfolio codes the scope comes from (what the pages name); None = no portfolio
+    portfolios: frozenset[str] | None = None
 
     def __post_init__(self) -> None:
         if self.role not in ROLES:
@@ -53,6 +60,12 @@ class Principal:
             f"{self.role}:{self.initiative_id}" if self.initiative_id else self.role
         )
 
+    def in_scope(self, initiative_id: str) -> bool:
+        """Whether this principal may read anything of ``initiative_id`` (its own always)."""
+        if self.scope is None or initiative_id in self.scope:
+            return True
+        return self.is_initiative(initiative_id)
+
     def is_initiative(self, initiative_id: str) -> bool:
         return self.role == "initiative" and self.initiative_id == initiative_id
 
@@ -61,7 +74,7 @@ class Principal:
 
     def can_see_story(self, initiative_id: str, visibility: str, consent: bool = True) -> bool:
         """Stories without recorded consent are never shown to anyone."""
-        if not consent:
+        if not consent or not self.in_scope(initiative_id):
             return False
         return self.is_initiative(initiative_id) or visibility in _STORY_AUDIENCE[self.role]
 
@@ -83,6 +96,19 @@ def require_import(principal: Principal, initiative_id: str) -> None:
 def require_raw(principal: Principal, initiative_id: str) -> None:
     if not principal.can_read_raw(initiative_id):
         raise AccessDenied("access.raw_other", who=principal.label, initiative=initiative_id)
+
+
+def require_scope(principal: Principal, initiative_id: str) -> None:
+    """Refuse an initiative outside the principal's portfolios."""
+    if not principal.in_scope(initiative_id):
+        raise AccessDenied("access.out_of_scope", who=principal.label, initiative=initiative_id)
+
+
+def reading_for(principal: Principal, name: str) -> Principal:
+    """Whom an output (a report, an export, a brief) reads the store as, on behalf of
+    ``principal``: an administrator, so that it gets every story the store holds and then
+    discloses them to its audience, within the principal's scope (its portfolios)."""
+    return Principal("admin", name=name, scope=principal.scope, portfolios=principal.portfolios)
 
 
 def require_manage(principal: Principal) -> None:

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 from sqlalchemy import Connection, func, select
 
+from evaluation import access
 from evaluation.access import Principal
 from evaluation.errors import AccessDenied, UserError
 from evaluation.periods import RHYTHMS
@@ -118,6 +119,7 @@ def set_arrangement(
         raise AccessDenied("arrangements.not_allowed", who=who.label)
     if rhythm not in RHYTHMS:
         raise UserError("arrangements.unknown_rhythm", rhythm=rhythm, known=", ".join(RHYTHMS))
+    access.require_scope(who, initiative_id)
     known = set(store.initiatives(who)["initiative_id"])
     if initiative_id not in known:
         raise UserError("arrangements.unknown_initiative", initiative=initiative_id)

@@ -37,6 +37,7 @@ COMMANDS = {
     "brief": "brief",
     "user": "user",
     "arrangement": "arrangement",
+    "portfolio": "portfolio",
     "remind": "remind",
     "token": "api",
     "api": "api",

@@ -28,7 +28,7 @@ from typing import Any
 
 import pandas as pd
 
-from evaluation.access import Principal, require_audience
+from evaluation.access import Principal, reading_for, require_audience
 from evaluation.catalogue import load_catalogue
 from evaluation.datapackage import DIALECTS, datapackage, kumu_frames
 from evaluation.disclosure import Disclosed
@@ -163,7 +163,8 @@ def export_for(store: Any, principal: Principal, audience: str) -> Disclosed:
     from evaluation.report import AUDIENCES
 
     require_audience(principal, audience)
-    return disclose(store.current_dataset(Principal("admin", name="export")), AUDIENCES[audience])
+    reader = reading_for(principal, "export")
+    return disclose(store.current_dataset(reader), AUDIENCES[audience])
 
 
 def withheld_cells(disclosed: Disclosed) -> tuple[int, int]:

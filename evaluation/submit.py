@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from evaluation import arrangements, narrative
+from evaluation import arrangements, narrative, portfolios
 from evaluation.access import Principal
 from evaluation.catalogue import load_catalogue
 from evaluation.ingest import names as ingest_names
@@ -99,6 +99,7 @@ def load_sample_data(store: Store, folder: Path | None = None) -> int:
         count += outcome.status == "accepted"
     narrative.load_sample(store, folder)  # the network's own words and funders' reflections
     arrangements.load_sample(store, folder)  # two initiatives that report less often
+    portfolios.load_sample(store, folder)  # two funders' overlapping portfolios
     return count
 
 

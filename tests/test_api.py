@@ -7,13 +7,10 @@ initiative and is refused another's (403); only a hash is at rest; everything is
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import io
 import json
-import sys
-import urllib.error
-import urllib.request
+import re
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,7 +18,7 @@ from pathlib import Path
 import frictionless
 import pandas as pd
 import pytest
-from conftest import free_port, server_process
+from helpers.api import api_server, get
 from helpers.store import make_report, postgres_database
 from sqlalchemy import create_engine, text
 
@@ -53,31 +50,6 @@ def _seed(url: str, initiatives: set[str] | None = None) -> None:
         accounts.add_user(store, ADMIN, f"{INITIATIVE}@example.org", "initiative", INITIATIVE)
     finally:
         store.close()
-
-
-@contextlib.contextmanager
-def api_server(url: str, log_path: Path) -> Iterator[str]:
-    """``evaluation api --database URL --port N``, as the README starts it; its base URL."""
-    port = free_port()
-    cmd = [sys.executable, "-m", "evaluation.cli", "api", "--database", url, "--port", str(port)]
-    with server_process(cmd, port, "/health", log_path, wait_s=60) as base:
-        yield base
-
-
-def get(
-    url: str, token: str | None = None, lang: str | None = None
-) -> tuple[int, dict[str, str], bytes]:
-    """One GET over HTTP: the status, the headers and the body (also for a refusal)."""
-    req = urllib.request.Request(url)
-    if token is not None:
-        req.add_header("Authorization", f"Bearer {token}")
-    if lang:
-        req.add_header("Accept-Language", lang)
-    try:
-        with urllib.request.urlopen(req, timeout=60) as r:
-            return r.status, dict(r.headers), r.read()
-    except urllib.error.HTTPError as e:
-        return e.code, dict(e.headers), e.read()
 
 
 def issue(url: str, email: str, capsys: pytest.CaptureFixture[str]) -> str:
@@ -117,8 +89,16 @@ def test_health_and_the_openapi_document_list_the_endpoints(served: tuple[str, s
         assert path in paths
         assert set(doc["paths"][path]) == {"get"}  # read-only: GET and nothing else
     assert "HTTPBearer" in doc["components"]["securitySchemes"]
-    status, _, body = get(f"{base}/docs")
-    assert status == 200 and b"swagger" in body.lower()
+    # the documentation pages need nothing from outside: every script and style is served here
+    for page in ("/docs", "/redoc"):
+        status, _, body = get(f"{base}{page}")
+        assert status == 200, page
+        html = body.decode()
+        assets = re.findall(r"""(?:src|href)=["']([^"']+)["']""", html)
+        assets += re.findall(r"""url: *["']([^"']+)["']""", html)
+        assert assets and not [a for a in assets if re.match(r"(https?:)?//", a)], (page, assets)
+        for asset in assets:
+            assert get(f"{base}{asset}")[0] == 200, (page, asset)
 
 
 def test_a_missing_token_is_refused_in_dutch_by_default_and_in_english_on_request(

@@ -110,3 +110,36 @@ def test_the_calendar_page_shows_the_chosen_quarter_by_name_in_words(
     assert any(m.value.startswith(period) for m in at.markdown)
     st.cache_data.clear()
     st.cache_resource.clear()
+
+
+def test_the_calendar_is_chosen_per_portfolio(tmp_path, monkeypatch):
+    """Issue 17: each portfolio's expected reports; an administrator may see them all."""
+    import streamlit as st
+    from helpers.dashboard import SAMPLE, build_database
+    from streamlit.testing.v1 import AppTest
+
+    from evaluation import portfolios
+    from evaluation.i18n import t
+
+    url = build_database(tmp_path / "all.sqlite")
+    with Store.open(url) as s:
+        portfolios.load_sample(s, SAMPLE)
+        held = {p.code: p for p in portfolios.listing(s, ADMIN)}
+        names = dict(s.initiatives(ADMIN).itertuples(index=False))
+    monkeypatch.setenv("EVALUATION_DATABASE_URL", url)
+    monkeypatch.chdir(tmp_path)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    at = AppTest.from_file(str(ROOT / "dashboards" / "app_pages" / "cycle.py"), default_timeout=60)
+    at.session_state["lang"] = "en"
+    at.session_state["signed_in"] = ADMIN
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    column = t("cycle.columns.initiative", "en")
+    assert set(at.dataframe[0].value[column]) == set(names.values())  # all portfolios first
+    for code, portfolio in held.items():
+        at.selectbox(key="cycle_portfolio_en").select(code).run()
+        shown = set(at.dataframe[0].value[column])
+        assert shown == {names[i] for i in portfolio.initiative_ids}, code
+    st.cache_data.clear()
+    st.cache_resource.clear()

@@ -52,7 +52,7 @@ def _next_quarter(url: str, tmp_path: Path) -> Path:
 
 def _as(page, role_label: str) -> None:
     page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").click()
-    page.get_by_role("option", name=role_label).click()
+    page.get_by_role("option", name=role_label, exact=True).click()
 
 
 def test_an_upload_on_one_replica_shows_on_the_other_at_its_next_rerun(

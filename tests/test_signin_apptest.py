@@ -304,8 +304,9 @@ def test_each_role_sees_what_it_may(db, role):
     if role == "admin":
         _ok(at.switch_page("app_pages/admin.py").run())
         assert _titles(at) == [t("accounts.admin.title", "en")]
-        # the narrative tab (issue 14); the reporting arrangements' table (issue 15)
-        assert len(at.tabs) == 5 and len(at.dataframe) == 5
+        # the narrative tab (issue 14); the reporting arrangements' table (issue 15); the
+        # portfolios' tab (issue 17: none here, so no table of them)
+        assert len(at.tabs) == 6 and len(at.dataframe) == 5
         emails = set(at.dataframe[0].value[t("accounts.admin.columns.email", "en")])
         assert emails == {u[0] for u in USERS.values()} | {"gone@example.org"}
         submissions, audit = at.dataframe[3].value, at.dataframe[4].value  # [2]: the arrangements

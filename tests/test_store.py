@@ -299,6 +299,23 @@ def test_the_code_knows_the_newest_migration():
     assert migrate.head_revision() == migrate.HEAD
 
 
+def test_the_migrations_build_the_schema_the_code_declares(db_url: str):
+    """A store opened by the migrations holds every table, column and index of
+    ``schema.py``: Alembic's comparison finds nothing to add or drop (types aside, which
+    the two engines name their own way)."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from evaluation.store.schema import Base
+
+    Store.open(db_url).close()
+    engine = create_engine(db_url)
+    with engine.connect() as conn:
+        diffs = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    engine.dispose()
+    assert [d for d in diffs if d[0] != "modify_type"] == []
+
+
 def test_a_workbook_without_a_valid_code_is_rejected_not_refused(store: Store):
     report = make_report(OOST)
     report.profile.loc[0, "initiative_id"] = None

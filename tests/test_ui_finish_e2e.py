@@ -128,7 +128,7 @@ def test_the_reporting_calendar_and_the_arrangements_in_the_browser(chromium, ap
             page.set_default_timeout(WAIT_MS)  # a fresh server on a busy machine starts slowly
             page.goto(f"{app_url}/cycle")
             page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").click()
-            page.get_by_role("option", name=t("ui.app.role_funder", "nl")).click()
+            page.get_by_role("option", name=t("ui.app.role_funder", "nl"), exact=True).click()
             page.get_by_role("heading", name=t("cycle.title", "nl"), level=1).wait_for()
             line = t("cycle.reported_line", "nl", n=0, of=0, period="X").split("X")[0]
             expect(page.get_by_text(line.strip(), exact=False).first).to_be_visible()

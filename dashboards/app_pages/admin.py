@@ -1,4 +1,5 @@
-"""Administration (admins only): accounts, initiatives, submissions and the audit log.
+"""Administration (admins only): accounts, initiatives, portfolios, submissions and the
+audit log.
 
 Thin: every read and write is a library call that checks ``access.require_manage`` itself
 (``evaluation.accounts`` and the ``Store``); the page is only in the navigation for admins,
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboards import arrangements, narrative, signin, state
+from dashboards import arrangements, narrative, portfolios, signin, state
 from evaluation import access, accounts
 from evaluation.errors import AccessDenied, UserError
 from evaluation.i18n import t
@@ -29,15 +30,17 @@ def _headed(frame):  # column codes -> the column names in the chosen language
     return frame.rename(columns=lambda c: t(f"accounts.admin.columns.{c}", lang))
 
 
-tab_accounts, tab_initiatives, tab_submissions, tab_audit, tab_narrative = st.tabs(
+tabs = st.tabs(
     [
         t("accounts.admin.tab_accounts", lang),
         t("accounts.admin.tab_initiatives", lang),
+        t("portfolios.ui.heading", lang),
         t("accounts.admin.tab_submissions", lang),
         t("accounts.admin.tab_audit", lang),
         t("narrative.editor_tab", lang),
     ]
 )
+tab_accounts, tab_initiatives, tab_portfolios, tab_submissions, tab_audit, tab_narrative = tabs
 
 with tab_accounts:
     with st.form("admin_add_account", clear_on_submit=True):
@@ -109,6 +112,9 @@ with tab_initiatives:
                 state.clear_caches()
                 st.success(t("accounts.admin.initiative_added", lang, initiative=new_id))
     arrangements.render(store, who, names, lang)
+
+with tab_portfolios:  # which initiatives a fund or scheme follows, and who reads them
+    portfolios.render(store, who, names, lang)
 
 with tab_submissions:
     st.dataframe(_headed(store.submissions(who)), hide_index=True, width="stretch")

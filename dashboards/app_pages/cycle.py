@@ -9,7 +9,7 @@ import datetime as dt
 import streamlit as st
 
 from dashboards import signin, state
-from evaluation import arrangements, cycle
+from evaluation import arrangements, cycle, portfolios
 from evaluation.errors import AccessDenied
 from evaluation.formatting import format_period
 from evaluation.i18n import t
@@ -22,6 +22,24 @@ if who.role not in cycle.READERS:
 st.caption(t("cycle.intro", lang))
 store = state.store()
 names = state.initiative_names(who)
+# the calendar per portfolio: the viewer's own (an administrator's: every one), or all
+held = [
+    p
+    for p in portfolios.listing(store, who)
+    if who.can_manage() or p.code in (who.portfolios or ())
+]
+if held:
+    options = [None, *[p.code for p in held]]
+    labels = {p.code: p.name for p in held}
+    chosen_code = st.selectbox(
+        t("portfolios.ui.choose", lang),
+        options=options,
+        format_func=lambda c: labels[c] if c else t("portfolios.ui.all", lang),
+        key=f"cycle_portfolio_{lang}",
+    )
+    if chosen_code:
+        inside = set(next(p for p in held if p.code == chosen_code).initiative_ids)
+        names = {i: n for i, n in names.items() if i in inside}
 expected = cycle.cycle(store, who, names, dt.date.today())
 if not expected:
     st.info(t("cycle.nothing_expected", lang))

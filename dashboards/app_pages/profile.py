@@ -24,6 +24,8 @@ wanted = st.query_params.get("initiative")
 default = ids.index(wanted) if wanted in ids else 0
 if wanted not in ids and who.initiative_id in ids:
     default = ids.index(who.initiative_id)
+if wanted and wanted not in ids and who.scope is not None:  # outside the viewer's portfolios
+    st.warning(t("portfolios.link_out_of_scope", lang))
 initiative_id = st.selectbox(
     t("ui.profile.choose", lang),
     options=ids,

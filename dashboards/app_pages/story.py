@@ -15,6 +15,9 @@ from evaluation.i18n import t
 lang, who = state.read_context()
 st.title(t("ui.story.title", lang))
 st.write(t("ui.story.intro", lang))
+if who.portfolios:  # a funder's or evaluator's own portfolios (evaluation.portfolios)
+    held = " · ".join(sorted(state.portfolio_names().get(c, c) for c in who.portfolios))
+    st.markdown(t("portfolios.reading", lang, names=held, n=len(who.scope or ())))
 with st.expander(t("ui.story.guide_title", lang)):
     st.markdown(t("ui.story.guide", lang))
 

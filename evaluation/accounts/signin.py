@@ -23,6 +23,7 @@ from evaluation.accounts.common import (
     record,
     utc_now,
 )
+from evaluation.portfolios import scope_in
 from evaluation.store import Store
 
 _AC = ACCOUNTS
@@ -216,7 +217,7 @@ def authenticate(
         minutes = 0 if until is None else max(1, math.ceil((until - now).total_seconds() / 60))
         raise SignInRefused(reason, address, "local", minutes=minutes)
     assert account is not None
-    return account.principal()
+    return _scoped(store, account)
 
 
 @cache
@@ -273,16 +274,27 @@ def principal_for_email(
     if reason is not None:
         raise SignInRefused(reason, address or "?", "sso")
     assert account is not None
-    return account.principal()
+    return _scoped(store, account)
 
 
 def active_principal(store: Store, email: str) -> Principal | None:
     """The account's principal as it is now, or None once it is disabled (or gone). A
     signed-in session checks this on every run, so disabling an account, or changing its
-    role, takes effect at once and not only at its next sign-in."""
+    role or its portfolios, takes effect at once and not only at its next sign-in."""
     address = (email or "").strip().lower()
-    account = store.read(lambda conn: _account(conn, address))
-    return None if account is None or account.disabled else account.principal()
+
+    def work(conn: Connection) -> Principal | None:
+        account = _account(conn, address)
+        if account is None or account.disabled:
+            return None
+        return scope_in(conn, account.principal())
+
+    return store.read(work)
+
+
+def _scoped(store: Store, account: AccountInfo) -> Principal:
+    """The account's principal with the scope of its portfolios (``evaluation.portfolios``)."""
+    return store.read(lambda conn: scope_in(conn, account.principal()))
 
 
 def is_idle(

@@ -27,6 +27,7 @@ from evaluation import access
 from evaluation.access import Principal
 from evaluation.accounts.common import ACCOUNTS, normalise_email, record, utc_now
 from evaluation.errors import AccessDenied, UserError
+from evaluation.portfolios import scope_in
 from evaluation.store import Store
 from evaluation.store.schema import ApiToken, table_of
 
@@ -171,8 +172,8 @@ def principal_for_token(store: Store, token: str | None, where: str = "api") -> 
             record(conn, actor, "api_refused", None, detail)
             return reason, None
         assert found is not None
-        role = found.role
-        return None, Principal(role, found.initiative_id, name=found.email)
+        # scoped as the account is now: its portfolios' initiatives (evaluation.portfolios)
+        return None, scope_in(conn, Principal(found.role, found.initiative_id, name=found.email))
 
     reason, principal = store.write(work)
     if reason is not None:

@@ -6,7 +6,8 @@ name aliases local to ``create_app``.)
 Every data endpoint needs ``Authorization: Bearer <token>`` (``evaluation token issue``):
 401 for a missing, unknown or revoked token (or a disabled account), 403 for data outside
 the account's scope, messages in the language of ``Accept-Language`` (nl or en, default nl).
-OpenAPI at ``/openapi.json``, its pages at ``/docs``.
+OpenAPI at ``/openapi.json``, its pages at ``/docs`` and ``/redoc`` (served with their scripts
+from the package: no CDN, so they work on a closed network).
 """
 
 from collections.abc import AsyncIterator
@@ -16,6 +17,7 @@ from typing import Annotated, Any
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi_offline import FastAPIOffline
 
 from evaluation import __version__
 from evaluation.access import Principal
@@ -44,7 +46,8 @@ def create_app(database_url: str | None = None) -> FastAPI:
         yield
         store.close()
 
-    app = FastAPI(
+    # the /docs and /redoc pages load Swagger UI and ReDoc from the package, not a CDN
+    app = FastAPIOffline(
         title=t("api.docs.title", "en"),
         description=t("api.docs.description", "en"),
         version=__version__,

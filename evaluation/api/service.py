@@ -63,11 +63,14 @@ def scoped(
     """The data ``principal`` may read, cut to one initiative and a range of periods. The
     whole is disclosed as the dashboard discloses it (``disclose(current_dataset(p), p)``),
     held in ``cache`` while the store's data stay the same."""
-    if principal.role == "initiative":
-        if initiative and initiative != principal.initiative_id:
-            exc = AccessDenied("api.out_of_scope", initiative=initiative)
-            audit_denied(store, principal, exc, "api")
-            raise exc
+    mine = principal.role == "initiative"
+    if initiative and not (
+        principal.is_initiative(initiative) if mine else principal.in_scope(initiative)
+    ):
+        exc = AccessDenied("api.out_of_scope", initiative=initiative)
+        audit_denied(store, principal, exc, "api")
+        raise exc
+    if mine:
         ids: list[str] | None = [str(principal.initiative_id)]
     else:
         ids = [initiative] if initiative else None

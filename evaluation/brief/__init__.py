@@ -19,7 +19,7 @@ from typing import Any
 
 import pandas as pd
 
-from evaluation.access import Principal, require_audience
+from evaluation.access import Principal, reading_for, require_audience, require_scope
 from evaluation.analysis._common import names as initiative_names
 from evaluation.brief.context import BriefCtx
 from evaluation.brief.initiative import initiative_pages
@@ -132,7 +132,10 @@ def brief_bytes(
     if audience not in AUDIENCES:
         raise UserError("report.errors.unknown_audience", audience=audience)
     require_audience(principal, audience)
-    disclosed = disclose(store.current_dataset(_OPERATOR), AUDIENCES[audience])
+    if initiative_id:
+        require_scope(principal, initiative_id)
+    reader = reading_for(principal, _OPERATOR.name)
+    disclosed = disclose(store.current_dataset(reader), AUDIENCES[audience])
     if not initiative_id:
         return portfolio_brief(disclosed, period_from, period_to, lang, narratives)
     return initiative_brief(disclosed, initiative_id, lang, period_from, period_to)

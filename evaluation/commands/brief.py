@@ -44,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
     with Store.open(args.database) as store:
         data = brief_bytes(
             store,
-            principal=principal_of(args),
+            principal=principal_of(args, store),
             audience=args.audience,
             lang=args.lang,
             initiative_id=args.initiative,

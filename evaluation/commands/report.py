@@ -14,6 +14,7 @@ principal may not have (``--as-role``; at this machine the default is the admini
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 from evaluation.access import ROLES, Principal
 from evaluation.i18n import t
@@ -33,6 +34,17 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--audience", choices=sorted(AUDIENCES), default="funder", help=_h("audience"))
     p.add_argument("--as-role", choices=ROLES, default="admin", help=_h("as_role"))
     p.add_argument("--as-initiative", metavar="ID", default=None, help=_h("as_initiative"))
+    p.add_argument(
+        "--as-account", metavar="EMAIL", default=None, help=t("portfolios.cli.account_option", "en")
+    )
+    p.add_argument(
+        "--portfolio",
+        metavar="CODE",
+        action="append",
+        dest="portfolios",
+        default=None,
+        help=t("portfolios.cli.portfolio_option", "en"),
+    )
     p.add_argument("--database", metavar="URL", default=None, help=_h("database"))
 
 
@@ -63,14 +75,27 @@ def register(sub: argparse._SubParsersAction) -> None:
     e.set_defaults(func=run_export)
 
 
-def principal_of(args: argparse.Namespace) -> Principal:
-    if args.as_role == "initiative":
-        from evaluation.errors import UserError
+def principal_of(args: argparse.Namespace, store: Any) -> Principal:
+    """Who the output is made for: an account as it is now (``--as-account``: its role and
+    portfolios), or a role (``--as-role``), then only the chosen ``--portfolio``s."""
+    from evaluation import portfolios
+    from evaluation.errors import UserError
 
+    if args.as_account:
+        from evaluation.accounts import active_principal
+
+        who = active_principal(store, args.as_account)
+        if who is None:
+            raise UserError("portfolios.unknown_account", email=args.as_account)
+    elif args.as_role == "initiative":
         if not args.as_initiative:
             raise UserError("report.errors.unknown_initiative", initiative="--as-initiative")
-        return Principal("initiative", args.as_initiative)
-    return Principal(args.as_role)
+        who = Principal("initiative", args.as_initiative)
+    else:
+        who = Principal(args.as_role)
+    if args.portfolios:
+        who = portfolios.limited_to(store, who, args.portfolios)
+    return who
 
 
 def run(args: argparse.Namespace) -> int:
@@ -84,7 +109,7 @@ def run(args: argparse.Namespace) -> int:
         path = write_report_file(
             store,
             args.out,
-            principal=principal_of(args),
+            principal=principal_of(args, store),
             lang=args.lang,
             audience=args.audience,
             initiative_ids=args.initiatives,
@@ -113,7 +138,7 @@ def run_export(args: argparse.Namespace) -> int:
     from evaluation.store import Store
 
     with Store.open(args.database) as store:
-        disclosed = export_for(store, principal_of(args), args.audience)
+        disclosed = export_for(store, principal_of(args, store), args.audience)
     data = tidy_zip(disclosed, args.lang, args.dialect)
     path = Path(args.out)
     path.write_bytes(data)

@@ -100,10 +100,8 @@ def windows(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) -> Itera
 _CELL_R = b'<c r="'
 _CELL_OPEN = tuple(b"<c" + sep for sep in (b" ", b">", b"/", b"\t", b"\n", b"\r"))
 _PREFIXED_CELL = tuple(b":c" + sep for sep in (b" ", b">", b"/", b"\t", b"\n", b"\r"))
-# a cell outside A1:X99999, for each rightmost letter X so far (none yet: any cell)
-_BEYOND_TOP = [re.compile(rb'<c r="')] + [
-    re.compile(rb'<c r="(?![A-' + bytes([64 + i]) + rb']\d{1,5}")') for i in range(1, 27)
-]
+# a reference written the common way: upper-case letters and a row number, nothing else
+_COMMON_REF = re.compile(rb'<c r="([A-Z]{1,3})([1-9][0-9]{0,6})"')
 _TAG = re.compile(rb"<(?:[\w.-]+:)?(row|c|mergeCell)(?=[\s/>])([^>]*)>")
 _ATTR_R = re.compile(rb"""(?:^|\s)r\s*=\s*["']([^"']{0,64})["']""")
 _MERGE_REF = re.compile(rb"""<(?:[\w.-]+:)?mergeCell\s[^>]*?ref\s*=\s*["']([^"']{0,64})["']""")
@@ -116,16 +114,16 @@ def sheet_extent(
     past the limits, before a reader allocates its grid.
 
     One streaming pass over the sheet's XML. Cells written the common way (``<c r="A1"``,
-    which every spreadsheet program writes) are counted with ``bytes.count``, and only
-    references outside A1:Z99999 are read one by one; so a 100,000-row report costs little
-    more than inflating its XML. When a cell is written any other way (no reference, another
-    attribute first, a namespace prefix), or the quick bound is not tight enough, the sheet
-    is read exactly, tag by tag.
+    which every spreadsheet program writes) are found by one regular expression per piece of
+    XML, and only the distinct column letters and row numbers are turned into numbers; so a
+    200,000-row report costs little more than inflating its XML. When a cell is written any
+    other way (no reference, another attribute first, a namespace prefix, a reference out of
+    any sheet's range), the sheet is read exactly, tag by tag; and so is a sheet that goes
+    too far, to name the first cell that does (the exact pass stops there).
     """
     quick = _Extent()
-    uncommon = False  # a cell written some other way: the quick count does not hold
+    uncommon = False  # a cell written some other way: the quick extent does not hold
     merges: list[bytes] = []
-    top = 0
     for window in windows(zf, info, limits):
         common = window.count(_CELL_R)
         opened = window.count(b"<c")  # cells, and <col>, <cfRule> and the like
@@ -136,34 +134,22 @@ def sheet_extent(
             b":c" in window and any(needle in window for needle in _PREFIXED_CELL)
         ):
             uncommon = True
-        if common:
-            quick.rows = max(quick.rows, 1)
-        # one pass: cells outside A1:<top>99999 (top, the rightmost single letter so far)
-        at = 0
-        while True:
-            m = _BEYOND_TOP[top].search(window, at)
-            if m is None:
-                break
-            at = m.end()
-            row, col = _ref(window[at : at + 40])
-            if col <= 26 and row <= 99_999:
-                top = col  # a common cell further right: look past it from here on
+        if common and not uncommon:
+            refs = _COMMON_REF.findall(window)
+            if len(refs) != common:
+                uncommon = True  # a reference that is not letters and a row number
             else:
-                quick.add(row, col)
+                col = max(_column_number(c.decode("ascii")) for c in {c for c, _ in refs})
+                quick.add(max(int(d) for d in {d for _, d in refs}), col)
         if b"mergeCell" in window:
             merges += [m.group(1) for m in _MERGE_REF.finditer(window)]
         if quick.cells > limits.max_cells:
             return _too_many_cells(sheet, quick.cells, limits)
-    if uncommon:
-        extent = _exact_extent(zf, info, limits)
-    else:
-        # cells inside A1:Z99999 were not looked at one by one: bound them by row 99,999
-        # and the rightmost letter seen
-        extent = _Extent(quick.rows, max(quick.cols, top), quick.cells, quick.far)
-        bound = (max(quick.rows, 99_999 if quick.cells else 0), extent.cols)
-        if _beyond(bound[0], bound[1], limits) and not _beyond(quick.rows, quick.cols, limits):
-            extent = _exact_extent(zf, info, limits)  # a long or wide sheet: look closer
+    extent = _exact_extent(zf, info, limits) if uncommon else quick
     if _beyond(extent.rows, extent.cols, limits):
+        if not uncommon:  # name the first cell that goes too far, as a reader meets it
+            exact = _exact_extent(zf, info, limits)
+            extent = exact if _beyond(exact.rows, exact.cols, limits) else extent
         return _cell_too_far(sheet, extent, limits)
     for ref in merges:
         problem = _merge_too_large(sheet, ref.decode("ascii", "replace"), extent, limits)

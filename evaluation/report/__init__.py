@@ -19,7 +19,7 @@ from typing import Any
 
 from openpyxl import Workbook
 
-from evaluation.access import Principal, require_audience
+from evaluation.access import Principal, reading_for, require_audience, require_scope
 from evaluation.disclosure import disclose
 from evaluation.errors import UserError
 from evaluation.report.build import AUDIENCES, build_report
@@ -42,16 +42,21 @@ def _fetch(
         raise UserError("report.errors.unknown_audience", audience=audience)
     require_audience(principal, audience)
     ids = list(initiative_ids) if initiative_ids else None
+    reader = reading_for(principal, _OPERATOR.name)
     registered = store.initiatives(_OPERATOR)
     names = dict(zip(registered["initiative_id"], registered["name"], strict=True))
     if ids:
-        known = set(names)
         for i in ids:
-            if i not in known:
+            if i not in names:
                 raise UserError("report.errors.unknown_initiative", initiative=i)
+            require_scope(principal, i)
+    if reader.scope is not None:
+        names = {i: n for i, n in names.items() if i in reader.scope}
     # the whole scope, disclosed once: a selection only filters what is disclosed
-    dataset = store.current_dataset(_OPERATOR)
+    dataset = store.current_dataset(reader)
     submissions = store.submissions(_OPERATOR)
+    if reader.scope is not None:
+        submissions = submissions[submissions["initiative_id"].isin(reader.scope)]
     return dataset, submissions, names
 
 

@@ -1,9 +1,10 @@
 """Reading the store: the current state as a tidy ``Dataset``, its periods, the list of
 submissions, one submission's problems and its raw file.
 
-The current state is the latest accepted submission per initiative and period. Stories are
-filtered by ``principal.can_see_story``; nothing else is filtered here (small numbers are the
-disclosure layer's business).
+The current state is the latest accepted submission per initiative and period. It holds only
+the initiatives of the principal's scope (its portfolios: ``evaluation.portfolios``), and
+stories are filtered by ``principal.can_see_story``; nothing else is filtered here (small
+numbers are the disclosure layer's business).
 """
 
 from __future__ import annotations
@@ -199,7 +200,10 @@ def current_dataset(
         if len(cache) >= _CACHED_SELECTIONS:
             cache.pop(next(iter(cache)))
         cache[key] = (version, derived)
-    out = {name: frame.copy() for name, frame in derived.items()}
+    if principal.scope is None:
+        out = {name: frame.copy() for name, frame in derived.items()}
+    else:
+        out = _within(derived, principal.scope)
     stories = out["stories"]
     if not stories.empty:
         seen = stories[_story_mask(principal, stories)].reset_index(drop=True)
@@ -215,6 +219,22 @@ _VERSION = select(
     select(func.coalesce(func.max(_S.c.id), 0)).scalar_subquery(),
     select(func.count()).select_from(_I).scalar_subquery(),
 )
+
+
+def _within(frames: dict[str, pd.DataFrame], scope: frozenset[str]) -> dict[str, pd.DataFrame]:
+    """Only the initiatives in ``scope``. A link to a partner initiative outside it keeps
+    the partner's name as its initiative wrote it, not the link: read as a partner outside
+    the programme, so nothing of the other initiative is joined in."""
+    out: dict[str, pd.DataFrame] = {}
+    for name, frame in frames.items():
+        kept = frame[frame["initiative_id"].isin(scope)].reset_index(drop=True)
+        if name == "network" and not kept.empty:
+            linked = kept["partner_initiative_id"]
+            outside = linked.notna() & ~linked.isin(scope)
+            if outside.any():
+                kept.loc[outside, "partner_initiative_id"] = None
+        out[name] = kept
+    return out
 
 
 def _derive(frames: dict[str, pd.DataFrame], known: dict[str, str]) -> dict[str, pd.DataFrame]:

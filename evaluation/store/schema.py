@@ -35,6 +35,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -137,6 +138,14 @@ class Submission(Base):
             unique=True,
             sqlite_where=text("status = 'accepted' AND superseded_by IS NULL"),
             postgresql_where=text("status = 'accepted' AND superseded_by IS NULL"),
+        ),
+        # what the name registry counts on every upload (registry.names): the accepted ones,
+        # counted from this small index instead of a scan of every submission
+        Index(
+            "ix_submissions_accepted",
+            "id",
+            sqlite_where=text("status = 'accepted'"),
+            postgresql_where=text("status = 'accepted'"),
         ),
     )
 
@@ -379,3 +388,46 @@ class ApiToken(Base):
     issued_by: Mapped[str] = mapped_column(String(200))
     revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     revoked_by: Mapped[str | None] = mapped_column(String(200))
+
+
+# --- portfolios (issue 17) -----------------------------------------------------------------
+# A portfolio (a fund's programme, a municipality's scheme) holds initiatives, and funder and
+# evaluator accounts belong to it (evaluation/portfolios.py). Memberships are rows that an
+# administrator adds and removes; what changed is in the audit log. Their ids are never used
+# twice (AUTOINCREMENT in SQLite, a sequence in PostgreSQL), so the newest id and the row
+# count of each table tell its states apart (``Store.data_version``).
+
+
+class Portfolio(Base):
+    __tablename__ = "portfolios"
+    __table_args__ = {"sqlite_autoincrement": True}
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    code: Mapped[str] = mapped_column(String(64), index=True, unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    created_by: Mapped[str] = mapped_column(String(200))
+
+
+class PortfolioInitiative(Base):
+    """An initiative in a portfolio (an initiative may be in several)."""
+
+    __tablename__ = "portfolio_initiatives"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    portfolio: Mapped[str] = mapped_column(String(64), index=True)
+    initiative_id: Mapped[str] = mapped_column(String(64), index=True)
+
+    __table_args__ = (
+        UniqueConstraint("portfolio", "initiative_id"),
+        {"sqlite_autoincrement": True},
+    )
+
+
+class PortfolioMember(Base):
+    """A funder's or an evaluator's account in a portfolio (by its address)."""
+
+    __tablename__ = "portfolio_members"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    portfolio: Mapped[str] = mapped_column(String(64), index=True)
+    email: Mapped[str] = mapped_column(String(254), index=True)
+
+    __table_args__ = (UniqueConstraint("portfolio", "email"), {"sqlite_autoincrement": True})

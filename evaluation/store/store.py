@@ -30,6 +30,9 @@ from evaluation.store.schema import (
     Initiative,
     NarrativeComment,
     NarrativeVersion,
+    Portfolio,
+    PortfolioInitiative,
+    PortfolioMember,
     ReportingArrangement,
     Submission,
     table_of,
@@ -110,7 +113,12 @@ class Store(Database):
         """The period labels of the current state, in time order (``queries.periods``).
 
         Lets a page offer its period choice before it loads any data. Period labels carry no
-        unpublished material, so every role may ask."""
+        unpublished material, so every role may ask (of the initiatives in its scope)."""
+        if principal.scope is not None:
+            allowed = sorted(principal.scope)
+            initiative_ids = (
+                [i for i in initiative_ids if i in principal.scope] if initiative_ids else allowed
+            )
         return queries.periods(self, initiative_ids)
 
     def current_dataset(
@@ -144,19 +152,30 @@ class Store(Database):
         table a change of data inserts into (submissions, arrangements, narrative versions,
         comments, funders' reflections) and the number of registered initiatives. One read
         of primary-key maxima, cheap on every page run. Sign-ins and other audit lines do
-        not move it, so a burst of sign-in attempts cannot empty every cache."""
+        not move it, so a burst of sign-in attempts cannot empty every cache. Portfolios
+        and their memberships move it too: they change who reads which initiatives. Their
+        rows are also deleted, so each of those tables gives its newest id and its row count:
+        ids are never used twice, so the rows at or under an id only ever shrink, and the
+        two figures are the same only where the rows are."""
         tables = (Submission, ReportingArrangement, NarrativeVersion, NarrativeComment)
         maxima = [select(func.max(table_of(m).c.id)).scalar_subquery() for m in tables]
         maxima.append(select(func.max(table_of(FunderReflection).c.id)).scalar_subquery())
         count = select(func.count()).select_from(table_of(Initiative)).scalar_subquery()
+        for model in (Portfolio, PortfolioInitiative, PortfolioMember):
+            maxima.append(select(func.max(table_of(model).c.id)).scalar_subquery())
+            maxima.append(select(func.count()).select_from(table_of(model)).scalar_subquery())
         row = self.read(lambda conn: conn.execute(select(*maxima, count)).one())
         return tuple(int(v or 0) for v in row)
 
     # --- the registry ------------------------------------------------------------------
 
     def initiatives(self, principal: Principal) -> pd.DataFrame:
-        """Initiative ids and names, in the neutral order of their names (``registry``)."""
-        return registry.initiatives(self)
+        """Initiative ids and names, in the neutral order of their names (``registry``):
+        those of the principal's scope (its portfolios)."""
+        frame = registry.initiatives(self)
+        if principal.scope is None:
+            return frame
+        return frame[frame["initiative_id"].isin(principal.scope)].reset_index(drop=True)
 
     def add_initiative(self, principal: Principal, initiative_id: str, name: str) -> None:
         """Register an initiative (admins only)."""
