@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from dashboards import signin, state, texts  # noqa: E402
+from dashboards import first_start, signin, state, texts  # noqa: E402
 from evaluation import cycle  # noqa: E402
 from evaluation.errors import UserError  # noqa: E402
 from evaluation.i18n import t  # noqa: E402
@@ -32,6 +32,9 @@ lang = state.lang()
 st.set_page_config(
     page_title=t("ui.app.title", lang), page_icon=":material/extension:", layout="wide"
 )
+
+# a fresh database gets the sample first, with its progress shown (issue 19)
+first_start.wait_for_sample(lang)
 
 with st.sidebar:
     # The widgets write to their own keys and copy the choice to the remembered key: a

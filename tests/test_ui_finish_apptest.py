@@ -210,3 +210,22 @@ def test_address_of_a_page_the_role_lacks_says_so_in_the_users_language(db, lang
     assert at._finished_page_script_hash == calc_hash("admin")
     assert [x.value for x in at.title] == [t("ui.app.page_unavailable_title", lang)]
     assert t("ui.app.page_unavailable", lang) in [i.value for i in at.info]
+
+
+def test_sample_load_tells_how_many_reports_of_how_many(tmp_path):
+    """The first start's progress (issue 19) comes from the import itself: after each report,
+    how many of how many are done."""
+    from evaluation.submit import ensure_initialised
+
+    folder = tmp_path / "sample"
+    shutil.copytree(ROOT / "sample_data" / "gastvrij-dak", folder / "gastvrij-dak")
+    files = len(list(folder.glob("**/*.xlsx")))
+    heard: list[tuple[int, int]] = []
+    with Store.open(f"sqlite:///{tmp_path / 'fresh.sqlite'}") as store:
+        from evaluation import submit
+
+        assert submit.load_sample_data(
+            store, folder, on_progress=lambda n, of: heard.append((n, of))
+        )
+        assert heard == [(n, files) for n in range(1, files + 1)]
+        assert ensure_initialised(store, on_progress=heard.append) is None, "filled: no load"

@@ -274,3 +274,37 @@ def test_no_two_labels_of_a_chart_overlap_on_the_profile_and_story_at_1280_in_du
         finally:
             browser.close()
     assert not found, found
+
+
+def test_first_visit_on_a_fresh_database_shows_how_many_reports_are_loaded(chromium, tmp_path):
+    """Issue 19: on a fresh database the first visit waited on a blank page while the sample
+    was imported; now it says how many reports of how many are in, then opens the story."""
+    import re
+
+    from playwright.sync_api import expect, sync_playwright
+
+    env = dict(os.environ, EVALUATION_DATABASE_URL=f"sqlite:///{tmp_path / 'fresh.sqlite'}")
+    env.pop("EVALUATION_DEMO", None)
+    expect.set_options(timeout=WAIT_MS)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    line = t("ui.app.first_start_progress", "nl", n="N", of="M")
+    pattern = re.escape(line).replace("N", r"\d+").replace("M", r"\d+")
+    with (
+        streamlit_server(ROOT, env, tmp_path / "streamlit.log") as base,
+        sync_playwright() as p,
+    ):
+        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 800})
+            page.set_default_timeout(WAIT_MS)
+            page.goto(base)
+            progress = page.get_by_text(re.compile(pattern))
+            expect(progress).to_be_visible()
+            page.wait_for_timeout(1500)  # a few reports further
+            _shot(page, "first-start-progress-nl")
+            page.get_by_role("heading", name=t("ui.story.title", "nl"), level=1).wait_for(
+                timeout=3 * WAIT_MS
+            )
+            expect(progress).to_have_count(0)
+        finally:
+            browser.close()
