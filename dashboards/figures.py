@@ -493,6 +493,24 @@ def indicator_small_multiples(
             "rangemode": "tozero",
             "title": {"text": unit_label, "font": {"size": 11}},
         }
+        if all(v is None for v in y):
+            # no mark to draw: the panel says why instead of standing empty (issue 19)
+            why = "panel_withheld" if bool(sup.any()) else "panel_empty"
+            layout[f"yaxis{axis}"]["showticklabels"] = False  # no scale, no unit
+            layout[f"yaxis{axis}"]["title"] = {"text": ""}
+            layout["annotations"].append(
+                {
+                    "text": _wrap(t(f"ui.figures.{why}", lang), 18),
+                    "x": x0 + width / 2,
+                    "y": y1 - height / 2,
+                    "xref": "paper",
+                    "yref": "paper",
+                    "xanchor": "center",
+                    "yanchor": "middle",
+                    "showarrow": False,
+                    "font": {"size": 11, "color": "#555555"},
+                }
+            )
         layout["annotations"].append(
             {
                 "text": titles[ind],
