@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from dashboards import signin, state, texts  # noqa: E402
+from dashboards import first_start, signin, state, texts  # noqa: E402
 from evaluation import cycle  # noqa: E402
 from evaluation.errors import UserError  # noqa: E402
 from evaluation.i18n import t  # noqa: E402
@@ -32,6 +32,9 @@ lang = state.lang()
 st.set_page_config(
     page_title=t("ui.app.title", lang), page_icon=":material/extension:", layout="wide"
 )
+
+# a fresh database gets the sample first, with its progress shown (issue 19)
+first_start.wait_for_sample(lang)
 
 with st.sidebar:
     # The widgets write to their own keys and copy the choice to the remembered key: a
@@ -62,10 +65,13 @@ with st.sidebar:
         choices += [f"initiative:{i}" for i in names]
         if st.session_state.get(state.ROLE_KEY) not in choices:
             st.session_state[state.ROLE_KEY] = "funder"
+        # set through the session state each run: the browser keeps a keyed selectbox's
+        # shown label ("Financier") across reruns unless the value is sent anew, so after a
+        # switch to English it would go on showing the Dutch label (issue 19)
+        st.session_state[state.ROLE_WIDGET] = st.session_state[state.ROLE_KEY]
         st.selectbox(
             t("ui.app.role", lang),
             options=choices,
-            index=choices.index(st.session_state[state.ROLE_KEY]),
             format_func=lambda c: state.principal_label(
                 state.principal_from_choice(c), lang, names
             ),
@@ -97,7 +103,8 @@ if who.scope is not None and not who.scope and who.role in ("funder", "evaluator
 PAGES = Path(__file__).parent / "app_pages"
 pages = {
     t("ui.nav.section_story", lang): [
-        st.Page(PAGES / "story.py", title=t("ui.nav.story", lang), url_path="story", default=True),
+        # at the root only: its own address is the hidden page below
+        st.Page(PAGES / "story.py", title=t("ui.nav.story", lang), url_path="", default=True),
         st.Page(PAGES / "profile.py", title=t("ui.nav.profile", lang), url_path="profile"),
         st.Page(PAGES / "voices.py", title=t("ui.nav.voices", lang), url_path="voices"),
     ],
@@ -119,6 +126,31 @@ if who.role in cycle.READERS:  # issue 17: which reports came in, per period
     pages[t("ui.nav.section_work", lang)].append(
         st.Page(PAGES / "cycle.py", title=t("cycle.nav", lang), url_path="cycle")
     )
+# issue 19: every address answers, so no deep link gets Streamlit's English "Page not found"
+# box. The story is the default page, served at the root; its own address (/story, also the
+# one a deep link through the sign-in keeps) opens it there. An address of a page this role
+# does not have says so in the user's language.
+story_page = pages[t("ui.nav.section_story", lang)][0]
+declared = {p.url_path for section in pages.values() for p in section} | {"story"}
+hidden = [
+    st.Page(
+        lambda: st.switch_page(story_page, query_params=st.query_params.to_dict()),
+        title=t("ui.nav.story", lang),
+        url_path="story",
+        visibility="hidden",
+    )
+]
+hidden += [
+    st.Page(
+        lambda: signin.not_for_this_role(lang),
+        title=t("ui.app.page_unavailable_title", lang),
+        url_path=path,
+        visibility="hidden",
+    )
+    for path in URL_PATHS
+    if path not in declared
+]
+pages[t("ui.nav.section_work", lang)] += hidden
 page = st.navigation(pages)
 signin.guard_initiative_pages(who, lang, page.url_path or "story")
 page.run()

@@ -53,6 +53,8 @@ RELATION_DASH = {
 NEUTRAL_LINE = "#7f7f7f"
 # above this many initiatives the network names them on hover only
 LABELLED_NODES = 40
+# a small multiple's title wraps after this many characters (a panel is ~170 px at 1280 px)
+PANEL_TITLE_CHARS = 22
 
 
 def _array(values: list) -> np.ndarray:
@@ -128,7 +130,8 @@ def phase_puzzle(puzzle: pd.DataFrame, lang: str) -> go.Figure:
     if puzzle is None or not len(puzzle):
         return empty_figure(t("ui.app.no_data", lang), title, lang)
     names = _by_name(puzzle["name"])
-    phases = [_wrap(phase_label(p, lang)) for p in PHASE_ORDER]
+    # narrow, flat phase names (issue 19: at 18 characters they were rotated into each other)
+    phases = [_wrap(phase_label(p, lang), 12) for p in PHASE_ORDER]
     fig = go.Figure()
     styles = {
         "primary": ("square", PALETTE[0], 22),
@@ -138,7 +141,7 @@ def phase_puzzle(puzzle: pd.DataFrame, lang: str) -> go.Figure:
         part = puzzle[puzzle["role"] == role]
         fig.add_trace(
             go.Scatter(
-                x=_array([_wrap(phase_label(p, lang)) for p in part["phase"]]),
+                x=_array([_wrap(phase_label(p, lang), 12) for p in part["phase"]]),
                 y=_array([str(n) for n in part["name"]]),
                 mode="markers",
                 name=t(f"ui.figures.puzzle_{role}", lang),
@@ -153,6 +156,7 @@ def phase_puzzle(puzzle: pd.DataFrame, lang: str) -> go.Figure:
         categoryorder="array",
         categoryarray=phases,
         range=[-0.5, len(phases) - 0.5],
+        tickangle=0,
     )
     # the first name on top: plotly draws the first category at the bottom, so reverse
     fig.update_yaxes(
@@ -161,7 +165,7 @@ def phase_puzzle(puzzle: pd.DataFrame, lang: str) -> go.Figure:
         categoryarray=list(reversed(names)),
         type="category",
     )
-    fig = _base_layout(fig, title, lang, height=min(4000, max(280, 140 + 30 * len(names))))
+    fig = _base_layout(fig, title, lang, height=min(4000, max(280, 220 + 30 * len(names))))
     fig.update_layout(legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0})
     fig.update_layout(margin={"t": 90})
     return fig
@@ -183,6 +187,10 @@ LABEL_SPOTS = (
 # placement only has to tell near from far)
 NETWORK_AREA_PX = (640.0, 560.0)
 CHAR_PX, LINE_PX, MARKER_PX = 7.0, 16.0, 11.0
+# plotly pads the axes' ranges around the outer markers, so a data unit is drawn smaller
+# than the area alone suggests; and a label's box keeps a little air around it (issue 19:
+# two names a few pixels apart on the story's network overlapped in the browser)
+RANGE_PADDING, LABEL_AIR_PX = 1.15, 3.0
 
 
 def label_spots(
@@ -197,7 +205,8 @@ def label_spots(
     xs = list(x) + [p[0] for p in others]
     ys = list(y) + [p[1] for p in others]
     span = max(max(xs) - min(xs), max(ys) - min(ys)) or 1.0
-    scale = min(NETWORK_AREA_PX) / span  # pixels per data unit (the axes share a scale)
+    # pixels per data unit (the axes share a scale)
+    scale = min(NETWORK_AREA_PX) / (span * RANGE_PADDING)
     markers = [
         (px * scale - MARKER_PX, py * scale - MARKER_PX, px * scale + MARKER_PX,
          py * scale + MARKER_PX)
@@ -213,7 +222,9 @@ def label_spots(
             x0 = cx + fx * w + dx * MARKER_PX
             y0 = cy + fy * h + dy * MARKER_PX
             box = (x0, y0, x0 + w, y0 + h)
-            cost = sum(_overlap(box, b) for b in placed)
+            air = LABEL_AIR_PX  # between two names, not between a name and a marker
+            aired = (x0 - air, y0 - air, x0 + w + air, y0 + h + air)
+            cost = sum(_overlap(aired, b) for b in placed)
             cost += sum(_overlap(box, m) for j, m in enumerate(markers) if j != i)
             if best is None or cost < best[0] - 1e-9:
                 best = (cost, name, box)
@@ -361,8 +372,10 @@ def output_totals(totals: pd.DataFrame, lang: str) -> go.Figure:
     )
     _bar_axes(fig, labels, values, t("ui.figures.indicator", lang), t("ui.common.value", lang),
               headroom=1.5)  # fmt: skip
-    rows = sum(18 + 16 * lbl.count("<br>") + 16 for lbl in labels)  # wrapped labels need room
-    return _base_layout(fig, title, lang, height=max(240, 80 + rows))
+    # wrapped labels need room: 20 pixels a line and some air per bar, besides the title and
+    # the value axis (issue 19: at 16 a line the two-line labels ran into each other)
+    rows = sum(20 * (lbl.count("<br>") + 1) + 14 for lbl in labels)
+    return _base_layout(fig, title, lang, height=max(240, 140 + rows))
 
 
 def _bar_axes(
@@ -394,8 +407,10 @@ def indicator_small_multiples(
     ``series``: ``indicator``, ``label``, ``period``, ``value``, optional ``value_suppressed``
     and ``unit`` (its name labels the value axis), with periods already in time order (the
     order of first appearance is kept). Indicators keep the order they arrive in (catalogue
-    order), never sorted by value. At most three period ticks are written per panel, flat, so
-    they never run into the panel below; the hover names every period.
+    order), never sorted by value. A panel is about 170 pixels wide on a 1280-pixel screen, so
+    (issue 19) only the first and the last period are written under it, short and on two
+    lines ("1e kw." over "2024"), and the panel's title is wrapped to its width; the room
+    between the rows is made for those lines. The hover names every period in full.
     """
     if series is None or not len(series):
         return empty_figure(t("ui.app.no_data", lang), title, lang)
@@ -405,14 +420,23 @@ def indicator_small_multiples(
     cols = min(columns, len(indicators))
     rows = math.ceil(len(indicators) / cols)
     period_text = [format_period(p, lang) for p in periods]
-    step = max(1, math.ceil(len(period_text) / 3))
-    ticks = period_text[::step]
+    tick_at = sorted({0, len(periods) - 1}) if len(periods) > 3 else range(len(periods))
+    ticks = [period_text[i] for i in tick_at]
+    tick_text = [short_period(periods[i], lang) for i in tick_at]
     units = load_catalogue().choices("units")
+    titles = {ind: _wrap(labels[ind], PANEL_TITLE_CHARS) for ind in indicators}
+    title_lines = max(text.count("<br>") + 1 for text in titles.values())
     # The grid is laid out by hand (domains per panel) and the figure built once from plain
     # dicts: make_subplots plus per-panel updates cost several times more, per profile view.
-    h_gap, v_gap = 0.08, min(0.6 / max(rows, 1), 0.16)
+    # Heights in pixels: a panel, the two tick lines under it, the title lines above the
+    # next; the figure's title and the first row's panel titles above the grid.
+    panel_px, ticks_px, line_px = 150, 34, 16
+    gap_px = ticks_px + line_px * title_lines + 8
+    top_px, bottom_px = 60 + line_px * title_lines + 6, ticks_px + 6
+    grid_px = rows * panel_px + (rows - 1) * gap_px
+    h_gap, v_gap = 0.1, gap_px / grid_px
     width = (1 - h_gap * (cols - 1)) / cols
-    height = (1 - v_gap * (rows - 1)) / rows
+    height = panel_px / grid_px
     data: list[dict] = []
     layout: dict = {"annotations": []}
     for n, ind in enumerate(indicators):
@@ -453,36 +477,68 @@ def indicator_small_multiples(
         unit = part["unit"].iloc[0] if "unit" in part and len(part) else None
         unit_label = units.label(unit, lang).split(" (")[0] if unit else t("ui.common.value", lang)
         layout[f"xaxis{axis}"] = {
-            "domain": [x0, x0 + width],
+            "domain": [max(0.0, x0), min(1.0, x0 + width)],
             "anchor": f"y{axis}",
             "type": "category",
             "categoryorder": "array",
             "categoryarray": period_text,
             "tickangle": 0,
             "tickvals": ticks,
+            "ticktext": tick_text,
             "tickfont": {"size": 10},
         }
         layout[f"yaxis{axis}"] = {
-            "domain": [y1 - height, y1],
+            "domain": [max(0.0, y1 - height), min(1.0, y1)],
             "anchor": f"x{axis}",
             "rangemode": "tozero",
             "title": {"text": unit_label, "font": {"size": 11}},
         }
+        if all(v is None for v in y):
+            # no mark to draw: the panel says why instead of standing empty (issue 19)
+            why = "panel_withheld" if bool(sup.any()) else "panel_empty"
+            layout[f"yaxis{axis}"]["showticklabels"] = False  # no scale, no unit
+            layout[f"yaxis{axis}"]["title"] = {"text": ""}
+            layout["annotations"].append(
+                {
+                    "text": _wrap(t(f"ui.figures.{why}", lang), 18),
+                    "x": x0 + width / 2,
+                    "y": y1 - height / 2,
+                    "xref": "paper",
+                    "yref": "paper",
+                    "xanchor": "center",
+                    "yanchor": "middle",
+                    "showarrow": False,
+                    "font": {"size": 11, "color": "#555555"},
+                }
+            )
         layout["annotations"].append(
             {
-                "text": labels[ind],
+                "text": titles[ind],
                 "x": x0 + width / 2,
                 "y": y1,
                 "xref": "paper",
                 "yref": "paper",
                 "xanchor": "center",
                 "yanchor": "bottom",
+                "yshift": 4,
                 "showarrow": False,
-                "font": {"size": 13},
+                "font": {"size": 12},
             }
         )
     fig = go.Figure({"data": data, "layout": layout})
-    return _base_layout(fig, title, lang, height=max(280, 250 * rows))
+    _base_layout(fig, title, lang, height=top_px + grid_px + bottom_px)
+    return fig.update_layout(margin={"t": top_px, "b": bottom_px, "l": 10, "r": 10})
+
+
+def short_period(period: object, lang: str) -> str:
+    """A period as a short tick label on two lines: ``1e kw.<br>2024`` / ``Q1<br>2024``;
+    other periods as their full text, wrapped."""
+    text = str(period)
+    if len(text) == 7 and text[4:6] == "-Q" and text[6].isdigit():
+        short = t("ui.common.quarter_short", lang, year=text[:4], q=text[6])
+        head, _, year = short.rpartition(" ")
+        return f"{head}<br>{year}"
+    return _wrap(format_period(period, lang), 12)
 
 
 def partner_kinds(kinds: pd.DataFrame, lang: str) -> go.Figure:
@@ -552,13 +608,18 @@ def self_views(reflections: pd.DataFrame, lang: str) -> go.Figure:
                 x=[format_period(p, lang) for p in part["period"]],
                 y=part["self_view"].astype(float),
                 mode="lines+markers",
-                name=questions.label(q, lang),
+                name=_wrap(questions.label(q, lang), 30),
                 marker={"symbol": symbols[i % len(symbols)], "size": 10},
                 line={"color": PALETTE[i % len(PALETTE)]},
             )
         )
     fig.update_xaxes(
-        title=t("ui.common.period", lang), categoryorder="array", categoryarray=period_text
+        title=t("ui.common.period", lang),
+        categoryorder="array",
+        categoryarray=period_text,
+        tickvals=period_text,
+        ticktext=[short_period(p, lang) for p in periods],
+        tickangle=0,
     )
     steps = load_catalogue().choices("rubric_steps")
     fig.update_yaxes(
@@ -567,7 +628,12 @@ def self_views(reflections: pd.DataFrame, lang: str) -> go.Figure:
         tickvals=[1, 2, 3, 4],
         ticktext=[steps.label(str(s), lang).split(" - ")[-1].split(":")[0] for s in (1, 2, 3, 4)],
     )
-    return _base_layout(fig, title, lang, height=420)
+    _base_layout(fig, title, lang, height=420)
+    # beside the chart, each quality's name wrapped (issue 19): under it, the long names ran
+    # into the period labels and the axis title
+    return fig.update_layout(
+        legend={"orientation": "v", "x": 1.02, "xanchor": "left", "y": 1, "yanchor": "top"}
+    )
 
 
 # --- voices ---------------------------------------------------------------------------------

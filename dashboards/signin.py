@@ -281,6 +281,13 @@ def sign_in_page() -> None:
     st.stop()
 
 
+def not_for_this_role(lang: str) -> None:
+    """The page at an address this role has no page for (``/admin`` as a funder): said in
+    the user's language, where Streamlit would show its English "Page not found"."""
+    st.title(t("ui.app.page_unavailable_title", lang))
+    st.info(t("ui.app.page_unavailable", lang), icon=":material/info:")
+
+
 def refuse(who: Principal, exc: UserError, lang: str, where: str) -> None:
     """Show a refusal on a page, record it in the audit log (once per page and session),
     and end the run."""

@@ -16,6 +16,7 @@ The store itself never reads a workbook; this module is where reading meets stor
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from evaluation import arrangements, narrative, portfolios
@@ -86,29 +87,42 @@ def workbook_initiative(data: bytes, file_name: str) -> str | None:
     return workbook_id(report)
 
 
-def load_sample_data(store: Store, folder: Path | None = None) -> int:
+# how far a load has come: (reports read so far, reports in all)
+Progress = Callable[[int, int], None]
+
+
+def load_sample_data(
+    store: Store, folder: Path | None = None, on_progress: Progress | None = None
+) -> int:
     """Import ``sample_data/**/*.xlsx`` (oldest period first); the number newly accepted.
     Running it again adds nothing: the files are recognised as duplicates. The folder is
-    ``settings.sample_folder()`` unless given; without one there is nothing to load."""
+    ``settings.sample_folder()`` unless given; without one there is nothing to load.
+    ``on_progress`` hears after each report how many of how many are done (the dashboard's
+    first start shows it, issue 19)."""
     folder = folder or sample_folder()
     if folder is None:
         return 0
     count = 0
-    for path in sorted(folder.glob("**/*.xlsx")):
+    paths = sorted(folder.glob("**/*.xlsx"))
+    for done, path in enumerate(paths, start=1):
         outcome = submit(store, path.read_bytes(), path.name, SAMPLE_PRINCIPAL)
         count += outcome.status == "accepted"
+        if on_progress is not None:
+            on_progress(done, len(paths))
     narrative.load_sample(store, folder)  # the network's own words and funders' reflections
     arrangements.load_sample(store, folder)  # two initiatives that report less often
     portfolios.load_sample(store, folder)  # two funders' overlapping portfolios
     return count
 
 
-def ensure_initialised(store: Store, with_sample_data: bool = True) -> int | None:
+def ensure_initialised(
+    store: Store, with_sample_data: bool = True, on_progress: Progress | None = None
+) -> int | None:
     """What the dashboard calls on start: the schema exists (``Store.open``) and a fresh
     database is filled with the sample data (or marked initialised without it, so that it is
     never filled later). The number of sample submissions loaded, or None if not fresh."""
     if not store.is_empty():
         return None
-    loaded = load_sample_data(store) if with_sample_data else 0
+    loaded = load_sample_data(store, on_progress=on_progress) if with_sample_data else 0
     store.mark_initialised(SAMPLE_PRINCIPAL if loaded else Principal("admin", name="init"), loaded)
     return loaded

@@ -1,18 +1,21 @@
 """Accessibility in a real browser (issue 19): axe-core's WCAG 2.1 A/AA rules on every page of
-the demo dashboard in Dutch, as a funder and (the upload page) as an initiative. No serious or
-critical violation may come from our content; Streamlit's own widgets' violations we cannot
-fix are listed below as known exceptions, each with its reason. Every finding is printed per
-page, and a screenshot per page goes to test-artifacts/a11y/.
+the demo dashboard in Dutch, as a funder and (the upload page) as an initiative; and on every
+page each signed-in role has (funder, initiative, admin), in Dutch and in English. No serious
+or critical violation may come from our content; Streamlit's own widgets' violations we
+cannot fix are listed below as known exceptions, each with its reason. Every finding is
+printed per page, and a screenshot per page goes to test-artifacts/a11y/.
 """
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import CHROMIUM_ARGS
+from conftest import CHROMIUM_ARGS, streamlit_server
 from helpers.axe import KnownException, blocking, run_axe
+from helpers.dashboard import UPLOAD_INITIATIVE, UPLOAD_PERIOD, build_database
 
 from evaluation.i18n import t
 
@@ -48,7 +51,7 @@ KNOWN = (
 FUNDER_PAGES = ("profile", "voices", "export", "about", "reflect", "cycle")
 
 
-def _check(page, name: str, report: dict) -> None:
+def _check(page, name: str, report: dict, lang: str = "nl") -> None:
     from playwright.sync_api import expect
 
     page.get_by_role("heading", level=1).first.wait_for(timeout=WAIT_MS)
@@ -56,13 +59,14 @@ def _check(page, name: str, report: dict) -> None:
     # the page has finished running: no placeholder left where a chart is still coming
     expect(page.get_by_test_id("stSkeleton")).to_have_count(0, timeout=WAIT_MS)
     page.wait_for_timeout(1500)  # let plotly finish drawing
-    page.screenshot(path=str(ARTIFACTS / f"{name}-nl.png"), full_page=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}-{lang}.png"), full_page=True)
     findings = run_axe(page, KNOWN)
     counts = Counter((f.rule, f.impact, f.excused_by is not None) for f in findings)
-    print(f"\n== {name}: {len(findings)} finding(s); by rule: {dict(counts)}")
+    print(f"\n== {name} ({lang}): {len(findings)} finding(s); by rule: {dict(counts)}")
     for finding in findings:
-        print("  " + finding.line())
-    report[name] = blocking(findings)
+        if finding.excused_by is None:  # the known exceptions are counted in the line above
+            print("  " + finding.line())
+    report[f"{name} ({lang})"] = blocking(findings)
 
 
 def test_every_page_has_no_serious_or_critical_violation_of_ours(chromium, app_url):
@@ -75,9 +79,7 @@ def test_every_page_has_no_serious_or_critical_violation_of_ours(chromium, app_u
         browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 1400})
-            # the story is the default page, at the root: /story opens Streamlit's English
-            # "Page not found" dialog over it (which hides the page from axe)
-            page.goto(app_url)
+            page.goto(app_url)  # the story, the default page, at the root
             _check(page, "story", report)
             for path in FUNDER_PAGES:
                 page.goto(f"{app_url}/{path}")
@@ -88,6 +90,70 @@ def test_every_page_has_no_serious_or_critical_violation_of_ours(chromium, app_u
             page.get_by_role("option", name=name).click()
             page.get_by_test_id("stFileUploader").wait_for(timeout=WAIT_MS)
             _check(page, "submit", report)
+        finally:
+            browser.close()
+    failing = {name: [f.line() for f in found] for name, found in report.items() if found}
+    assert not failing, failing
+
+
+# a signed-in account per role (the initiative's own account for the upload's initiative)
+PASSWORD = "a long password 123"
+ACCOUNTS = {
+    "funder": ("fund@example.org", None),
+    "initiative": ("dak@example.org", "gastvrij-dak"),
+    "admin": ("admin@example.org", None),
+}
+
+
+@pytest.mark.parametrize("role", list(ACCOUNTS))
+def test_every_page_of_a_signed_in_role_in_both_languages(chromium, tmp_path, role):
+    """Signed in as ``role`` (no demo): every page in its navigation, in Dutch and then in
+    English (switched in the sidebar, so the session and its sign-in stay)."""
+    from playwright.sync_api import expect, sync_playwright
+
+    from evaluation import accounts
+    from evaluation.access import Principal
+    from evaluation.store import Store
+
+    db = tmp_path / "evaluation.sqlite"
+    build_database(db, skip=(UPLOAD_INITIATIVE, UPLOAD_PERIOD))
+    email, initiative = ACCOUNTS[role]
+    with Store.open(f"sqlite:///{db}") as store:
+        setup = Principal("admin", name="test-setup")
+        accounts.add_user(store, setup, email, role, initiative, PASSWORD)
+    env = dict(os.environ, EVALUATION_DATABASE_URL=f"sqlite:///{db}")
+    env.pop("EVALUATION_DEMO", None)
+    expect.set_options(timeout=WAIT_MS)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    print(f"\nscreenshots: {ARTIFACTS}")
+    report: dict = {}
+    with (
+        streamlit_server(ROOT, env, tmp_path / "streamlit.log") as base,
+        sync_playwright() as p,
+    ):
+        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 1400})
+            page.set_default_timeout(WAIT_MS)
+            page.goto(base)
+            page.get_by_label(t("accounts.ui.email", "nl")).fill(email)
+            page.get_by_label(t("accounts.ui.password", "nl")).fill(PASSWORD)
+            page.get_by_role("button", name=t("accounts.ui.submit", "nl")).click()
+            nav = page.get_by_test_id("stSidebarNav")
+            for lang in ("nl", "en"):
+                if lang == "en":
+                    sidebar = page.get_by_test_id("stSidebar")
+                    sidebar.get_by_text(t("ui.app.lang_en", "nl"), exact=True).click()
+                story = nav.get_by_role("link", name=t("ui.nav.story", lang))
+                story.wait_for()
+                hrefs = [link.get_attribute("href") for link in nav.get_by_role("link").all()]
+                for href in hrefs:
+                    nav.locator(f'a[href="{href}"]').click()
+                    expect(page).to_have_url(href)
+                    expect(page.get_by_role("heading", level=1).first).to_be_visible()
+                    path = href.rstrip("/").removeprefix(base).strip("/") or "story"
+                    _check(page, f"{role}-{path}", report, lang)
+            assert len(hrefs) >= 5, hrefs
         finally:
             browser.close()
     failing = {name: [f.line() for f in found] for name, found in report.items() if found}

@@ -330,3 +330,26 @@ def test_network_figure_uses_the_spots_for_its_initiative_names():
     )
     assert list(ini.textposition) == expected
     assert len(set(expected)) > 1
+
+
+def test_a_small_multiple_with_every_value_withheld_says_so_instead_of_standing_empty():
+    series = pd.DataFrame(
+        [
+            {"indicator": "paid_work", "label": "Started paid work", "period": p, "value": None,
+             "value_suppressed": True}
+            for p in ("2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4")
+        ]
+        + [
+            {"indicator": "contacts", "label": "New contacts", "period": p, "value": 7,
+             "value_suppressed": False}
+            for p in ("2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4")
+        ]
+    )  # fmt: skip
+    fig = figures.indicator_small_multiples(series, "nl", "Output")
+    texts = [a.text for a in fig.layout.annotations]
+    withheld = figures._wrap(t("ui.figures.panel_withheld", "nl"), 18)
+    assert texts.count(withheld) == 1, texts
+    assert fig.layout.yaxis.showticklabels is False  # the withheld panel has no empty scale
+    assert fig.layout.yaxis2.showticklabels is not False
+    # only the first and the last period are written, short, on two lines
+    assert list(fig.layout.xaxis.ticktext) == ["1e kw.<br>2025", "4e kw.<br>2025"]

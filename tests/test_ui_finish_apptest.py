@@ -178,3 +178,54 @@ def test_voices_cards_show_four_facts_and_search_narrows_them(db, lang):
     at.text_input(key="voices_search").input("zzqqxx-nothing")
     _ok(at.run())
     assert [i.value for i in at.info if i.value == t("ui.voices.none", lang)]
+
+
+def test_demo_role_chooser_sends_its_label_anew_in_the_chosen_language(db):
+    """The browser keeps a keyed selectbox's shown label across reruns unless the app sends
+    the value with it: after switching to English it went on showing "Financier"."""
+    at = _demo("nl")
+    chooser = at.sidebar.selectbox(key="demo_role_choice")
+    assert chooser.proto.set_value and chooser.proto.raw_value == t("ui.app.role_funder", "nl")
+    _ok(at.sidebar.radio(key="lang_choice").set_value("en").run())
+    chooser = at.sidebar.selectbox(key="demo_role_choice")
+    assert chooser.value == "funder"
+    assert chooser.proto.set_value, "the label is sent anew, so the browser shows it"
+    assert chooser.proto.raw_value == t("ui.app.role_funder", "en")
+    assert t("ui.app.role_funder", "en") in chooser.proto.options
+    assert t("ui.app.role_funder", "nl") not in chooser.proto.options
+    # a choice made in English is kept, and shown, after switching back to Dutch
+    _ok(chooser.set_value("evaluator").run())
+    _ok(at.sidebar.radio(key="lang_choice").set_value("nl").run())
+    chooser = at.sidebar.selectbox(key="demo_role_choice")
+    assert chooser.value == "evaluator"
+    assert chooser.proto.raw_value == t("ui.app.role_evaluator", "nl")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_address_of_a_page_the_role_lacks_says_so_in_the_users_language(db, lang):
+    at = _demo(lang)
+    # a funder in the demo has no admin page; a browser opening /admin asks for that address
+    at._page_hash = calc_hash("admin")
+    _ok(at.run())
+    assert at._finished_page_script_hash == calc_hash("admin")
+    assert [x.value for x in at.title] == [t("ui.app.page_unavailable_title", lang)]
+    assert t("ui.app.page_unavailable", lang) in [i.value for i in at.info]
+
+
+def test_sample_load_tells_how_many_reports_of_how_many(tmp_path):
+    """The first start's progress (issue 19) comes from the import itself: after each report,
+    how many of how many are done."""
+    from evaluation.submit import ensure_initialised
+
+    folder = tmp_path / "sample"
+    shutil.copytree(ROOT / "sample_data" / "gastvrij-dak", folder / "gastvrij-dak")
+    files = len(list(folder.glob("**/*.xlsx")))
+    heard: list[tuple[int, int]] = []
+    with Store.open(f"sqlite:///{tmp_path / 'fresh.sqlite'}") as store:
+        from evaluation import submit
+
+        assert submit.load_sample_data(
+            store, folder, on_progress=lambda n, of: heard.append((n, of))
+        )
+        assert heard == [(n, files) for n in range(1, files + 1)]
+        assert ensure_initialised(store, on_progress=heard.append) is None, "filled: no load"

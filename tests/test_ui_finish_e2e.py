@@ -11,12 +11,15 @@ from pathlib import Path
 import pytest
 from conftest import CHROMIUM_ARGS, streamlit_server
 from helpers.dashboard import UPLOAD_INITIATIVE, UPLOAD_PERIOD, build_database
+from helpers.overlap import label_boxes, overlapping_pairs
 
 from evaluation.i18n import t
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts" / "ui"
 WAIT_MS = 60_000
+# profiles whose labels are checked: the first (eight quarters) and one in every phase
+PROFILE_INITIATIVES = ("gastvrij-dak", "brug-en-bedrijf")
 
 pytestmark = [pytest.mark.e2e, pytest.mark.system]
 
@@ -99,8 +102,7 @@ def test_deep_link_signed_out_then_signed_in_lands_on_the_page(chromium, tmp_pat
             page.get_by_role("heading", name=t("accounts.ui.signin_title", "nl"), level=1).wait_for(
                 timeout=WAIT_MS
             )
-            page.wait_for_timeout(1000)  # a "Page not found" box would have come by now
-            expect(page.get_by_text("Page not found", exact=False)).to_have_count(0)
+            _no_streamlit_box(page)
             _shot(page, "deep-link-signin-nl")
             page.get_by_label(t("accounts.ui.email", "nl")).fill("fund@example.org")
             page.get_by_label(t("accounts.ui.password", "nl")).fill("a long password 123")
@@ -110,6 +112,25 @@ def test_deep_link_signed_out_then_signed_in_lands_on_the_page(chromium, tmp_pat
             )
             assert page.url.rstrip("/").endswith("/voices")
             _shot(page, "deep-link-landed-nl")
+
+            # the story's own address: the default page is served at the root, so /story
+            # got the English box (over the sign-in, and again after signing in)
+            page.get_by_role("button", name=t("accounts.ui.sign_out", "nl")).click()
+            page.get_by_role(
+                "heading", name=t("accounts.ui.signin_title", "nl"), level=1
+            ).wait_for()
+            page.goto(f"{base}/story")
+            page.get_by_role(
+                "heading", name=t("accounts.ui.signin_title", "nl"), level=1
+            ).wait_for()
+            _no_streamlit_box(page)
+            _shot(page, "deep-link-story-signin-nl")
+            page.get_by_label(t("accounts.ui.email", "nl")).fill("fund@example.org")
+            page.get_by_label(t("accounts.ui.password", "nl")).fill("a long password 123")
+            page.get_by_role("button", name=t("accounts.ui.submit", "nl")).click()
+            page.get_by_role("heading", name=t("ui.story.title", "nl"), level=1).wait_for()
+            _no_streamlit_box(page)
+            _shot(page, "deep-link-story-landed-nl")
         finally:
             browser.close()
 
@@ -144,5 +165,149 @@ def test_the_reporting_calendar_and_the_arrangements_in_the_browser(chromium, ap
             expect(page.get_by_text(t("arrangements.light", "nl")).first).to_be_visible()
             expect(page.get_by_text("Afspraak vastgelegd", exact=False)).to_be_visible()
             _shot(page, "arrangements-nl")
+        finally:
+            browser.close()
+
+
+def _no_streamlit_box(page) -> None:
+    from playwright.sync_api import expect
+
+    page.wait_for_timeout(1000)  # a "Page not found" box would have come by now
+    expect(page.get_by_text("Page not found", exact=False)).to_have_count(0)
+    expect(page.get_by_role("dialog")).to_have_count(0)
+
+
+def test_role_chooser_and_addresses_follow_the_language(chromium, app_url):
+    """The demo's role chooser shows its roles in the language switched to (it kept showing
+    the Dutch "Financier" in English), and every page's address answers in the user's
+    language: /story (the default page, served at the root) and /admin (a page a funder does
+    not have) got Streamlit's English "Page not found" box."""
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=WAIT_MS)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    print(f"\nscreenshots: {ARTIFACTS}")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 1000})
+            page.set_default_timeout(WAIT_MS)
+            page.goto(f"{app_url}/story")
+            page.get_by_role("heading", name=t("ui.story.title", "nl"), level=1).wait_for()
+            _no_streamlit_box(page)
+            sidebar = page.get_by_test_id("stSidebar")
+            chooser = sidebar.get_by_test_id("stSelectbox").get_by_role("combobox")
+            expect(chooser).to_have_value(t("ui.app.role_funder", "nl"))
+            sidebar.get_by_text(t("ui.app.lang_en", "nl"), exact=True).click()
+            page.get_by_role("heading", name=t("ui.story.title", "en"), level=1).wait_for()
+            expect(chooser).to_have_value(t("ui.app.role_funder", "en"))
+            chooser.click()
+            expect(
+                page.get_by_role("option", name=t("ui.app.role_evaluator", "en"))
+            ).to_be_visible()
+            expect(page.get_by_role("option", name=t("ui.app.role_funder", "nl"))).to_have_count(0)
+            page.keyboard.press("Escape")
+            _shot(page, "role-chooser-en")
+
+            page.goto(f"{app_url}/admin")
+            title = t("ui.app.page_unavailable_title", "nl")
+            page.get_by_role("heading", name=title, level=1).wait_for()
+            _no_streamlit_box(page)
+            _shot(page, "address-not-for-role-nl")
+        finally:
+            browser.close()
+
+
+def _overlaps(page, name: str, lang: str) -> dict[str, list[str]]:
+    """Every chart on the page: the pairs of its text labels whose boxes overlap."""
+    from playwright.sync_api import expect
+
+    expect(page.get_by_test_id("stSkeleton")).to_have_count(0)
+    # the charts shown (one in a closed expander or another tab has no layout to check)
+    charts = page.locator(".js-plotly-plot:visible")
+    expect(charts.first).to_be_visible()
+    page.wait_for_timeout(2000)  # let plotly finish drawing (and its automargins)
+    found: dict[str, list[str]] = {}
+    for i in range(charts.count()):
+        chart = charts.nth(i)
+        chart.scroll_into_view_if_needed()
+        boxes = label_boxes(chart)
+        titles = chart.locator(".gtitle")
+        title = titles.first.text_content() if titles.count() else "(no title)"
+        pairs = overlapping_pairs(boxes)
+        print(f"  {name} chart {i} ({title[:40]}): {len(boxes)} labels, {len(pairs)} overlapping")
+        for a, b in pairs:
+            print(f"      {a.text!r} x {b.text!r}")
+        chart.screenshot(path=str(ARTIFACTS / f"{name.replace(' ', '-')}-chart-{i}-{lang}.png"))
+        if pairs:
+            found[f"{name} {i}: {title}"] = [f"{a.text!r} x {b.text!r}" for a, b in pairs]
+    return found
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_no_two_labels_of_a_chart_overlap_on_the_profile_and_story_at_1280(chromium, app_url, lang):
+    """Issue 19: the profile's small multiples (Dutch period labels under every chart, panel
+    titles), its network and partner charts, the self-view chart, and the story page's
+    charts with its network: no two text labels of one chart overlap, as the browser lays
+    them out at 1280 pixels wide, in Dutch (the longer texts) and in English."""
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=WAIT_MS)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    print(f"\nscreenshots: {ARTIFACTS}")
+    found: dict[str, list[str]] = {}
+
+    def open_page(url: str, title_key: str) -> None:
+        page.goto(url)
+        if lang == "en":
+            sidebar = page.get_by_test_id("stSidebar")
+            sidebar.get_by_text(t("ui.app.lang_en", "nl"), exact=True).click()
+        page.get_by_role("heading", name=t(title_key, lang), level=1).wait_for()
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 1200})
+            page.set_default_timeout(WAIT_MS)
+            for initiative in PROFILE_INITIATIVES:
+                open_page(f"{app_url}/profile?initiative={initiative}", "ui.profile.title")
+                found |= _overlaps(page, f"profile {initiative}", lang)
+            open_page(app_url, "ui.story.title")
+            found |= _overlaps(page, "story", lang)
+        finally:
+            browser.close()
+    assert not found, found
+
+
+def test_first_visit_on_a_fresh_database_shows_how_many_reports_are_loaded(chromium, tmp_path):
+    """Issue 19: on a fresh database the first visit waited on a blank page while the sample
+    was imported; now it says how many reports of how many are in, then opens the story."""
+    import re
+
+    from playwright.sync_api import expect, sync_playwright
+
+    env = dict(os.environ, EVALUATION_DATABASE_URL=f"sqlite:///{tmp_path / 'fresh.sqlite'}")
+    env.pop("EVALUATION_DEMO", None)
+    expect.set_options(timeout=WAIT_MS)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    line = t("ui.app.first_start_progress", "nl", n="N", of="M")
+    pattern = re.escape(line).replace("N", r"\d+").replace("M", r"\d+")
+    with (
+        streamlit_server(ROOT, env, tmp_path / "streamlit.log") as base,
+        sync_playwright() as p,
+    ):
+        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 800})
+            page.set_default_timeout(WAIT_MS)
+            page.goto(base)
+            progress = page.get_by_text(re.compile(pattern))
+            expect(progress).to_be_visible()
+            page.wait_for_timeout(1500)  # a few reports further
+            _shot(page, "first-start-progress-nl")
+            page.get_by_role("heading", name=t("ui.story.title", "nl"), level=1).wait_for(
+                timeout=3 * WAIT_MS
+            )
+            expect(progress).to_have_count(0)
         finally:
             browser.close()
