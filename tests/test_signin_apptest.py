@@ -310,10 +310,19 @@ def test_each_role_sees_what_it_may(db, role):
         emails = set(at.dataframe[0].value[t("accounts.admin.columns.email", "en")])
         assert emails == {u[0] for u in USERS.values()} | {"gone@example.org"}
         submissions, audit = at.dataframe[3].value, at.dataframe[4].value  # [2]: the arrangements
-        assert set(submissions[t("accounts.admin.columns.initiative_id", "en")]) == {MINE, OTHER}
+        # in words: initiatives by name, roles as words, times without a time zone's code
+        assert set(submissions[t("accounts.admin.columns.initiative_id", "en")]) == {
+            "Gastvrij Dak",
+            "Groeiplek",
+        }
+        roles = set(at.dataframe[0].value[t("accounts.admin.columns.role", "en")])
+        assert roles == {"administrator", "funder", "evaluator", "initiative"}
         newest = audit.iloc[0]  # newest first
         assert newest[t("accounts.admin.columns.actor", "en")] == email
         assert newest[t("accounts.admin.columns.action", "en")] == "sign_in"
+        assert newest[t("accounts.admin.columns.role", "en")] == "administrator"
+        shown = audit.astype(str).to_csv()
+        assert "+00:00" not in shown and "None" not in shown and "nan" not in shown
 
 
 @pytest.mark.parametrize("role", list(USERS))

@@ -8,6 +8,7 @@ and refuses (with an audit line) anyone else who reaches it.
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from dashboards import arrangements, narrative, portfolios, signin, state
@@ -26,7 +27,35 @@ store = state.store()
 names = state.initiative_names(who)
 
 
-def _headed(frame):  # column codes -> the column names in the chosen language
+def _role(code: object) -> str:
+    """A role in words (``initiative`` without a name: the table names it beside)."""
+    if code is None or code != code:
+        return ""
+    if code in accounts.ACCOUNT_ROLES:
+        return t(f"accounts.ui.role_{code}", lang, initiative="").strip()
+    return t("accounts.admin.role_public", lang) if code == "public" else str(code)
+
+
+def _headed(frame):
+    """Codes in words for a person: roles, initiatives by name, times to the minute in Dutch
+    time, nothing shown for "none"; then the column names in the chosen language."""
+    frame = frame.copy()
+    if "role" in frame:
+        frame["role"] = frame["role"].map(_role)
+    for col in ("uploaded_role",):
+        if col in frame:
+            frame[col] = frame[col].map(_role)
+    if "initiative_id" in frame:
+        frame["initiative_id"] = frame["initiative_id"].map(
+            lambda i: "" if i is None or i != i else names.get(i, i)
+        )
+    for col in frame.columns:
+        if pd.api.types.is_datetime64_any_dtype(frame[col]):
+            stamps = frame[col]
+            if stamps.dt.tz is not None:
+                stamps = stamps.dt.tz_convert("Europe/Amsterdam")
+            frame[col] = stamps.dt.strftime("%d-%m-%Y %H:%M")
+    frame = frame.astype(object).where(frame.notna(), "")
     return frame.rename(columns=lambda c: t(f"accounts.admin.columns.{c}", lang))
 
 
@@ -49,7 +78,7 @@ with tab_accounts:
         role = st.selectbox(
             t("accounts.admin.role", lang),
             options=list(accounts.ACCOUNT_ROLES),
-            format_func=lambda r: t(f"accounts.ui.role_{r}", lang, initiative="…"),
+            format_func=_role,
             key="admin_role",
             placeholder=t("ui.widgets.choose_option", lang),
         )
