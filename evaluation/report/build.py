@@ -164,7 +164,9 @@ def _lay_out(wb: Workbook, fixed: dict[str, str]) -> None:
         "guide": (False, 1, 0),
         "collective": (True, 14, 0),
         "stories": (True, 9, 1),
-        "network": (True, 7, 1),
+        # the Kumu table is working data (its import columns): printed upright, on one page
+        # for the sample, at the size of the initiative sheets
+        "network": (False, 7, 1),
         "data": (True, 18, 1),
         "dictionary": (True, 10, 2),
         "provenance": (False, 7, 1),

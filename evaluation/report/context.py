@@ -33,12 +33,13 @@ KUMU_COLUMNS = ("From", "To", "Type")
 REFERRALS = ("referral_in", "referral_out")
 CHART_DATA_MIN_COL = 30
 # an indicator table's charts stand beside it (from column H, or right of a wider table), one
-# under the other, each six columns wide and 13 rows high (rows of 16 points: 7 cm and a
-# little room); the initiative sheet's columns are set for it
+# under the other, each six columns wide and 10 rows high (5.5 cm: about the height of a
+# table of eight periods, so that two pages hold an initiative); the initiative sheet's
+# columns are set for it
 CHART_COL = 8
-CHART_ROWS = 13
+CHART_ROWS = 10
 CHART_COLS = 6
-CHART_SIZE = (11.0, 7.0)  # width, height in cm
+CHART_SIZE = (11.0, 5.5)  # width, height in cm
 
 
 class Ctx:

@@ -12,6 +12,7 @@ from evaluation.analysis import reflection_timeline
 from evaluation.analysis._common import neutral_sort
 from evaluation.model import PHASE_ORDER
 from evaluation.report.cells import (
+    HEADER_FONT,
     TITLE_FONT,
     WRAP,
     blank,
@@ -28,6 +29,7 @@ from evaluation.report.context import (
     CHART_ROWS,
     CHART_SIZE,
     DIMENSIONS,
+    TOP,
     Ctx,
     as_date,
     fmt_for_unit,
@@ -145,17 +147,8 @@ def initiative_sheet(ws: Worksheet, ctx: Ctx, iid: str) -> None:
             put(ws, row, 1, ctx.col(key), lang)
             put(ws, row, 2, value, lang, "0" if key == "founded_year" else None)
             row += 1
-        row += 1
-        heading(ws, row, ctx.s("initiative.own_words"), lang)
-        row += 1
-        for key in ("mission", "intentions"):
-            put(ws, row, 1, ctx.col(key), lang)
-            c = put(ws, row, 2, p[key], lang)
-            c.alignment = WRAP
-            ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=10)
-            row += 1
-        row += 1
-        heading(ws, row, ctx.s("initiative.phases"), lang)
+        # the phases beside the facts (both short), the own words under them, page-wide
+        heading(ws, 2, ctx.s("initiative.phases"), lang, col=CHART_COL)
         secondary = (
             set() if blank(p["secondary_phases"]) else set(str(p["secondary_phases"]).split(";"))
         )
@@ -173,7 +166,20 @@ def initiative_sheet(ws: Worksheet, ctx: Ctx, iid: str) -> None:
             ]
             for ph in PHASE_ORDER
         ]
-        row = write_table(ws, row + 1, [ctx.col("phase"), ctx.col("role")], rows, ctx, spans=(3, 2))
+        headers = [ctx.col("phase"), ctx.col("role")]
+        phases_end = write_table(ws, 3, headers, rows, ctx, col=CHART_COL, spans=(3, 2))
+        row = max(row + 1, phases_end)
+        heading(ws, row, ctx.s("initiative.own_words"), lang)
+        row += 1
+        for key in ("mission", "intentions"):
+            put(ws, row, 1, ctx.col(key), lang)
+            c = put(ws, row, 2, p[key], lang)
+            c.alignment = WRAP
+            ws.merge_cells(
+                start_row=row, start_column=2, end_row=row, end_column=CHART_COL + CHART_COLS - 1
+            )
+            row += 1
+        row += 1
 
     mine = ctx.part("values", iid)
     keep: list[tuple[int, int]] = []  # blocks printed on one page: a table with its charts
@@ -236,23 +242,65 @@ def initiative_sheet(ws: Worksheet, ctx: Ctx, iid: str) -> None:
 
     refl = reflection_timeline(ctx.dataset_of(iid), iid)  # the answers of this audience
     if len(refl):
-        heading(ws, row, ctx.s("initiative.reflections"), lang)
-        rows = [
-            [
-                ctx.period(r["period"]),
-                ctx.choice("reflection_questions", r["question"]),
-                r["answer"],
-                ctx.choice("rubric_steps", rubric_step(r["self_view"])),
-            ]
-            for _, r in refl.iterrows()
-        ]
-        headers = [ctx.col(k) for k in ("period", "question", "answer", "self_view")]
-        row = write_table(ws, row + 1, headers, rows, ctx, spans=(1, 4, 5, 2))
+        row = _reflections(ws, row, ctx, refl)
     # the print area stops before the chart data; a table wider than the charts widens it
     used = [c.column for r in ws.iter_rows(max_col=CHART_DATA_MIN_COL - 1) for c in r if c.value]
     charts_end = max((c + CHART_COLS for c in _chart_cols(ws)), default=CHART_COL + CHART_COLS)
     last_col = max([charts_end - 1, *used])
     lay_out(ws, last_col=last_col, last_row=row - 2, landscape=False, keep=keep)
+
+
+# the look back: a question once, then its answers period by period (answer and self-view
+# wide enough to print on one line each, not the question again on every row)
+REFLECTION_SPANS = (1, 9, 3)
+
+
+def _reflections(ws: Worksheet, row: int, ctx: Ctx, refl: pd.DataFrame) -> int:
+    """The initiative's look back, grouped by question in the questions' own order; returns
+    the first free row after a blank line."""
+    lang = ctx.lang
+    heading(ws, row, ctx.s("initiative.reflections"), lang)
+    headers = [ctx.col(k) for k in ("period", "answer", "self_view")]
+    write_table(ws, row + 1, headers, [], ctx, spans=REFLECTION_SPANS, empty_note=False)
+    r = row + 2
+    width = sum(REFLECTION_SPANS)
+    questions = list(dict.fromkeys(refl["question"]))
+    order = {c.code: i for i, c in enumerate(ctx.cat.choices("reflection_questions").choices)}
+    questions.sort(key=lambda q: order.get(q, len(order)))
+    for q in questions:
+        c = put(ws, r, 1, ctx.choice("reflection_questions", q), lang)
+        c.font, c.alignment = HEADER_FONT, WRAP
+        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=width)
+        r += 1
+        part = refl[refl["question"] == q]
+        rows = [
+            [
+                ctx.period(x["period"]),
+                x["answer"],
+                ctx.choice("rubric_steps", rubric_step(x["self_view"])),
+            ]
+            for _, x in part.iterrows()
+        ]
+        r = _rows(ws, r, rows, ctx, REFLECTION_SPANS)
+    return r + 1
+
+
+def _rows(
+    ws: Worksheet, row: int, rows: list[list[object]], ctx: Ctx, spans: tuple[int, ...]
+) -> int:
+    """Rows of a table without its header (``write_table``'s cells); returns the next row."""
+    for values in rows:
+        col = 1
+        for span, v in zip(spans, values, strict=True):
+            c = put(ws, row, col, v, ctx.lang)
+            c.alignment = WRAP if span > 1 else TOP
+            if span > 1:
+                ws.merge_cells(
+                    start_row=row, start_column=col, end_row=row, end_column=col + span - 1
+                )
+            col += span
+        row += 1
+    return row
 
 
 def _chart_cols(ws: Worksheet) -> list[int]:
