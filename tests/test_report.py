@@ -560,3 +560,14 @@ def test_the_sample_report_prints_on_a4_with_no_chart_cut(soffice: str, tmp_path
     assert data.print_area.endswith("$1"), data.print_area
     subprocess.run([pdftoppm, "-r", "40", "-png", "-f", "1", "-l", "1", str(pdf), str(out / "p")])
     assert list(out.glob("p*.png")), "pdftoppm rendered no page"
+
+
+def test_the_report_says_its_progress_sheet_by_sheet() -> None:
+    """``progress(done, total)`` after each sheet: counting up by one to the total, the same
+    total every time, as many steps as the workbook has sheets (the CLI and the Export page
+    show it)."""
+    ds = small_dataset()
+    calls: list[tuple[int, int]] = []
+    wb = report_for(ds, submissions_for(ds), progress=lambda d, n: calls.append((d, n)))
+    assert [d for d, _ in calls] == list(range(1, len(wb.worksheets) + 1))
+    assert {n for _, n in calls} == {len(wb.worksheets)}

@@ -23,6 +23,7 @@ from evaluation.report.cells import (
     WRAP,
     blank,
     header_row,
+    merge,
     plain,
     put,
 )
@@ -230,12 +231,7 @@ def write_table(
             if spans:  # a row of several lines reads from its top line
                 c.alignment = TOP
             if widths[j] > 1:
-                ws.merge_cells(
-                    start_row=r,
-                    start_column=starts[j],
-                    end_row=r,
-                    end_column=starts[j] + widths[j] - 1,
-                )
+                merge(ws, r, starts[j], starts[j] + widths[j] - 1)
                 c.alignment = WRAP
         if r_off == 0:
             for j, h in enumerate(headers):
@@ -256,7 +252,7 @@ def paragraph(ws: Worksheet, row: int, text: str, lang: str, span: int = 1) -> i
     cell = put(ws, row, 1, plain(text).strip(), lang)
     cell.alignment = WRAP
     if span > 1:
-        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=span)
+        merge(ws, row, 1, span)
     return row + 1
 
 

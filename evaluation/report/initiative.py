@@ -18,6 +18,7 @@ from evaluation.report.cells import (
     blank,
     header_row,
     heading,
+    merge,
     put,
     set_widths,
 )
@@ -59,7 +60,7 @@ def _indicator_block(
     unit_of = {str(c): str(u) for c, u in zip(firsts["indicator"], firsts["unit"], strict=True)}
     headers = [ctx.col("period")] + [ctx.indicator_label(c, iid) for c in codes]
     header_row(ws, row + 1, 1, headers, lang)
-    cell = {(r["indicator"], r["period"]): r for _, r in values.iterrows()}
+    cell = {(r["indicator"], r["period"]): r for r in values.to_dict("records")}
     # the chart data: numbers only (a withheld number left blank), grouped by unit so that
     # each chart's series are side by side
     charted = [c for c in codes if unit_of[c] != "text"]
@@ -175,9 +176,7 @@ def initiative_sheet(ws: Worksheet, ctx: Ctx, iid: str) -> None:
             put(ws, row, 1, ctx.col(key), lang)
             c = put(ws, row, 2, p[key], lang)
             c.alignment = WRAP
-            ws.merge_cells(
-                start_row=row, start_column=2, end_row=row, end_column=CHART_COL + CHART_COLS - 1
-            )
+            merge(ws, row, 2, CHART_COL + CHART_COLS - 1)
             row += 1
         row += 1
 
@@ -219,7 +218,7 @@ def initiative_sheet(ws: Worksheet, ctx: Ctx, iid: str) -> None:
         notes = mine[mine["notes"].notna()]
         rows = [
             [ctx.period(r["period"]), ctx.indicator_label(r["indicator"], iid), r["notes"]]
-            for _, r in notes.iterrows()
+            for r in notes.to_dict("records")
         ]
         headers = [ctx.col(k) for k in ("period", "indicator", "note")]
         row = write_table(ws, row + 1, headers, rows, ctx, spans=(1, 3, 8))
@@ -235,7 +234,7 @@ def initiative_sheet(ws: Worksheet, ctx: Ctx, iid: str) -> None:
             ctx.choice("voices", r["voice"]),
             ctx.choice("phases", r["phase"]),
         ]
-        for _, r in st.iterrows()
+        for r in st.to_dict("records")
     ]
     headers = [ctx.col(k) for k in ("period", "date", "title", "voice", "phase")]
     row = write_table(ws, row + 1, headers, rows, ctx, spans=(1, 2, 4, 2, 3))
@@ -244,7 +243,7 @@ def initiative_sheet(ws: Worksheet, ctx: Ctx, iid: str) -> None:
     if len(refl):
         row = _reflections(ws, row, ctx, refl)
     # the print area stops before the chart data; a table wider than the charts widens it
-    used = [c.column for r in ws.iter_rows(max_col=CHART_DATA_MIN_COL - 1) for c in r if c.value]
+    used = [c for (_, c), cell in ws._cells.items() if c < CHART_DATA_MIN_COL and cell.value]
     charts_end = max((c + CHART_COLS for c in _chart_cols(ws)), default=CHART_COL + CHART_COLS)
     last_col = max([charts_end - 1, *used])
     lay_out(ws, last_col=last_col, last_row=row - 2, landscape=False, keep=keep)
@@ -270,7 +269,7 @@ def _reflections(ws: Worksheet, row: int, ctx: Ctx, refl: pd.DataFrame) -> int:
     for q in questions:
         c = put(ws, r, 1, ctx.choice("reflection_questions", q), lang)
         c.font, c.alignment = HEADER_FONT, WRAP
-        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=width)
+        merge(ws, r, 1, width)
         r += 1
         part = refl[refl["question"] == q]
         rows = [
@@ -279,7 +278,7 @@ def _reflections(ws: Worksheet, row: int, ctx: Ctx, refl: pd.DataFrame) -> int:
                 x["answer"],
                 ctx.choice("rubric_steps", rubric_step(x["self_view"])),
             ]
-            for _, x in part.iterrows()
+            for x in part.to_dict("records")
         ]
         r = _rows(ws, r, rows, ctx, REFLECTION_SPANS)
     return r + 1
@@ -295,9 +294,7 @@ def _rows(
             c = put(ws, row, col, v, ctx.lang)
             c.alignment = WRAP if span > 1 else TOP
             if span > 1:
-                ws.merge_cells(
-                    start_row=row, start_column=col, end_row=row, end_column=col + span - 1
-                )
+                merge(ws, row, col, col + span - 1)
             col += span
         row += 1
     return row

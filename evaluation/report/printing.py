@@ -23,6 +23,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 
+from openpyxl.cell.cell import Cell
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import coordinate_from_string
 from openpyxl.worksheet.page import PageMargins
@@ -94,14 +95,15 @@ def fit_row_heights(ws: Worksheet, last_col: int, last_row: int) -> None:
     spans: dict[tuple[int, int], int] = {}
     for rng in ws.merged_cells.ranges:
         spans[(rng.min_row, rng.min_col)] = rng.max_col - rng.min_col + 1
-    for row in ws.iter_rows(min_row=1, max_row=last_row, max_col=last_col):
-        r = row[0].row
+    by_row: dict[int, list[Cell]] = {}
+    for (r, c), cell in ws._cells.items():  # the written cells only (iter_rows makes all)
+        if r <= last_row and c <= last_col and cell.value is not None:
+            by_row.setdefault(r, []).append(cell)
+    for r in range(1, last_row + 1):
         if ws.row_dimensions[r].height is not None:
             continue
         lines, size = 1, 11.0
-        for cell in row:
-            if cell.value is None:
-                continue
+        for cell in by_row.get(r, ()):
             if cell.font is not None and cell.font.sz:
                 size = max(size, float(cell.font.sz))
             if cell.alignment is not None and cell.alignment.wrap_text:
@@ -168,8 +170,10 @@ def _headings(ws: Worksheet, last_row: int) -> list[tuple[int, int]]:
     never ends on a heading whose text or table starts on the next page."""
     out = []
     for r in range(1, last_row):
-        cell = ws.cell(row=r, column=1)
-        if cell.value is not None and cell.font is not None and (cell.font.sz or 11) >= 13:
+        cell = ws._cells.get((r, 1))
+        if cell is None or cell.value is None:
+            continue
+        if cell.font is not None and (cell.font.sz or 11) >= 13:
             out.append((r, min(r + 2, last_row)))
     return out
 

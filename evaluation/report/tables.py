@@ -47,7 +47,7 @@ def stories_sheet(ws: Worksheet, ctx: Ctx) -> None:
             ctx.choices("themes", r["themes"]),
             r["why_it_matters"],
         ]
-        for _, r in st.iterrows()
+        for r in st.to_dict("records")
     ]
     headers = [ctx.col(k) for k in ("initiative", "period", "date", "title", "text", "voice")]
     headers += [ctx.col(k) for k in ("phase", "themes", "why_it_matters")]
@@ -101,7 +101,7 @@ def network_sheet(ws: Worksheet, ctx: Ctx) -> None:
             r["periods"],
             r["count"],
         ]
-        for _, r in frame.iterrows()
+        for r in frame.to_dict("records")
     ]
     headers = list(KUMU_COLUMNS) + [
         ctx.col(k) for k in ("from_type", "to_type", "periods", "count")
@@ -243,7 +243,7 @@ def dictionary_sheet(ws: Worksheet, ctx: Ctx) -> None:
             ctx.choice("units", r["unit"]),
             ctx.choice("phases", r["phase"]),
         ]
-        for _, r in own.iterrows()
+        for r in own.to_dict("records")
     ]
     keys = ["initiative", "indicator_code", "label", "definition", "dimension", "unit", "phase"]
     write_table(ws, row + 1, [ctx.col(k) for k in keys], rows, ctx)
