@@ -21,6 +21,7 @@ time-to-live (which stays, as a bound on memory).
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
@@ -327,6 +328,18 @@ def report_xlsx(who: Principal, filters: Filters, lang_: str, audience: str) -> 
     The report refuses an audience ``who`` may not have, and discloses everything to
     ``audience`` (``evaluation.disclosure``), as the dashboard does for its viewer.
     """
+    return report_xlsx_with_progress(who, filters, lang_, audience)
+
+
+def report_xlsx_with_progress(
+    who: Principal,
+    filters: Filters,
+    lang_: str,
+    audience: str,
+    progress: Callable[[int, int], None] | None = None,
+) -> bytes:
+    """``report_xlsx`` built now, calling ``progress(done, total)`` after each step (the
+    Export page's progress bar; not cached, the page keeps the bytes)."""
     return report_bytes(
         store(),
         principal=who,
@@ -336,6 +349,7 @@ def report_xlsx(who: Principal, filters: Filters, lang_: str, audience: str) -> 
         period_from=filters.period_from,
         period_to=filters.period_to,
         narratives=narrative.for_report(store(), filters.period_from, filters.period_to),
+        progress=progress,
     )
 
 

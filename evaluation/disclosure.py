@@ -41,7 +41,7 @@ from evaluation.analysis._common import (
     visible_stories,
 )
 from evaluation.analysis.portfolio import TOTAL_COLUMNS
-from evaluation.analysis.trajectories import trajectories
+from evaluation.analysis.trajectories import trajectories, trajectories_of_all
 from evaluation.catalogue import load_catalogue
 from evaluation.i18n import t
 from evaluation.model import Dataset
@@ -168,23 +168,13 @@ def _values(
     ds: Dataset, texts: Dataset, flags: dict[str, dict[tuple[str, str, str], bool]]
 ) -> pd.DataFrame:
     """Every initiative's trajectory figures (exact), then withheld where flagged."""
-    frames = []
-    obs_by = dict(tuple(ds.observations.groupby("initiative_id", sort=False)))
-    for iid, obs in obs_by.items():
-        iid = str(iid)
-        part = Dataset(
-            initiatives=ds.initiatives,
-            observations=obs,
-            own_indicators=ds.own_indicators[ds.own_indicators["initiative_id"] == iid],
-            stories=texts.stories[texts.stories["initiative_id"] == iid],
-            network=ds.network.iloc[0:0],
-            reflections=texts.reflections[texts.reflections["initiative_id"] == iid],
-        )
-        traj = trajectories(part, iid, Principal("initiative", iid))
-        frames.append(traj.drop(columns=[c for c in traj.columns if c.endswith("_suppressed")]))
-    if not frames:
-        base = trajectories(Dataset.empty(), "-", Principal("initiative", "-"))
-        frames = [base.drop(columns=[c for c in base.columns if c.endswith("_suppressed")])]
+    # every initiative's trajectory in one pass (as one ``trajectories`` call each would give)
+    traj = trajectories_of_all(
+        Dataset(**{**ds.frames(), "stories": texts.stories, "reflections": texts.reflections})
+    )
+    if not len(traj):
+        traj = trajectories(Dataset.empty(), "-", Principal("initiative", "-"))
+    frames = [traj.drop(columns=[c for c in traj.columns if c.endswith("_suppressed")])]
     out = pd.concat(frames, ignore_index=True)
     keys = list(zip(out["initiative_id"], out["indicator"], out["period"], strict=True))
     for measure in ("value", "numerator", "denominator"):

@@ -105,3 +105,36 @@ def test_without_a_viewer_unshared_stories_stay_hidden_and_the_public_gets_no_sm
     public = disclose(_anker().dataset(), Principal("public")).values_of("anker")
     assert _row(public, "own_buddy_pairs", "2025-Q1")["value"] is None
     assert _row(traj, "open_encounter_hours", "2025-Q1")["stories"] == []  # no public story
+
+
+def test_every_initiatives_trajectory_in_one_pass_is_each_ones_own():
+    """``trajectories_of_all`` (the disclosure's one pass) gives, row for row, what one
+    ``trajectories`` call per initiative gives on its own part of the sample (ten initiatives,
+    eight quarters: catalogue and own indicators, shares, rubrics, texts, stories and
+    reflections of every visibility)."""
+    import pandas as pd
+
+    from evaluation.analysis.trajectories import trajectories_of_all
+    from evaluation.model import Dataset
+    from evaluation.sample import known_initiatives, sample_reports
+
+    known = known_initiatives()
+    ds = Dataset.concat([r.to_tidy(n + 1, known) for n, r in enumerate(sample_reports())])
+    frames = []
+    for iid in dict.fromkeys(ds.observations["initiative_id"].astype(str)):
+        part = Dataset(
+            **{
+                n: f if n == "initiatives" else f[f["initiative_id"] == iid]
+                for n, f in ds.frames().items()
+            }
+        )
+        frames.append(trajectories(part, iid, Principal("initiative", iid)))
+    each = pd.concat(frames, ignore_index=True)
+    together = trajectories_of_all(ds)
+    assert len(together) == len(each) > 1000
+
+    def same(frame: pd.DataFrame) -> pd.DataFrame:  # None and NaN alike (dtypes differ)
+        frame = frame.reset_index(drop=True).astype(object)
+        return frame.where(frame.notna(), None)
+
+    pd.testing.assert_frame_equal(same(together), same(each))

@@ -9,6 +9,7 @@ test that writes gets its own copy of the file.
 from __future__ import annotations
 
 import io
+import re
 import shutil
 from pathlib import Path
 
@@ -247,3 +248,20 @@ def test_export_offers_the_excel_report_for_each_audience(shared_app):
     )
     wb = load_workbook(io.BytesIO(data))
     assert "Provenance" in wb.sheetnames
+
+
+def test_export_prepares_the_report_with_a_progress_bar(shared_app):
+    """The prepare button builds the report in the page run with a progress bar that ends at
+    its last step; the page then says the report is ready to download."""
+    at = _start(shared_app, "en", "evaluator")
+    at.switch_page(PAGES["export"]).run()
+    _no_exception(at)
+    at.button(key="prepare_report").click().run(timeout=300)
+    _no_exception(at)
+    bars = at.get("progress")
+    assert bars, "no progress bar"
+    text = bars[-1].proto.text
+    done, total = re.search(r"(\d+) of (\d+)", text).groups()
+    assert done == total, text
+    assert t("ui.export.report_ready", "en") in [c.value for c in at.caption]
+    assert t("ui.export.report_button", "en") in [b.proto.label for b in at.get("download_button")]

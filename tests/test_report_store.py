@@ -58,9 +58,24 @@ def test_report_command_writes_provenance_with_role_and_hash_only(
     url, shas = database
     out = tmp_path / "rapport.xlsx"
     assert main(["report", "--out", str(out), "--database", url]) == 0
-    printed = capsys.readouterr().out
+    said = capsys.readouterr()
+    printed = said.out
     assert str(out) in printed and "2 initiatieven" in printed
     sheets = _sheets(out)
+    # the progress, on stderr: every step up to the written file (its sheets and the save)
+    steps = said.err.replace("\n", "\r").split("\r")
+    last = t("report.cli.progress", "nl", done=len(sheets) + 1, total=len(sheets) + 1, percent=100)
+    assert (
+        t(
+            "report.cli.progress",
+            "nl",
+            done=1,
+            total=len(sheets) + 1,
+            percent=round(100 / (len(sheets) + 1)),
+        )
+        in steps
+    )
+    assert steps[-2] == last, said.err
     # the reading guide, the network's own story, the collective sheet, then the initiatives
     assert list(sheets)[1] == t("narrative.report_sheet", "nl")
     assert list(sheets)[3:5] == ["Gastvrij Dak", "Groeiplek"]

@@ -72,10 +72,32 @@ audience = st.radio(
     horizontal=True,
     key="export_audience",
 )
+# a large report takes a while: prepared here with a progress bar, it is then served at once;
+# the download button alone still builds it when clicked (without progress)
+wanted = (who, filters, lang, audience)
+if st.button(
+    t("ui.export.report_prepare", lang),
+    key="prepare_report",
+    help=t("ui.export.report_prepare_help", lang),
+):
+    bar = st.progress(0.0, text=t("ui.export.report_progress", lang, done=0, total="…"))
+
+    def _step(done: int, total: int) -> None:
+        text = t("ui.export.report_progress", lang, done=done, total=total)
+        bar.progress(min(done / max(total, 1), 1.0), text=text)
+
+    st.session_state["report_prepared"] = (
+        wanted,
+        state.report_xlsx_with_progress(who, filters, lang, audience, _step),
+    )
+prepared = st.session_state.get("report_prepared")
+ready = prepared is not None and prepared[0] == wanted
+if ready:
+    st.caption(t("ui.export.report_ready", lang))
 st.download_button(
     t("ui.export.report_button", lang),
-    # built only when clicked, like the tidy data
-    data=partial(state.report_xlsx, who, filters, lang, audience),
+    # built only when clicked, like the tidy data (or prepared above)
+    data=prepared[1] if ready else partial(state.report_xlsx, who, filters, lang, audience),
     file_name=("evaluation-report" if lang == "en" else "evaluatierapport") + f"-{audience}.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     key="download_report",

@@ -14,6 +14,7 @@ principal may not have (``--as-role``; at this machine the default is the admini
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
 
 from evaluation.access import ROLES, Principal
@@ -105,6 +106,12 @@ def run(args: argparse.Namespace) -> int:
     from evaluation.report import write_report_file
     from evaluation.store import Store
 
+    def progress(done: int, total: int) -> None:  # on stderr: the report path stays on stdout
+        percent = round(100 * done / max(total, 1))
+        line = t("report.cli.progress", args.lang, done=done, total=total, percent=percent)
+        end = "\n" if done >= total else ""
+        print(f"\r{line}", end=end, file=sys.stderr, flush=True)
+
     with Store.open(args.database) as store:
         path = write_report_file(
             store,
@@ -116,6 +123,7 @@ def run(args: argparse.Namespace) -> int:
             period_from=args.period_from,
             period_to=args.period_to,
             narratives=narrative.for_report(store, args.period_from, args.period_to),
+            progress=progress,
         )
     sheets = load_workbook(path, read_only=True).sheetnames
     n_fixed = 8  # the reading guide, the network's story and six shared sheets

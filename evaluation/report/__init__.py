@@ -22,10 +22,17 @@ from openpyxl import Workbook
 from evaluation.access import Principal, reading_for, require_audience, require_scope
 from evaluation.disclosure import disclose
 from evaluation.errors import UserError
-from evaluation.report.build import AUDIENCES, build_report
+from evaluation.report.build import AUDIENCES, Progress, build_report
 from evaluation.report.narrative import add_narrative_sheet
 
-__all__ = ["AUDIENCES", "build_report", "report_for", "report_bytes", "write_report_file"]
+__all__ = [
+    "AUDIENCES",
+    "Progress",
+    "build_report",
+    "report_for",
+    "report_bytes",
+    "write_report_file",
+]
 
 # the store hands submissions and the full story list only to an administrator; the report
 # then discloses everything to its audience (evaluation.disclosure)
@@ -71,8 +78,11 @@ def report_for(
     period_to: str | None = None,
     stories_withheld: int = 0,
     known_names: dict[str, str] | None = None,
+    progress: Progress | None = None,
 ) -> Workbook:
-    """The report of a dataset (the whole scope) for ``audience``: disclosed, then laid out."""
+    """The report of a dataset (the whole scope) for ``audience``: disclosed, then laid out.
+
+    ``progress(done, total)``: after each sheet (``build_report``)."""
     if audience not in AUDIENCES:
         raise UserError("report.errors.unknown_audience", audience=audience)
     disclosed = disclose(dataset, AUDIENCES[audience])
@@ -85,6 +95,7 @@ def report_for(
         period_to=period_to,
         stories_withheld=stories_withheld + len(dataset.stories) - len(disclosed.dataset.stories),
         known_names=known_names,
+        progress=progress,
     )
 
 
@@ -98,11 +109,14 @@ def report_workbook(
     period_from: str | None = None,
     period_to: str | None = None,
     narratives: Sequence[Any] | None = None,
+    progress: Progress | None = None,
 ) -> Workbook:
     """The report over the store's current data, for ``audience``, as ``principal`` asks.
 
     ``narratives``: the network's published narratives of the chosen periods
     (``evaluation.narrative.for_report``), on a sheet after the reading guide; None: no sheet.
+    ``progress(done, total)``: after each sheet, and once more when the file is written
+    (``report_bytes``, ``write_report_file``: the save counts as one step).
     """
     dataset, submissions, names = _fetch(store, principal, audience, initiative_ids)
     wb = report_for(
@@ -114,16 +128,29 @@ def report_workbook(
         period_from=period_from,
         period_to=period_to,
         known_names=names,
+        # the narrative sheet and the save: one step each, after the sheets
+        progress=None
+        if progress is None
+        else lambda d, n: progress(d, n + 1 + (narratives is not None)),
     )
     if narratives is not None:
         add_narrative_sheet(wb, narratives, lang)
     return wb
 
 
+def _saved(progress: Progress | None, wb: Workbook) -> None:
+    """The last step: the file is written."""
+    if progress is not None:
+        n = len(wb.worksheets) + 1
+        progress(n, n)
+
+
 def report_bytes(store: Any, **options: Any) -> bytes:
     """The report as ``.xlsx`` bytes (for the dashboard's download button)."""
     buf = io.BytesIO()
-    report_workbook(store, **options).save(buf)
+    wb = report_workbook(store, **options)
+    wb.save(buf)
+    _saved(options.get("progress"), wb)
     return buf.getvalue()
 
 
@@ -138,6 +165,7 @@ def write_report_file(store: Any, path: str | os.PathLike[str], **options: Any) 
         try:
             wb.save(tmp)
             os.replace(tmp, target)
+            _saved(options.get("progress"), wb)
         finally:
             if os.path.exists(tmp):
                 os.unlink(tmp)

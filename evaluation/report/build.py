@@ -26,7 +26,7 @@ No sheet sorts initiatives by a value; nothing holds a target, a score or a colo
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import pandas as pd
 from openpyxl import Workbook
@@ -46,6 +46,9 @@ from evaluation.report.initiative import initiative_sheet
 from evaluation.report.printing import lay_out
 from evaluation.report.provenance import provenance_sheet
 from evaluation.report.tables import data_sheet, dictionary_sheet, network_sheet, stories_sheet
+
+# progress(done, total): the report's sheets written so far, of how many (a caller shows it)
+Progress = Callable[[int, int], None]
 
 AUDIENCES: dict[str, Principal] = {
     "funder": Principal("funder"),
@@ -107,6 +110,7 @@ def build_report(
     period_to: str | None = None,
     stories_withheld: int = 0,
     known_names: Mapping[str, str] | None = None,
+    progress: Progress | None = None,
 ) -> Workbook:
     """The evaluator's report as a workbook, of what ``disclosed`` lets its audience see.
 
@@ -114,6 +118,7 @@ def build_report(
     listed; the uploader's name is never written, only the role). ``stories_withheld``
     counts stories not shared with this audience, so the reading guide can say how many are
     absent. ``known_names`` maps initiative ids to names for partners outside the selection.
+    ``progress`` is called with (sheets done, sheets in all) after each sheet.
     """
     if lang not in ("nl", "en"):
         lang = "nl"
@@ -129,18 +134,32 @@ def build_report(
         k: sheet_name(ctx.s(f"sheet.{k}"), taken)
         for k in ("guide", "collective", "stories", "network", "data", "dictionary", "provenance")
     }
+    total, done = len(fixed) + len(ctx.order), 0
+
+    def step() -> None:
+        nonlocal done
+        done += 1
+        if progress is not None:
+            progress(done, total)
+
     guide = wb.active
     guide.title = fixed["guide"]
     collective = wb.create_sheet(fixed["collective"])
     collective_sheet(collective, ctx)
+    step()
     for iid in ctx.order:
         name = sheet_name(ctx.names.get(iid, iid), taken, fallback=ctx.s("sheet.untitled"))
         initiative_sheet(wb.create_sheet(name), ctx, iid)
-    stories_sheet(wb.create_sheet(fixed["stories"]), ctx)
-    network_sheet(wb.create_sheet(fixed["network"]), ctx)
-    data_sheet(wb.create_sheet(fixed["data"]), ctx)
-    dictionary_sheet(wb.create_sheet(fixed["dictionary"]), ctx)
-    provenance_sheet(wb.create_sheet(fixed["provenance"]), ctx)
+        step()
+    for key, writer in (
+        ("stories", stories_sheet),
+        ("network", network_sheet),
+        ("data", data_sheet),
+        ("dictionary", dictionary_sheet),
+        ("provenance", provenance_sheet),
+    ):
+        writer(wb.create_sheet(fixed[key]), ctx)
+        step()
     titles = {
         "collective": fixed["collective"],
         "initiative": ctx.s("sheet.untitled"),
@@ -152,6 +171,7 @@ def build_report(
     }
     guide_sheet(guide, ctx, titles, len(ctx.order))
     _lay_out(wb, fixed)
+    step()
     return wb
 
 
@@ -164,7 +184,9 @@ def _lay_out(wb: Workbook, fixed: dict[str, str]) -> None:
         "guide": (False, 1, 0),
         "collective": (True, 14, 0),
         "stories": (True, 9, 1),
-        "network": (True, 7, 1),
+        # the Kumu table is working data (its import columns): printed upright, on one page
+        # for the sample, at the size of the initiative sheets
+        "network": (False, 7, 1),
         "data": (True, 18, 1),
         "dictionary": (True, 10, 2),
         "provenance": (False, 7, 1),

@@ -34,7 +34,7 @@ from evaluation.report.context import (
 
 def _totals_rows(ctx: Ctx, frame: pd.DataFrame) -> list[list[object]]:
     rows = []
-    for _, r in frame.iterrows():
+    for r in frame.to_dict("records"):
         unit = r["unit"]
         if unit == "share":
             num, den = r["numerator"], r["denominator"]
@@ -90,7 +90,7 @@ def collective_sheet(ws: Worksheet, ctx: Ctx) -> None:
             t(f"analysis.coverage.{r['coverage']}", lang),
             ", ".join(x for x in str(r["initiatives"] or "").split(";") if x),
         ]
-        for _, r in cov.iterrows()
+        for r in cov.to_dict("records")
     ]
     headers = [ctx.col(k) for k in ("phase", "n_primary", "n_secondary", "n_with_activity")]
     headers += [ctx.col(k) for k in ("n_with_stories", "coverage", "initiatives")]
@@ -111,7 +111,7 @@ def collective_sheet(ws: Worksheet, ctx: Ctx) -> None:
             ctx.choice("phases", r["to_phase"]),
             ctx.number(r["people"], bool(r["people_suppressed"])),
         ]
-        for _, r in flows.iterrows()
+        for r in flows.to_dict("records")
     ]
     headers = [ctx.col(k) for k in ("period", "from", "from_kind", "from_phase", "to")]
     headers += [ctx.col(k) for k in ("to_kind", "to_phase", "people")]
@@ -126,7 +126,7 @@ def collective_sheet(ws: Worksheet, ctx: Ctx) -> None:
             ctx.choice("phases", r["to_phase"]),
             ctx.number(r["people"], bool(r["people_suppressed"])),
         ]
-        for _, r in pf.iterrows()
+        for r in pf.to_dict("records")
     ]
     headers = [ctx.col(k) for k in ("period", "from_phase", "to_phase", "people")]
     row = write_table(ws, row + 1, headers, rows, ctx, formats={3: NUMBER_FORMATS["count"]})
@@ -152,7 +152,7 @@ def collective_sheet(ws: Worksheet, ctx: Ctx) -> None:
             r["ties_initiatives"],
             t(f"analysis.bridges.{'yes' if r['bridges'] else 'no'}", lang),
         ]
-        for _, r in pos.iterrows()
+        for r in pos.to_dict("records")
     ]
     headers = [ctx.col(k) for k in ("initiative", "component", "ties_formal")]
     headers += [ctx.col(k) for k in ("ties_initiatives", "bridges")]

@@ -23,6 +23,7 @@ from evaluation.report.cells import (
     WRAP,
     blank,
     header_row,
+    merge,
     plain,
     put,
 )
@@ -33,12 +34,13 @@ KUMU_COLUMNS = ("From", "To", "Type")
 REFERRALS = ("referral_in", "referral_out")
 CHART_DATA_MIN_COL = 30
 # an indicator table's charts stand beside it (from column H, or right of a wider table), one
-# under the other, each six columns wide and 13 rows high (rows of 16 points: 7 cm and a
-# little room); the initiative sheet's columns are set for it
+# under the other, each six columns wide and 10 rows high (5.5 cm: about the height of a
+# table of eight periods, so that two pages hold an initiative); the initiative sheet's
+# columns are set for it
 CHART_COL = 8
-CHART_ROWS = 13
+CHART_ROWS = 10
 CHART_COLS = 6
-CHART_SIZE = (11.0, 7.0)  # width, height in cm
+CHART_SIZE = (11.0, 5.5)  # width, height in cm
 
 
 class Ctx:
@@ -229,12 +231,7 @@ def write_table(
             if spans:  # a row of several lines reads from its top line
                 c.alignment = TOP
             if widths[j] > 1:
-                ws.merge_cells(
-                    start_row=r,
-                    start_column=starts[j],
-                    end_row=r,
-                    end_column=starts[j] + widths[j] - 1,
-                )
+                merge(ws, r, starts[j], starts[j] + widths[j] - 1)
                 c.alignment = WRAP
         if r_off == 0:
             for j, h in enumerate(headers):
@@ -255,7 +252,7 @@ def paragraph(ws: Worksheet, row: int, text: str, lang: str, span: int = 1) -> i
     cell = put(ws, row, 1, plain(text).strip(), lang)
     cell.alignment = WRAP
     if span > 1:
-        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=span)
+        merge(ws, row, 1, span)
     return row + 1
 
 

@@ -11,6 +11,7 @@ from evaluation.i18n import t
 from evaluation.model import PHASE_ORDER
 from evaluation.report.cells import (
     TITLE_FONT,
+    WRAP,
     heading,
     put,
     set_widths,
@@ -29,7 +30,8 @@ GUIDE_WIDTH = 72
 def guide_sheet(ws: Worksheet, ctx: Ctx, sheet_titles: dict[str, str], n_initiatives: int) -> None:
     lang = ctx.lang
     set_widths(ws, {1: GUIDE_WIDTH})
-    put(ws, 1, 1, ctx.s("title"), lang).font = TITLE_FONT
+    title = put(ws, 1, 1, ctx.s("title"), lang)
+    title.font, title.alignment = TITLE_FONT, WRAP  # wider than the column: on two lines
     periods = ctx.periods
     meta = [
         (ctx.s("audience.label"), ctx.s(f"audience.{ctx.audience}")),

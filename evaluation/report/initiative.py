@@ -12,11 +12,13 @@ from evaluation.analysis import reflection_timeline
 from evaluation.analysis._common import neutral_sort
 from evaluation.model import PHASE_ORDER
 from evaluation.report.cells import (
+    HEADER_FONT,
     TITLE_FONT,
     WRAP,
     blank,
     header_row,
     heading,
+    merge,
     put,
     set_widths,
 )
@@ -28,6 +30,7 @@ from evaluation.report.context import (
     CHART_ROWS,
     CHART_SIZE,
     DIMENSIONS,
+    TOP,
     Ctx,
     as_date,
     fmt_for_unit,
@@ -57,7 +60,7 @@ def _indicator_block(
     unit_of = {str(c): str(u) for c, u in zip(firsts["indicator"], firsts["unit"], strict=True)}
     headers = [ctx.col("period")] + [ctx.indicator_label(c, iid) for c in codes]
     header_row(ws, row + 1, 1, headers, lang)
-    cell = {(r["indicator"], r["period"]): r for _, r in values.iterrows()}
+    cell = {(r["indicator"], r["period"]): r for r in values.to_dict("records")}
     # the chart data: numbers only (a withheld number left blank), grouped by unit so that
     # each chart's series are side by side
     charted = [c for c in codes if unit_of[c] != "text"]
@@ -145,17 +148,8 @@ def initiative_sheet(ws: Worksheet, ctx: Ctx, iid: str) -> None:
             put(ws, row, 1, ctx.col(key), lang)
             put(ws, row, 2, value, lang, "0" if key == "founded_year" else None)
             row += 1
-        row += 1
-        heading(ws, row, ctx.s("initiative.own_words"), lang)
-        row += 1
-        for key in ("mission", "intentions"):
-            put(ws, row, 1, ctx.col(key), lang)
-            c = put(ws, row, 2, p[key], lang)
-            c.alignment = WRAP
-            ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=10)
-            row += 1
-        row += 1
-        heading(ws, row, ctx.s("initiative.phases"), lang)
+        # the phases beside the facts (both short), the own words under them, page-wide
+        heading(ws, 2, ctx.s("initiative.phases"), lang, col=CHART_COL)
         secondary = (
             set() if blank(p["secondary_phases"]) else set(str(p["secondary_phases"]).split(";"))
         )
@@ -173,7 +167,18 @@ def initiative_sheet(ws: Worksheet, ctx: Ctx, iid: str) -> None:
             ]
             for ph in PHASE_ORDER
         ]
-        row = write_table(ws, row + 1, [ctx.col("phase"), ctx.col("role")], rows, ctx, spans=(3, 2))
+        headers = [ctx.col("phase"), ctx.col("role")]
+        phases_end = write_table(ws, 3, headers, rows, ctx, col=CHART_COL, spans=(3, 2))
+        row = max(row + 1, phases_end)
+        heading(ws, row, ctx.s("initiative.own_words"), lang)
+        row += 1
+        for key in ("mission", "intentions"):
+            put(ws, row, 1, ctx.col(key), lang)
+            c = put(ws, row, 2, p[key], lang)
+            c.alignment = WRAP
+            merge(ws, row, 2, CHART_COL + CHART_COLS - 1)
+            row += 1
+        row += 1
 
     mine = ctx.part("values", iid)
     keep: list[tuple[int, int]] = []  # blocks printed on one page: a table with its charts
@@ -213,7 +218,7 @@ def initiative_sheet(ws: Worksheet, ctx: Ctx, iid: str) -> None:
         notes = mine[mine["notes"].notna()]
         rows = [
             [ctx.period(r["period"]), ctx.indicator_label(r["indicator"], iid), r["notes"]]
-            for _, r in notes.iterrows()
+            for r in notes.to_dict("records")
         ]
         headers = [ctx.col(k) for k in ("period", "indicator", "note")]
         row = write_table(ws, row + 1, headers, rows, ctx, spans=(1, 3, 8))
@@ -229,30 +234,70 @@ def initiative_sheet(ws: Worksheet, ctx: Ctx, iid: str) -> None:
             ctx.choice("voices", r["voice"]),
             ctx.choice("phases", r["phase"]),
         ]
-        for _, r in st.iterrows()
+        for r in st.to_dict("records")
     ]
     headers = [ctx.col(k) for k in ("period", "date", "title", "voice", "phase")]
     row = write_table(ws, row + 1, headers, rows, ctx, spans=(1, 2, 4, 2, 3))
 
     refl = reflection_timeline(ctx.dataset_of(iid), iid)  # the answers of this audience
     if len(refl):
-        heading(ws, row, ctx.s("initiative.reflections"), lang)
-        rows = [
-            [
-                ctx.period(r["period"]),
-                ctx.choice("reflection_questions", r["question"]),
-                r["answer"],
-                ctx.choice("rubric_steps", rubric_step(r["self_view"])),
-            ]
-            for _, r in refl.iterrows()
-        ]
-        headers = [ctx.col(k) for k in ("period", "question", "answer", "self_view")]
-        row = write_table(ws, row + 1, headers, rows, ctx, spans=(1, 4, 5, 2))
+        row = _reflections(ws, row, ctx, refl)
     # the print area stops before the chart data; a table wider than the charts widens it
-    used = [c.column for r in ws.iter_rows(max_col=CHART_DATA_MIN_COL - 1) for c in r if c.value]
+    used = [c for (_, c), cell in ws._cells.items() if c < CHART_DATA_MIN_COL and cell.value]
     charts_end = max((c + CHART_COLS for c in _chart_cols(ws)), default=CHART_COL + CHART_COLS)
     last_col = max([charts_end - 1, *used])
     lay_out(ws, last_col=last_col, last_row=row - 2, landscape=False, keep=keep)
+
+
+# the look back: a question once, then its answers period by period (answer and self-view
+# wide enough to print on one line each, not the question again on every row)
+REFLECTION_SPANS = (1, 9, 3)
+
+
+def _reflections(ws: Worksheet, row: int, ctx: Ctx, refl: pd.DataFrame) -> int:
+    """The initiative's look back, grouped by question in the questions' own order; returns
+    the first free row after a blank line."""
+    lang = ctx.lang
+    heading(ws, row, ctx.s("initiative.reflections"), lang)
+    headers = [ctx.col(k) for k in ("period", "answer", "self_view")]
+    write_table(ws, row + 1, headers, [], ctx, spans=REFLECTION_SPANS, empty_note=False)
+    r = row + 2
+    width = sum(REFLECTION_SPANS)
+    questions = list(dict.fromkeys(refl["question"]))
+    order = {c.code: i for i, c in enumerate(ctx.cat.choices("reflection_questions").choices)}
+    questions.sort(key=lambda q: order.get(q, len(order)))
+    for q in questions:
+        c = put(ws, r, 1, ctx.choice("reflection_questions", q), lang)
+        c.font, c.alignment = HEADER_FONT, WRAP
+        merge(ws, r, 1, width)
+        r += 1
+        part = refl[refl["question"] == q]
+        rows = [
+            [
+                ctx.period(x["period"]),
+                x["answer"],
+                ctx.choice("rubric_steps", rubric_step(x["self_view"])),
+            ]
+            for x in part.to_dict("records")
+        ]
+        r = _rows(ws, r, rows, ctx, REFLECTION_SPANS)
+    return r + 1
+
+
+def _rows(
+    ws: Worksheet, row: int, rows: list[list[object]], ctx: Ctx, spans: tuple[int, ...]
+) -> int:
+    """Rows of a table without its header (``write_table``'s cells); returns the next row."""
+    for values in rows:
+        col = 1
+        for span, v in zip(spans, values, strict=True):
+            c = put(ws, row, col, v, ctx.lang)
+            c.alignment = WRAP if span > 1 else TOP
+            if span > 1:
+                merge(ws, row, col, col + span - 1)
+            col += span
+        row += 1
+    return row
 
 
 def _chart_cols(ws: Worksheet) -> list[int]:

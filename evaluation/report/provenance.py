@@ -83,7 +83,7 @@ def provenance_sheet(ws: Worksheet, ctx: Ctx) -> None:
             _role(ctx, r["uploaded_role"]),
             None if blank(r["sha256"]) else str(r["sha256"])[:HASH_SHOWN],
         ]
-        for _, r in frame.iterrows()
+        for r in frame.to_dict("records")
     ]
     keys = ["initiative", "period", "submission_id", "status", "uploaded_on", "uploaded_role"]
     keys.append("sha256_start")

@@ -3,6 +3,7 @@ dictionary."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
@@ -46,7 +47,7 @@ def stories_sheet(ws: Worksheet, ctx: Ctx) -> None:
             ctx.choices("themes", r["themes"]),
             r["why_it_matters"],
         ]
-        for _, r in st.iterrows()
+        for r in st.to_dict("records")
     ]
     headers = [ctx.col(k) for k in ("initiative", "period", "date", "title", "text", "voice")]
     headers += [ctx.col(k) for k in ("phase", "themes", "why_it_matters")]
@@ -77,7 +78,7 @@ def network_sheet(ws: Worksheet, ctx: Ctx) -> None:
                 "relation": rel,
                 "from_type": g.nodes[u]["partner_type"],
                 "to_type": g.nodes[v]["partner_type"],
-                "periods": ", ".join(ctx.period(p) or "" for p in data["periods"]),
+                "periods": period_runs(ctx, data["periods"]),
                 "count": None if rel in REFERRALS else data["count"],
             }
         )
@@ -100,14 +101,44 @@ def network_sheet(ws: Worksheet, ctx: Ctx) -> None:
             r["periods"],
             r["count"],
         ]
-        for _, r in frame.iterrows()
+        for r in frame.to_dict("records")
     ]
     headers = list(KUMU_COLUMNS) + [
         ctx.col(k) for k in ("from_type", "to_type", "periods", "count")
     ]
     write_table(ws, 1, headers, rows, ctx, formats={6: NUMBER_FORMATS["count"]}, empty_note=False)
-    set_widths(ws, {1: 30, 2: 30, 3: 22, 4: 20, 5: 20, 6: 40, 7: 14})
+    set_widths(ws, {1: 30, 2: 30, 3: 22, 4: 20, 5: 20, 6: 46, 7: 14})
+    for r in range(2, len(rows) + 2):  # a tie of many periods prints them all, wrapped
+        ws.cell(row=r, column=6).alignment = WRAP
     ws.freeze_panes = "A2"
+
+
+def _quarter_index(period: object) -> int | None:
+    text = str(period)
+    if len(text) == 7 and text[4:6] == "-Q" and text[:4].isdigit() and text[6] in "1234":
+        return int(text[:4]) * 4 + int(text[6]) - 1
+    return None
+
+
+def period_runs(ctx: Ctx, periods: Sequence[object]) -> str:
+    """Periods as written in a cell: consecutive quarters as one range ("1e kwartaal 2024 tot
+    en met 4e kwartaal 2025"), every other period on its own; nothing left out."""
+    order: dict[object, int] = {p: i for i, p in enumerate(ctx.periods)}
+    runs: list[list[object]] = []
+    for p in sorted(periods, key=lambda p: (order.get(p, len(order)), str(p))):
+        q = _quarter_index(p)
+        last = _quarter_index(runs[-1][-1]) if runs else None
+        if q is not None and last is not None and q == last + 1:
+            runs[-1].append(p)
+        else:
+            runs.append([p])
+    shown = [
+        ctx.period(r[0]) or ""
+        if len(r) == 1
+        else ctx.s("meta.period_range", first=ctx.period(r[0]), last=ctx.period(r[-1]))
+        for r in runs
+    ]
+    return ", ".join(shown)
 
 
 def _node_label(ctx: Ctx, g: Any, node: str) -> str:
@@ -212,7 +243,7 @@ def dictionary_sheet(ws: Worksheet, ctx: Ctx) -> None:
             ctx.choice("units", r["unit"]),
             ctx.choice("phases", r["phase"]),
         ]
-        for _, r in own.iterrows()
+        for r in own.to_dict("records")
     ]
     keys = ["initiative", "indicator_code", "label", "definition", "dimension", "unit", "phase"]
     write_table(ws, row + 1, [ctx.col(k) for k in keys], rows, ctx)
