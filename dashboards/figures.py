@@ -23,7 +23,7 @@ import plotly.graph_objects as go
 
 from dashboards.texts import figure_text
 from evaluation.catalogue import fold, load_catalogue
-from evaluation.formatting import format_count, format_period, plotly_separators
+from evaluation.formatting import format_count, format_number, format_period, plotly_separators
 from evaluation.i18n import t
 from evaluation.model import PHASE_ORDER
 from evaluation.story import double_count_label
@@ -457,6 +457,12 @@ def indicator_small_multiples(
             else format_count(part.at[p, "value"], bool(sup.get(p, False)), lang)
             for p in periods
         ]
+        unit = part["unit"].iloc[0] if "unit" in part and len(part) else None
+        if unit == "share":  # a share reads as a percentage, as in the report
+            text = [
+                x if not x or y_ is None else f"{format_number(100 * y_, lang, 0)}%"
+                for x, y_ in zip(text, y, strict=True)
+            ]
         data.append(
             {
                 "type": "scatter",
@@ -474,7 +480,6 @@ def indicator_small_multiples(
                 "marker": {"size": 8},
             }
         )
-        unit = part["unit"].iloc[0] if "unit" in part and len(part) else None
         unit_label = units.label(unit, lang).split(" (")[0] if unit else t("ui.common.value", lang)
         layout[f"xaxis{axis}"] = {
             "domain": [max(0.0, x0), min(1.0, x0 + width)],
@@ -493,6 +498,14 @@ def indicator_small_multiples(
             "rangemode": "tozero",
             "title": {"text": unit_label, "font": {"size": 11}},
         }
+        shown = [v for v in y if v is not None]
+        if unit == "share":  # 0 % to 100 %, never 0-0,6
+            layout[f"yaxis{axis}"].update({"tickformat": ".0%", "range": [0, 1.05]})
+        elif unit in ("count", "people") and shown:
+            # whole numbers of people: no 0,5 between 0 and 1
+            layout[f"yaxis{axis}"].update(
+                {"tickformat": ",d", "dtick": 1 if max(shown) <= 5 else None}
+            )
         if all(v is None for v in y):
             # no mark to draw: the panel says why instead of standing empty (issue 19)
             why = "panel_withheld" if bool(sup.any()) else "panel_empty"

@@ -353,3 +353,27 @@ def test_a_small_multiple_with_every_value_withheld_says_so_instead_of_standing_
     assert fig.layout.yaxis2.showticklabels is not False
     # only the first and the last period are written, short, on two lines
     assert list(fig.layout.xaxis.ticktext) == ["1e kw.<br>2025", "4e kw.<br>2025"]
+
+
+def test_small_multiples_show_shares_as_percentages_and_counts_in_whole_numbers():
+    """Issue 19: a share read 0-0,6 on the profile where the report shows %; counts of one
+    or two people had ticks at 0,5."""
+    rows = [
+        {
+            "indicator": "friendships",
+            "label": "Vriendschap",
+            "period": p,
+            "value": v,
+            "unit": "share",
+        }
+        for p, v in (("2025-Q1", 0.25), ("2025-Q2", 0.6))
+    ] + [
+        {"indicator": "returns", "label": "Terug", "period": p, "value": v, "unit": "count"}
+        for p, v in (("2025-Q1", 1), ("2025-Q2", 2))
+    ]
+    fig = figures.indicator_small_multiples(pd.DataFrame(rows), "nl", "Relationeel")
+    share_axis, count_axis = fig.layout.yaxis, fig.layout.yaxis2
+    assert share_axis.tickformat == ".0%" and tuple(share_axis.range) == (0, 1.05)
+    assert list(fig.data[0].text) == ["25%", "60%"]
+    assert count_axis.tickformat == ",d" and count_axis.dtick == 1
+    assert list(fig.data[1].text) == ["1", "2"]
