@@ -174,7 +174,14 @@ def current_dataset(
     were read at (``_VERSION``, read from the database on every call, in the same
     transaction as the rows), so a call after no change, in this process, copies them
     instead of reading and deriving again; any change in any process reads anew. Stories
-    are filtered for ``principal`` on every call."""
+    are filtered for ``principal`` on every call. A principal with a scope (its portfolios)
+    reads only its initiatives' rows: the selection is made in the query, so a funder of one
+    portfolio on a national platform does not read every initiative first."""
+    if principal.scope is not None:
+        wanted = (
+            principal.scope if initiative_ids is None else set(initiative_ids) & principal.scope
+        )
+        initiative_ids = sorted(wanted)
     key = (
         None if initiative_ids is None else tuple(initiative_ids),
         period_from,
