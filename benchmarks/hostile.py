@@ -20,6 +20,12 @@ Three parts, each printed as a table of figures (never asserted: speed goals are
 
     .venv/bin/python benchmarks/hostile.py [--cap-mb 3000] [--timeout 180] [--code DIR]
                                            [--skip-files] [--skip-isolation] [--skip-scan]
+                                           [--save RUN.json]
+    .venv/bin/python benchmarks/hostile.py --table BEFORE.json AFTER.json  # Markdown
+
+The before/after table of issue 16 (``benchmarks/results/hostile-kinds.md``) is made from
+two saved runs: one on an extracted older commit (``git archive <sha> evaluation | tar -x
+-C /tmp/before``, then ``--code /tmp/before --cap-mb 3000 --timeout 60``), one on this code.
 """
 
 from __future__ import annotations
@@ -103,24 +109,73 @@ def summarise(codes: list[str]) -> str:
 
 
 def files_part(args: argparse.Namespace) -> None:
-    paths = sorted(FIXTURES.glob("*.xlsx"))
+    paths = sorted(p for p in FIXTURES.iterdir() if p.suffix in (".xlsx", ".xlsb", ".ods"))
     if not paths:
         print(f"no fixtures in {FIXTURES}: run tests/fixtures/build_hostile.py")
         return
     print(f"1. hostile files through `evaluation validate` (code: {args.code}; "
           f"address-space cap: {args.cap_mb or 'none'} MB; goals: < {GOAL_FILE_SECONDS:.0f} s, "
           f"< {GOAL_FILE_MB} MB)")  # fmt: skip
-    print(f"{'file':34} {'exit':>7} {'seconds':>8} {'CPU s':>6} {'peak MB':>8}  problems / stderr")
+    print(f"{'file':36} {'exit':>7} {'seconds':>8} {'CPU s':>6} {'peak MB':>8}  problems / stderr")
     # one fresh interpreter per file: ru_maxrss of RUSAGE_CHILDREN is a running maximum
+    rows = []
     for path in paths:
         argv = [sys.executable, __file__, "--one", str(path), "--code", str(args.code)]
         argv += ["--timeout", str(args.timeout)]
         if args.cap_mb:
             argv += ["--cap-mb", str(args.cap_mb)]
         row = json.loads(subprocess.run(argv, capture_output=True, check=True).stdout)
+        rows.append(row)
         shown = summarise(row["codes"]) if row["codes"] else row["stderr"] or "-"
-        print(f"{row['file']:34} {row['exit']!s:>7} {row['seconds']:8.2f} {row['cpu']:6.2f} "
+        print(f"{row['file']:36} {row['exit']!s:>7} {row['seconds']:8.2f} {row['cpu']:6.2f} "
               f"{row['peak_mb']:8.0f}  {shown}")  # fmt: skip
+    if args.save:
+        meta = {"code": str(args.code), "cap_mb": args.cap_mb, "timeout": args.timeout}
+        args.save.write_text(json.dumps({"run": meta, "rows": rows}, indent=1) + "\n")
+        print(f"   saved to {args.save}")
+
+
+def outcome(row: dict) -> str:
+    """What a user met: accepted, refused with which problems, or how the run ended."""
+    if row["exit"] == "timeout":
+        return "**timeout**"
+    if isinstance(row["exit"], int) and row["exit"] < 0:
+        return f"**crashed** (signal {-row['exit']})"
+    codes = sorted(set(row["codes"]))
+    if row["exit"] == 0:
+        return "accepted" + (f" ({', '.join(codes)})" if codes else "")
+    if row["exit"] in (1, 2) and codes:
+        shown = [c for c in codes if c != "more_problems"][:3]
+        more = ", ..." if len(codes) > len(shown) + ("more_problems" in codes) else ""
+        return f"refused: {', '.join(shown)}{more}"
+    return f"**exit {row['exit']}**"
+
+
+def _cell(row: dict | None) -> str:
+    if row is None:
+        return "- | - | - | -"
+    return f"{outcome(row)} | {row['seconds']:.1f} | {row['cpu']:.1f} | {row['peak_mb']:.0f}"
+
+
+def markdown_table(before_path: Path, after_path: Path) -> str:
+    """Before and after side by side, one line per kind of hostile file (Markdown)."""
+    before, after = json.loads(before_path.read_text()), json.loads(after_path.read_text())
+    by_file = {r["file"]: r for r in before["rows"]}
+    lines = [
+        f"Before: `{before['run']['code']}` (address space capped at "
+        f"{before['run']['cap_mb'] or 'no'} MB, stopped after {before['run']['timeout']:.0f} s); "
+        f"after: `{after['run']['code']}`. Seconds are wall-clock (a shared machine: other "
+        "sessions ran tests) and CPU (the steadier figure); peak MB is the largest resident set "
+        "of `evaluation validate` and of the reader process it forks. Goals: < 10 s, < 500 MB.",
+        "",
+        "| # | kind of file | before: outcome | s | CPU s | peak MB "
+        "| after: outcome | s | CPU s | peak MB |",
+        "|---|---|---|---:|---:|---:|---|---:|---:|---:|",
+    ]
+    for i, row in enumerate(after["rows"], 1):
+        name = row["file"]
+        lines.append(f"| {i} | `{name}` | {_cell(by_file.get(name))} | {_cell(row)} |")
+    return "\n".join(lines) + "\n"
 
 
 def isolation_part(repeat: int) -> None:
@@ -191,8 +246,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-files", action="store_true")
     parser.add_argument("--skip-isolation", action="store_true")
     parser.add_argument("--skip-scan", action="store_true")
+    parser.add_argument("--save", type=Path, default=None, help="write part 1's rows as JSON")
+    parser.add_argument("--table", type=Path, nargs=2, metavar=("BEFORE", "AFTER"),
+                        help="print the Markdown table of two saved runs and stop")  # fmt: skip
     parser.add_argument("--one", type=Path, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.table:
+        print(markdown_table(*args.table), end="")
+        return 0
     if args.one:
         print(json.dumps(run_validate(args.one, args.code.resolve(), args.cap_mb, args.timeout)))
         return 0

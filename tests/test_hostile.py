@@ -30,7 +30,7 @@ from evaluation.ingest.safety import Limits
 from evaluation.store import StorageFull, Store
 from evaluation.store.schema import AuditEntry, Blob, Submission
 from evaluation.submit import submit
-from tests.fixtures.build_hostile import HOSTILE, OUT
+from tests.fixtures.build_hostile import HOSTILE, path_of
 
 ROOT = Path(__file__).resolve().parent.parent
 MAX_SECONDS = 10.0
@@ -41,26 +41,30 @@ ADMIN = Principal("admin", name="test")
 def run_cli(args: list[str], env: dict[str, str] | None = None) -> tuple[int, str, float, float]:
     """(exit code, stdout, CPU seconds, peak MB) of one ``evaluation`` command in a child
     process, counting the reader process it forks (``os.wait4`` reports both). CPU seconds,
-    not wall-clock ones: on a shared machine the wait for a core is not the command's."""
+    not wall-clock ones: on a shared machine the wait for a core is not the command's. A
+    hostile file never shows the user a traceback or a reader's panic."""
     import tempfile
 
-    with tempfile.TemporaryFile() as out:
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         proc = subprocess.Popen(
             [sys.executable, "-m", "evaluation.cli", *args],
             cwd=ROOT,
             env=dict(os.environ, **(env or {})),
             stdout=out,
-            stderr=subprocess.DEVNULL,
+            stderr=err,
         )
         _, status, usage = os.wait4(proc.pid, 0)
         out.seek(0)
         stdout = out.read().decode()
+        err.seek(0)
+        stderr = err.read().decode("utf-8", "replace")
+    assert "Traceback" not in stderr and "panicked" not in stderr, stderr[-3000:]
     seconds = usage.ru_utime + usage.ru_stime
     return os.waitstatus_to_exitcode(status), stdout, seconds, usage.ru_maxrss / 1024
 
 
 def fixture(name: str) -> Path:
-    path = OUT / f"{name}.xlsx"
+    path = path_of(name)
     assert path.exists(), f"run tests/fixtures/build_hostile.py ({path.name} is missing)"
     return path
 
@@ -85,6 +89,19 @@ def test_validate_refuses_or_accepts_quickly_in_bounded_memory(name):
     assert peak_mb < MAX_PEAK_MB, f"{name}: {peak_mb:.0f} MB"
 
 
+KEEP_KB = 16
+CONTENT_TABLES = ("profiles", "observations", "own_indicators", "stories", "network",
+                  "reflections")  # fmt: skip
+
+
+def _content_rows(url: str) -> dict[str, int]:
+    """The report tables that hold rows (a refused upload leaves none)."""
+    with Store.open(url) as store, store.engine.connect() as conn:
+        counts = {t: conn.exec_driver_sql(f"SELECT count(*) FROM {t}").scalar() for t in
+                  CONTENT_TABLES}  # fmt: skip
+    return {t: n for t, n in counts.items() if n}
+
+
 def _tables(url: str) -> tuple[list, list, int]:
     with Store.open(url) as store, store.engine.connect() as conn:
         subs = conn.execute(select(Submission.__table__)).mappings().all()
@@ -99,10 +116,11 @@ def _tables(url: str) -> tuple[list, list, int]:
 def test_import_stores_nothing_beyond_the_capped_record(name, tmp_path):
     """Accepted files are stored; a refused file leaves one submission record (hash, size,
     reason, who) and its bytes only when they are under the small keep limit (16 KB here:
-    every fixture is larger, so none is kept)."""
+    a few fixtures, such as the renamed CSV and the OLE files, are smaller and kept), and
+    nothing of its content (no profile, observation, story or other row)."""
     expect = HOSTILE[name][2]
     url = f"sqlite:///{tmp_path / 'h.sqlite'}"
-    env = {"EVALUATION_KEEP_REFUSED_KB": "16"}
+    env = {"EVALUATION_KEEP_REFUSED_KB": str(KEEP_KB)}
     args = ["import", str(fixture(name)), "--role", "admin", "--by", "aanvaller", "--database"]
     code, out, seconds, _ = run_cli([*args, url], env)
     subs, blobs, _ = _tables(url)
@@ -115,12 +133,15 @@ def test_import_stores_nothing_beyond_the_capped_record(name, tmp_path):
         assert blob.kept == blob.size
     else:
         assert code in (1, 2) and sub["status"] == "rejected", out
-        assert blob.kept == 0  # recorded, not hoarded
+        # recorded, not hoarded
+        assert blob.kept == (blob.size if blob.size <= KEEP_KB * 1024 else 0)
+        assert _content_rows(url) == {}
         assert sub["n_errors"] >= 1 and len(sub["problems"]) <= 501
         if expect.code:
             assert expect.code in {p["code"] for p in sub["problems"]}
-        with Store.open(url) as store, pytest.raises(UserError, match="too large .* to keep"):
-            store.raw(ADMIN, sub["id"])
+        if blob.size and not blob.kept:
+            with Store.open(url) as store, pytest.raises(UserError, match="too large .* to keep"):
+                store.raw(ADMIN, sub["id"])
     assert seconds < MAX_SECONDS
 
 

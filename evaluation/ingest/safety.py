@@ -13,9 +13,13 @@ Known limits, on purpose:
 - An xlsx sheet's size is taken from its ``<dimension>`` element when present (every common
   writer emits one); only a sheet without one is counted by a bounded streaming scan. A file
   that lies in its dimension is still bounded by the uncompressed-size limit.
-- An ods sheet is counted by a bounded streaming scan of ``content.xml`` that counts
-  ``<table:table-row>`` elements; ``table:number-rows-repeated`` is not expanded, because
-  LibreOffice uses it for the empty rows below the data.
+- An ods sheet is measured by a bounded streaming scan of ``content.xml`` that lays out
+  ``table:number-rows-repeated`` and ``-columns-repeated`` as a reader does, counting only
+  filled cells: LibreOffice's empty repeated rows below the data reach nowhere.
+- Parts no spreadsheet program writes are refused before a reader sees them: member names
+  out of the package or given twice, XML with a document type or entity declaration
+  (``tampered_package``), embedded objects, ActiveX controls and archives in the package
+  (``embedded_object``).
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ from pathlib import PurePosixPath
 
 import defusedxml.ElementTree as SafeET
 
-from evaluation.ingest.extent import fmt, sheet_extent, stream, windows
+from evaluation.ingest.extent import _too_many_cells, fmt, sheet_extent, windows
 from evaluation.problems import Problem
 
 MB = 1024 * 1024
@@ -76,10 +80,6 @@ ZIP_SIGNATURES = (b"PK\x03\x04", b"PK\x05\x06")
 ODS_MIMETYPE = "application/vnd.oasis.opendocument.spreadsheet"
 
 _XML_META_MAX = 4 * MB  # workbook.xml, rels and content types larger than this are hostile
-
-_ODS_TABLE_OR_ROW = re.compile(
-    rb"<table:table-row[\s/>]|<table:table\s[^>]{0,4000}?table:name=\"([^\"]{0,1000})\""
-)
 
 
 def _refuse(code: str, **params: object) -> tuple[None, list[Problem]]:
@@ -185,18 +185,30 @@ def _check_zip(data: bytes, suffix: str, limits: Limits) -> tuple[str | None, li
         bomb = _zip_bomb(infos, limits)
         if bomb:
             return bomb
+        tampered = _tampered_names(infos)
+        if tampered:
+            return _refuse("tampered_package", part=tampered)
         names = {info.filename for info in infos}
         if "xl/workbook.bin" in names or suffix == ".xlsb":
             return _refuse("binary_workbook")
         if "xl/workbook.xml" in names:
             if suffix == ".xlsm" or _macro_enabled(zf, names):
                 return _refuse("macro_enabled")
+            embedded = _embedded_object(zf, names)
+            if embedded:
+                return _refuse("embedded_object", part=embedded)
+            declared = _xml_declarations(zf, infos)
+            if declared:
+                return _refuse("tampered_package", part=declared)
             problems = _xlsx_sheet_sizes(zf, names, limits)
             return (None, problems) if problems else ("xlsx", [])
         if _is_ods(zf, names):
             manifest = _read_small(zf, "META-INF/manifest.xml") or b""
             if b"encryption-data" in manifest:  # saved with a password in LibreOffice
                 return _refuse("encrypted_file")
+            declared = _xml_declarations(zf, infos)
+            if declared:
+                return _refuse("tampered_package", part=declared)
             problems = _ods_sheet_sizes(zf, limits)
             return (None, problems) if problems else ("ods", [])
         if suffix == ".xlsm":
@@ -217,6 +229,114 @@ def _zip_bomb(infos: list[zipfile.ZipInfo], limits: Limits) -> tuple[None, list[
             info.compress_size <= 0 or info.file_size / info.compress_size > limits.max_ratio
         ):
             return _refuse("zip_bomb")
+    return None
+
+
+def _shown_name(name: str) -> str:
+    """A member's name as a message may show it: printable, at most 80 characters."""
+    shown = "".join(ch if ch.isprintable() else "?" for ch in name)
+    return shown if len(shown) <= 80 else shown[:77] + "..."
+
+
+def _tampered_names(infos: list[zipfile.ZipInfo]) -> str | None:
+    """The first member whose name no spreadsheet program writes, or None: a path out of the
+    package (``..``, an absolute path, a drive, a backslash), a NUL, or a name given twice
+    (one reader takes the first copy, another the last: what this module checked need not be
+    what the reader reads)."""
+    seen: set[str] = set()
+    for info in infos:
+        name = info.filename
+        parts = name.replace("\\", "/").split("/")
+        if (
+            name.startswith(("/", "\\"))
+            or "\\" in name
+            or "\0" in name
+            or ".." in parts
+            or re.match(r"[A-Za-z]:", name)
+            or name.lower() in seen
+        ):
+            return _shown_name(name)
+        seen.add(name.lower())
+    return None
+
+
+# folders and content types of parts that carry other programs' content: embedded objects
+# (OLE, packaged files), ActiveX controls
+_EMBEDDED_FOLDERS = ("embeddings/", "activex/")
+_EMBEDDED_TYPES = ("oleobject", "activex")
+ZIP_LOCAL_SIGNATURE = b"PK\x03\x04"
+
+
+def _embedded_object(zf: zipfile.ZipFile, names: set[str]) -> str | None:
+    """The first part that embeds an object, an ActiveX control or an archive, or None.
+
+    Found by folder (``xl/embeddings/``, ``xl/activeX/``, in any folder), by a declared
+    content type, or by content: a part that is itself a zip or a compound file (OLE2; a VBA
+    project was refused before this). A report has none of these; an embedded package runs
+    whatever it holds when someone opens the stored file and double-clicks it.
+    """
+    for name in sorted(names):
+        if any(folder in name.lower() for folder in _EMBEDDED_FOLDERS):
+            return _shown_name(name)
+    content_types = _read_small(zf, "[Content_Types].xml")
+    if content_types:
+        for el in SafeET.fromstring(content_types).iter():
+            if any(m in el.get("ContentType", "").lower() for m in _EMBEDDED_TYPES):
+                return _shown_name(el.get("PartName") or el.get("Extension") or "?")
+    for info in zf.infolist():
+        if info.is_dir() or info.file_size < 4:
+            continue
+        with zf.open(info) as fh:
+            head = fh.read(len(OLE2_SIGNATURE))
+        if head.startswith(ZIP_LOCAL_SIGNATURE) or head == OLE2_SIGNATURE:
+            return _shown_name(info.filename)
+    return None
+
+
+_PROLOG_BYTES = 64 * 1024
+_PROLOG_SKIP = ((b"<?", b"?>"), (b"<!--", b"-->"))
+
+
+def _declares(head: bytes) -> bool:
+    """Whether an XML part's prolog holds a declaration (``<!DOCTYPE``, with any entities),
+    or is longer than ``_PROLOG_BYTES`` (no writer pads it; a declaration could hide after).
+    ``head`` is the part's first bytes; UTF-16 is read as such."""
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in head[:4]:
+        head = head.decode("utf-16", "ignore").encode("utf-8", "ignore")
+    head = head.removeprefix(b"\xef\xbb\xbf")
+    at = 0
+    while True:
+        while at < len(head) and head[at] in b" \t\r\n":
+            at += 1
+        for start, end in _PROLOG_SKIP:
+            if head.startswith(start, at):
+                close = head.find(end, at)
+                if close < 0:
+                    return True  # a prolog past the bytes read
+                at = close + len(end)
+                break
+        else:
+            return head.startswith(b"<!", at) or at >= _PROLOG_BYTES
+
+
+def _xml_declarations(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> str | None:
+    """The first XML part with a document type (and entity) declaration, or None.
+
+    No spreadsheet program writes one; they are how an XML file expands a few bytes into
+    gigabytes ("billion laughs") or reads a file of the server into a cell (an external
+    entity, XXE). A declaration must come in the prolog, before the root element, so each
+    part's prolog is read (at most 64 KB), whatever the part is called; SVG pictures, which
+    carry a harmless ``<!DOCTYPE svg>`` when drawing programs write them, are left alone.
+    """
+    for info in infos:
+        if info.is_dir() or info.filename.lower().endswith(".svg"):
+            continue
+        with zf.open(info) as fh:
+            head = fh.read(_PROLOG_BYTES)
+        if head.lstrip()[:1] not in (b"<", b"\xef", b"\xff", b"\xfe") and b"\x00<" not in head[:4]:
+            continue  # not XML
+        if _declares(head):
+            return _shown_name(info.filename)
     return None
 
 
@@ -318,8 +438,8 @@ def _too_large(sheet: str, rows: int, cols: int, limits: Limits) -> Problem | No
             "sheet": sheet,
             "rows": f"{rows:,}".replace(",", "."),
             "max_rows": f"{limits.max_rows:,}".replace(",", "."),
-            "columns": cols,
-            "max_columns": limits.max_columns,
+            "columns": fmt(cols),
+            "max_columns": fmt(limits.max_columns),
         },
     )
 
@@ -380,34 +500,101 @@ def _is_ods(zf: zipfile.ZipFile, names: set[str]) -> bool:
 
 
 def _ods_sheet_sizes(zf: zipfile.ZipFile, limits: Limits) -> list[Problem]:
-    """Rows per table in content.xml, by a bounded streaming scan (repeats not expanded)."""
+    """How far each table's filled cells reach in content.xml, repeats expanded, by a bounded
+    streaming scan: a reader lays out ``table:number-rows-repeated`` and
+    ``table:number-columns-repeated`` cell by cell, so one filled row repeated a million
+    times is a million rows. Empty repeats (LibreOffice writes the rows and columns below and
+    right of the data as one empty repeated element) reach nowhere and cost nothing."""
     info = zf.getinfo("content.xml")
-    counts: dict[str, int] = {}
-    current = ""
-    done = 0
-    tail = b""
-    offset = 0
-    for chunk in stream(zf, info, limits):
-        buffer = tail + chunk
-        for m in _ODS_TABLE_OR_ROW.finditer(buffer):
-            start = offset + m.start()
-            if start < done:
-                continue  # counted in the previous chunk's pass over the tail
-            done = offset + m.end()
-            if m.group(1) is not None:
-                current = m.group(1).decode("utf-8", "replace")
-                counts.setdefault(current, 0)
-            else:
-                counts[current] = counts.get(current, 0) + 1
-        keep = min(len(buffer), 5200)
-        tail = buffer[-keep:]
-        offset += len(buffer) - keep
-    problems = []
-    for sheet, rows in counts.items():
-        problem = _too_large(sheet, rows, 0, limits)
+    problems: list[Problem] = []
+    table = _OdsTable("")
+    for window in windows(zf, info, limits):
+        for m in _ODS_TAG.finditer(window):
+            closing, tag, attrs = m.group(1), m.group(2), m.group(3)
+            if tag == b"table":
+                if closing:
+                    problem = table.problem(limits)
+                    if problem:
+                        return [problem]
+                else:
+                    name = _ODS_NAME.search(attrs)
+                    table = _OdsTable(name.group(1).decode("utf-8", "replace") if name else "")
+            elif tag == b"table-row":
+                if closing:
+                    table.end_row()
+                else:
+                    table.start_row(_repeat(attrs, _ODS_ROWS_REPEATED))
+                    if attrs.endswith(b"/"):
+                        table.end_row()
+            elif not closing:  # a cell: filled when it has a value or content
+                filled = not attrs.endswith(b"/") or b"value-type" in attrs
+                table.cell(_repeat(attrs, _ODS_COLUMNS_REPEATED), filled)
+            problem = table.problem(limits)
+            if problem:
+                return [problem]
+    problem = table.problem(limits)
+    return [problem] if problem else problems
+
+
+_ODS_TAG = re.compile(
+    rb"<(/?)table:(table|table-row|table-cell|covered-table-cell)(?=[\s/>])([^>]{0,8000})>"
+)
+_ODS_NAME = re.compile(rb"""table:name\s*=\s*["']([^"']{0,1000})["']""")
+_ODS_ROWS_REPEATED = re.compile(rb"""number-rows-repeated\s*=\s*["'](\d{1,12})["']""")
+_ODS_COLUMNS_REPEATED = re.compile(rb"""number-columns-repeated\s*=\s*["'](\d{1,12})["']""")
+
+
+def _repeat(attrs: bytes, pattern: re.Pattern[bytes]) -> int:
+    m = pattern.search(attrs)
+    return max(int(m.group(1)), 1) if m else 1
+
+
+class _OdsTable:
+    """Rows and columns an ods table's filled cells reach, repeats expanded."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.rows = 0  # rows laid out so far
+        self.reach_rows = 0  # the row after the last filled one
+        self.reach_cols = 0
+        self.cells = 0  # filled cells, repeats expanded
+        self._repeat = 1
+        self._col = 0
+        self._row_reach = 0
+        self._row_cells = 0
+        self._in_row = False
+
+    def start_row(self, repeat: int) -> None:
+        self._repeat, self._col, self._row_reach, self._row_cells = repeat, 0, 0, 0
+        self._in_row = True
+
+    def cell(self, repeat: int, filled: bool) -> None:
+        self._col += repeat
+        if filled:
+            self._row_reach = self._col
+            self._row_cells += repeat
+
+    def end_row(self) -> None:
+        if not self._in_row:
+            return
+        if self._row_reach:
+            self.reach_rows = self.rows + self._repeat
+            self.reach_cols = max(self.reach_cols, self._row_reach)
+            self.cells += self._row_cells * self._repeat
+        self.rows += self._repeat
+        self._in_row = False
+
+    def problem(self, limits: Limits) -> Problem | None:
+        # the row being read counts as soon as it has a filled cell
+        rows, cols = self.reach_rows, self.reach_cols
+        if self._in_row and self._row_reach:
+            rows, cols = self.rows + self._repeat, max(cols, self._row_reach)
+        problem = _too_large(self.name, rows, cols, limits)
         if problem:
-            problems.append(problem)
-    return problems
+            return problem
+        if rows * cols > limits.max_cells:
+            return _too_many_cells(self.name, rows * cols, limits)
+        return None
 
 
 __all__ = ["DEFAULT_LIMITS", "Limits", "check_file", "limits_from_env", "ole2_stream_names"]
