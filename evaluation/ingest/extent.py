@@ -144,7 +144,7 @@ def sheet_extent(
         if b"mergeCell" in window:
             merges += [m.group(1) for m in _MERGE_REF.finditer(window)]
         if quick.cells > limits.max_cells:
-            return _too_many_cells(sheet, quick.cells, limits)
+            return too_many_cells(sheet, quick.cells, limits)
     extent = _exact_extent(zf, info, limits) if uncommon else quick
     if _beyond(extent.rows, extent.cols, limits):
         if not uncommon:  # name the first cell that goes too far, as a reader meets it
@@ -212,7 +212,7 @@ def _cell_too_far(sheet: str, extent: _Extent, limits: Limits) -> Problem:
     )
 
 
-def _too_many_cells(sheet: str, cells: int, limits: Limits) -> Problem:
+def too_many_cells(sheet: str, cells: int, limits: Limits) -> Problem:
     return Problem(
         code="too_many_cells",
         severity="error",

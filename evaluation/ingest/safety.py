@@ -34,7 +34,7 @@ from pathlib import PurePosixPath
 
 import defusedxml.ElementTree as SafeET
 
-from evaluation.ingest.extent import _too_many_cells, fmt, sheet_extent, windows
+from evaluation.ingest.extent import fmt, sheet_extent, too_many_cells, windows
 from evaluation.problems import Problem
 
 MB = 1024 * 1024
@@ -593,7 +593,7 @@ class _OdsTable:
         if problem:
             return problem
         if rows * cols > limits.max_cells:
-            return _too_many_cells(self.name, rows * cols, limits)
+            return too_many_cells(self.name, rows * cols, limits)
         return None
 
 
