@@ -102,6 +102,33 @@ def _numbers(col: pd.Series) -> np.ndarray:
     return pd.to_numeric(col, errors="coerce").astype(float).to_numpy()
 
 
+def _measures(obs: pd.DataFrame, by: list[str]) -> tuple[list, ...]:
+    """Per group of ``by`` (in order of first appearance): its key, the unit, dimension and
+    own flag of its first row (blanks included), the sums and last of its values, the sums
+    of numerators and denominators, and its texts and notes."""
+    grouped = obs.groupby(by, sort=False)
+    ng = grouped.ngroups
+    codes = grouped.ngroup().fillna(-1).astype(np.int64).to_numpy() if len(obs) else np.zeros(0)
+    _, first_pos = np.unique(codes, return_index=True)
+    first = obs[["unit", "dimension", "own"]].iloc[first_pos[-ng:] if ng else []]
+    keys = list(grouped.size().index) if ng else []
+    value_sum, value_last = _sums(_numbers(obs["value"]), codes, ng)
+    num_sum, _ = _sums(_numbers(obs["numerator"]), codes, ng)
+    den_sum, _ = _sums(_numbers(obs["denominator"]), codes, ng)
+    return (
+        keys,
+        first["unit"].tolist(),
+        first["dimension"].tolist(),
+        first["own"].tolist(),
+        value_sum,
+        value_last,
+        num_sum,
+        den_sum,
+        _texts(obs["text_value"], codes, ng),
+        _texts(obs["note"], codes, ng),
+    )
+
+
 def trajectories(ds: Dataset, initiative_id: str, viewer: Principal | None = None) -> pd.DataFrame:
     """Per indicator and period: the value on the initiative's own scale, with its context.
 
@@ -126,20 +153,9 @@ def trajectories(ds: Dataset, initiative_id: str, viewer: Principal | None = Non
     )
     st = visible_stories(mine, viewer)
     refl = mine.reflections
-    grouped = obs.groupby(["indicator", "period"], sort=False)
-    ng = grouped.ngroups
-    codes = grouped.ngroup().fillna(-1).astype(np.int64).to_numpy() if len(obs) else np.zeros(0)
-    # each group's first row (as ``sub[...].iloc[0]``, blanks included)
-    _, first_pos = np.unique(codes, return_index=True)
-    first = obs[["unit", "dimension", "own"]].iloc[first_pos[-ng:] if ng else []]
-    keys = list(grouped.size().index) if ng else []
-    units, dims = first["unit"].tolist(), first["dimension"].tolist()
-    owns = first["own"].tolist()
-    value_sum, value_last = _sums(_numbers(obs["value"]), codes, ng)
-    num_sum, _ = _sums(_numbers(obs["numerator"]), codes, ng)
-    den_sum, _ = _sums(_numbers(obs["denominator"]), codes, ng)
-    text_values = _texts(obs["text_value"], codes, ng)
-    notes = _texts(obs["note"], codes, ng)
+    (keys, units, dims, owns, value_sum, value_last, num_sum, den_sum, text_values, notes) = (
+        _measures(obs, ["indicator", "period"])
+    )
     period_stories: dict[object, list] = {}
     period_refl: dict[object, list] = {}
     rows = []
@@ -281,19 +297,9 @@ def trajectories_of_all(ds: Dataset) -> pd.DataFrame:
     own_labels: dict[str, dict[str, tuple[str, str]]] = {}
     for i, code, label in zip(own["initiative_id"], own["indicator"], own["label"], strict=True):
         own_labels.setdefault(str(i), {})[code] = (str(label), str(label))
-    grouped = obs.groupby(["initiative_id", "indicator", "period"], sort=False)
-    ng = grouped.ngroups
-    codes = grouped.ngroup().fillna(-1).astype(np.int64).to_numpy()
-    _, first_pos = np.unique(codes, return_index=True)
-    first = obs[["unit", "dimension", "own"]].iloc[first_pos[-ng:] if ng else []]
-    keys = list(grouped.size().index) if ng else []
-    units, dims = first["unit"].tolist(), first["dimension"].tolist()
-    owns = first["own"].tolist()
-    value_sum, value_last = _sums(_numbers(obs["value"]), codes, ng)
-    num_sum, _ = _sums(_numbers(obs["numerator"]), codes, ng)
-    den_sum, _ = _sums(_numbers(obs["denominator"]), codes, ng)
-    text_values = _texts(obs["text_value"], codes, ng)
-    notes = _texts(obs["note"], codes, ng)
+    (keys, units, dims, owns, value_sum, value_last, num_sum, den_sum, text_values, notes) = (
+        _measures(obs, ["initiative_id", "indicator", "period"])
+    )
     # the stories each initiative may read of itself, by period, in story order
     st = ds.stories
     seen: dict[tuple[str, str, bool], bool] = {}
