@@ -118,8 +118,8 @@ def sheet_extent(
     XML, and only the distinct column letters and row numbers are turned into numbers; so a
     200,000-row report costs little more than inflating its XML. When a cell is written any
     other way (no reference, another attribute first, a namespace prefix, a reference out of
-    any sheet's range), the sheet is read exactly, tag by tag; and so is a sheet that goes
-    too far, to name the first cell that does (the exact pass stops there).
+    any sheet's range), the sheet is read exactly, tag by tag. A sheet that goes too far is
+    read once more to name the real cell that goes furthest.
     """
     quick = _Extent()
     uncommon = False  # a cell written some other way: the quick extent does not hold
@@ -147,15 +147,33 @@ def sheet_extent(
             return too_many_cells(sheet, quick.cells, limits)
     extent = _exact_extent(zf, info, limits) if uncommon else quick
     if _beyond(extent.rows, extent.cols, limits):
-        if not uncommon:  # name the first cell that goes too far, as a reader meets it
-            exact = _exact_extent(zf, info, limits)
-            extent = exact if _beyond(exact.rows, exact.cols, limits) else extent
+        if not uncommon:  # name a real cell that goes furthest (quick.far may combine two)
+            extent.far = _furthest(zf, info, limits, extent)
         return _cell_too_far(sheet, extent, limits)
     for ref in merges:
         problem = _merge_too_large(sheet, ref.decode("ascii", "replace"), extent, limits)
         if problem:
             return problem
     return None
+
+
+def _furthest(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits, extent: _Extent) -> str:
+    """The reference of a cell of a sheet written the common way that reaches furthest: the
+    furthest column when the columns go too far, else the furthest row (only for a refusal:
+    it looks at every cell)."""
+    by_column = extent.cols > limits.max_columns
+
+    def reach(ref: tuple[bytes, bytes]) -> tuple[int, int]:
+        row, col = int(ref[1]), _column_number(ref[0].decode("ascii"))
+        return (col, row) if by_column else (row, col)
+
+    best: tuple[int, int] = (0, 0)
+    for window in windows(zf, info, limits):
+        refs = _COMMON_REF.findall(window)
+        if refs:
+            best = max(best, max(map(reach, refs)))
+    col, row = best if by_column else best[::-1]
+    return f"{_col_letters(col)}{row}"
 
 
 def _beyond(rows: int, cols: int, limits: Limits) -> bool:
