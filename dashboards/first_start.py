@@ -5,7 +5,7 @@ Why a thread: the load takes half a minute on a fresh clone, and a Streamlit run
 itself could show nothing until it ended. One load per server process runs in the
 background, through the same import path as ever (``evaluation.submit.ensure_initialised``);
 every visitor's run meanwhile draws its progress bar from the shared count and waits. On a
-database already prepared (``evaluation store init`` before the server, or any later start)
+database already prepared (``evaluation init`` before the server, or any later start)
 the thread finds it filled and ends at once; after that each run returns immediately.
 """
 

@@ -20,6 +20,7 @@ time-to-live (which stays, as a bound on memory).
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -28,12 +29,13 @@ import pandas as pd
 import streamlit as st
 
 from dashboards import story_views, uploads, views
-from evaluation import arrangements, brief, export, narrative, portfolios
+from evaluation import arrangements, brief, cycle, export, narrative, portfolios
 from evaluation.access import Principal
 from evaluation.disclosure import Disclosed, disclose, select
 from evaluation.formatting import format_period
 from evaluation.i18n import DEFAULT_LANG, strings, t
 from evaluation.model import Dataset
+from evaluation.periods import period_bounds
 from evaluation.report import report_bytes
 from evaluation.store import Store
 from evaluation.submit import ensure_initialised
@@ -299,6 +301,35 @@ def voices_page(
     who: Principal, filters: Filters, choice: views.StoryFilter, lang_: str, query: str = ""
 ) -> views.VoicesPage:
     return views.voices_page(voices_view(who, filters, choice), lang_, query)
+
+
+@st.cache_data(show_spinner=False, ttl=CACHE_TTL)
+def reporting_cycle(
+    who: Principal, initiative_ids: tuple[str, ...], today: dt.date
+) -> tuple[list[cycle.Expected], dict[str, str]]:
+    """The expected reports of the initiatives (``evaluation.cycle``) and their rhythms."""
+    names = initiative_names(who)
+    expected = cycle.cycle(store(), who, {i: names[i] for i in initiative_ids}, today)
+    agreed = arrangements.arrangements(store(), list(initiative_ids))
+    return expected, {a.initiative_id: a.rhythm for a in agreed}
+
+
+@st.cache_data(show_spinner=False, ttl=CACHE_TTL)
+def cycle_tables(
+    who: Principal, initiative_ids: tuple[str, ...], today: dt.date, quarter: str, lang_: str
+) -> tuple[int, int, pd.DataFrame, pd.DataFrame]:
+    """For the calendar page: how many of the quarter's expected reports came in, of how
+    many, the quarter's table and the table of every expected report, in words."""
+    expected, rhythms = reporting_cycle(who, initiative_ids, today)
+    names = initiative_names(who)
+    chosen = cycle.for_period(expected, period_bounds(quarter)[0])
+    came_in = sum(e.status != "missing" for e in chosen)
+
+    def table(rows: list[cycle.Expected]) -> pd.DataFrame:
+        frame = cycle.cycle_table(rows, names, rhythms, lang_)
+        return frame.rename(columns=lambda c: t(f"cycle.columns.{c}", lang_))
+
+    return came_in, len(chosen), table(chosen), table(expected)
 
 
 @st.cache_data(show_spinner=False, ttl=CACHE_TTL)

@@ -67,15 +67,18 @@ def expected_periods(agreed: Arrangement, first: dt.date, today: dt.date) -> lis
     return out
 
 
-def _current(store: Store, initiative_ids: list[str]) -> pd.DataFrame:
-    """The current accepted submissions of the initiatives, and whether each replaced one."""
+def _current(store: Store, initiative_ids: list[str]) -> dict[str, list[tuple]]:
+    """Per initiative, its current accepted submissions as (start, end, uploaded_at,
+    replaced one), in upload order."""
     replaced = select(_S.c.superseded_by).where(_S.c.superseded_by.is_not(None))
-    q = select(
-        _S.c.id, _S.c.initiative_id, _S.c.period_start, _S.c.period_end, _S.c.uploaded_at
-    ).where(
-        _S.c.status == "accepted",
-        _S.c.superseded_by.is_(None),
-        _S.c.initiative_id.in_(initiative_ids),
+    q = (
+        select(_S.c.id, _S.c.initiative_id, _S.c.period_start, _S.c.period_end, _S.c.uploaded_at)
+        .where(
+            _S.c.status == "accepted",
+            _S.c.superseded_by.is_(None),
+            _S.c.initiative_id.in_(initiative_ids),
+        )
+        .order_by(_S.c.id)
     )
 
     def work(conn):
@@ -84,11 +87,10 @@ def _current(store: Store, initiative_ids: list[str]) -> pd.DataFrame:
         return rows, corrections
 
     rows, corrections = store.read(work)
-    frame = pd.DataFrame(
-        [tuple(r) for r in rows], columns=["id", "initiative_id", "start", "end", "uploaded_at"]
-    )
-    frame["corrected"] = frame["id"].isin(corrections)
-    return frame
+    out: dict[str, list[tuple]] = {}
+    for sid, initiative_id, start, end, uploaded_at in rows:
+        out.setdefault(initiative_id, []).append((start, end, uploaded_at, sid in corrections))
+    return out
 
 
 def cycle(store: Store, who: Principal, names: dict[str, str], today: dt.date) -> list[Expected]:
@@ -100,16 +102,16 @@ def cycle(store: Store, who: Principal, names: dict[str, str], today: dt.date) -
     current = _current(store, ids)
     out: list[Expected] = []
     for agreed in arrangements(store, ids):
-        mine = current[current["initiative_id"] == agreed.initiative_id]
-        if mine.empty:
+        mine = current.get(agreed.initiative_id)
+        if not mine:
             continue  # nothing expected before a first report
-        for start, end in expected_periods(agreed, min(mine["start"]), today):
-            cover = mine[(mine["start"] <= end) & (mine["end"] >= start)]
-            if cover.empty:
+        for start, end in expected_periods(agreed, min(s for s, *_ in mine), today):
+            cover = [(on, fixed) for s, e, on, fixed in mine if s <= end and e >= start]
+            if not cover:
                 out.append(Expected(agreed.initiative_id, start, end, "missing"))
                 continue
-            status = "corrected" if bool(cover["corrected"].any()) else "received"
-            on = max(cover["uploaded_at"]).date()
+            status = "corrected" if any(fixed for _, fixed in cover) else "received"
+            on = max(on for on, _ in cover).date()
             out.append(Expected(agreed.initiative_id, start, end, status, on))
     return out
 
@@ -136,15 +138,20 @@ def cycle_table(
     from evaluation.formatting import format_date, format_period
     from evaluation.i18n import t
 
+    periods = {p: format_period(p, lang) for p in {e.period for e in rows}}
+    statuses = {code: t(f"cycle.status.{code}", lang) for code in STATUSES}
+    in_words = {r: t(f"arrangements.rhythm.{r}", lang) for r in set(rhythms.values())}
+    days: dict[dt.date | None, str] = {None: ""}
+    days |= {d: format_date(d, lang) for d in {e.received_on for e in rows} if d}
     return pd.DataFrame(
         [
-            {
-                "initiative": names[e.initiative_id],
-                "rhythm": t(f"arrangements.rhythm.{rhythms[e.initiative_id]}", lang),
-                "period": format_period(e.period, lang),
-                "status": t(f"cycle.status.{e.status}", lang),
-                "received_on": format_date(e.received_on, lang) if e.received_on else "",
-            }
+            (
+                names[e.initiative_id],
+                in_words[rhythms[e.initiative_id]],
+                periods[e.period],
+                statuses[e.status],
+                days[e.received_on],
+            )
             for e in rows
         ],
         columns=["initiative", "rhythm", "period", "status", "received_on"],

@@ -36,16 +36,12 @@ import pandas as pd
 from evaluation.access import Principal
 from evaluation.analysis._common import (
     blank,
-    neutral_sort,
     sorted_periods,
     visible_stories,
 )
-from evaluation.analysis.portfolio import TOTAL_COLUMNS
-from evaluation.analysis.trajectories import trajectories, trajectories_of_all
-from evaluation.catalogue import load_catalogue
+from evaluation.disclosure_parts import numbers
 from evaluation.i18n import t
 from evaluation.model import Dataset
-from evaluation.withholding import Withheld, indicator_cells, network_cells, withhold
 
 DEFAULT_THRESHOLD = 5
 THRESHOLD_ENV = "EVALUATION_SMALL_NUMBER_THRESHOLD"
@@ -164,128 +160,36 @@ class Disclosed:
         return self.values[self.values["initiative_id"] == initiative_id].reset_index(drop=True)
 
 
-def _values(
-    ds: Dataset, texts: Dataset, flags: dict[str, dict[tuple[str, str, str], bool]]
-) -> pd.DataFrame:
-    """Every initiative's trajectory figures (exact), then withheld where flagged."""
-    # every initiative's trajectory in one pass (as one ``trajectories`` call each would give)
-    traj = trajectories_of_all(
-        Dataset(**{**ds.frames(), "stories": texts.stories, "reflections": texts.reflections})
-    )
-    if not len(traj):
-        traj = trajectories(Dataset.empty(), "-", Principal("initiative", "-"))
-    frames = [traj.drop(columns=[c for c in traj.columns if c.endswith("_suppressed")])]
-    out = pd.concat(frames, ignore_index=True)
-    keys = list(zip(out["initiative_id"], out["indicator"], out["period"], strict=True))
-    for measure in ("value", "numerator", "denominator"):
-        out[f"{measure}_suppressed"] = [flags[measure].get(k, False) for k in keys]
-    share_hidden = out["numerator_suppressed"] | out["denominator_suppressed"]
-    out["value_suppressed"] = out["value_suppressed"] | (share_hidden & (out["unit"] == "share"))
-    for measure in ("value", "numerator", "denominator"):
-        out = withhold(out, measure)
-    periods = sorted_periods(ds)
-    order = list(load_catalogue().indicator_codes)
-    own = sorted(set(out["indicator"]) - set(order))
-    return neutral_sort(
-        out,
-        text=["initiative_id"],
-        period=["period"],
-        choice={"indicator": tuple(order + own)},
-        periods=periods,
-        order=["initiative_id", "indicator", "period"],
-    )
-
-
-def _totals(ds: Dataset, flags: dict[str, dict[tuple[str, str], bool]]) -> pd.DataFrame:
-    """Per catalogue indicator and period: the sum across initiatives, withheld where flagged
-    (counts and hours summed; shares as summed numerators and denominators)."""
-    from evaluation.analysis.portfolio import initiative_parts
-
-    obs = ds.observations
-    obs = obs[~obs["own"].fillna(False).astype(bool)]
-    parts = initiative_parts(obs)
-    rows = []
-    dims = {i.code: i.dimension for i in load_catalogue().indicators}
-    for (code, period), sub in parts.groupby(["indicator", "period"], sort=False):
-        unit = sub["unit"].iloc[0]
-        num = pd.to_numeric(sub["numerator"], errors="coerce").dropna()
-        den = pd.to_numeric(sub["denominator"], errors="coerce").dropna()
-        tot = pd.to_numeric(sub["total"], errors="coerce").dropna()
-        rows.append(
-            {
-                "dimension": dims.get(code),
-                "indicator": code,
-                "unit": unit,
-                "period": period,
-                "total": float(tot.sum()) if unit in ("count", "hours") else None,
-                "numerator": float(num.sum()) if len(num) else None,
-                "denominator": float(den.sum()) if len(den) else None,
-                "n_initiatives_reporting": int(sub["initiative_id"].nunique()),
-            }
-        )
-    out = pd.DataFrame(rows, columns=TOTAL_COLUMNS)
-    keys = list(zip(out["indicator"], out["period"], strict=True))
-    out["total_suppressed"] = [flags["value"].get(k, False) for k in keys]
-    out["numerator_suppressed"] = [flags["numerator"].get(k, False) for k in keys]
-    out["denominator_suppressed"] = [flags["denominator"].get(k, False) for k in keys]
-    for col in ("total", "numerator", "denominator"):
-        out = withhold(out, col)
-    return neutral_sort(
-        out,
-        period=["period"],
-        choice={"indicator": load_catalogue().indicator_codes},
-        periods=sorted_periods(ds),
-        order=["indicator", "period"],
-    )
-
-
 def disclose(ds: Dataset, principal: Principal, threshold: int | None = None) -> Disclosed:
     """What ``principal`` may see of ``ds`` (the current dataset of the principal's scope),
     protected at every level together."""
     limit = small_number_threshold(threshold)
     ds = Dataset(**{n: f.reset_index(drop=True) for n, f in ds.frames().items()})
-    withheld = Withheld()
     stories = visible_stories(ds, principal)
     reflections = visible_reflections(ds, principal)
     texts = Dataset(**{**ds.frames(), "stories": stories, "reflections": reflections})
 
-    obs = ds.observations.copy()
-    value_flags: dict[str, dict] = {}
-    total_flags: dict[str, dict] = {}
-    for measure in ("value", "numerator", "denominator"):
-        rows_hidden, ini, tot = indicator_cells(ds, principal, measure, limit, withheld)
-        obs[f"{measure}_suppressed"] = rows_hidden
-        value_flags[measure], total_flags[measure] = ini, tot
-    share_hidden = obs["numerator_suppressed"] | obs["denominator_suppressed"]
-    obs["value_suppressed"] = obs["value_suppressed"] | (share_hidden & (obs["unit"] == "share"))
-    for measure in ("value", "numerator", "denominator"):
-        obs = withhold(obs, measure)
-
-    net = ds.network.copy()
-    net_hidden, flows, phase_flows = network_cells(ds, principal, limit, withheld)
-    net["count_suppressed"] = net_hidden
-    net = withhold(net, "count")
-
+    got = numbers(ds, texts, principal, limit, sorted_periods(ds))
     gathered, n_gathered = gathered_answers(ds, principal)
     shown = Dataset(
         initiatives=ds.initiatives,
-        observations=obs,
+        observations=got.observations,
         own_indicators=ds.own_indicators,
         stories=stories.reset_index(drop=True),
-        network=net,
+        network=got.network,
         reflections=reflections.reset_index(drop=True),
     )
     return Disclosed(
         principal=principal,
         threshold=limit,
         dataset=shown,
-        values=_values(ds, texts, value_flags),
-        totals=_totals(ds, total_flags),
-        flows=flows,
-        phase_flows=phase_flows,
+        values=got.values,
+        totals=got.totals,
+        flows=got.flows,
+        phase_flows=got.phase_flows,
         gathered=gathered,
         n_gathered=n_gathered,
-        withheld=withheld.frame(),
+        withheld=got.withheld,
     )
 
 

@@ -32,6 +32,16 @@ def is_example_row(first_value: object) -> bool:
     return any(folded.startswith(m.casefold()) for m in EXAMPLE_MARKERS.values())
 
 
+# every marker holds a colon, and no other character folds into one: a text without it is
+# no example row, and a long column is told so without folding each text
+_KEY = ":" if all(":" in m.casefold() for m in EXAMPLE_MARKERS.values()) else ""
+
+
+def example_marks(values: list[object]) -> list[bool]:
+    """``is_example_row`` of each value in ``values``."""
+    return [isinstance(v, str) and _KEY in v and is_example_row(v) for v in values]
+
+
 def blank(value: object) -> bool:
     """An empty cell: None, NaN, NaT, pandas' NA, or a text of nothing but spaces."""
     if value is None:

@@ -73,12 +73,17 @@ def _equations_of(n: int, equations: Sequence[tuple[np.ndarray, np.ndarray]]) ->
 
 
 def _blocks(
-    hidden: np.ndarray, equations: Sequence[tuple[np.ndarray, np.ndarray]], of: list[list[int]]
+    hidden: np.ndarray,
+    equations: Sequence[tuple[np.ndarray, np.ndarray]],
+    of: list[list[int]],
+    starts: np.ndarray | None = None,
 ) -> list[tuple[list[int], list[int]]]:
-    """Withheld cells linked by sharing an equation: (cells, equations touching them)."""
+    """Withheld cells linked by sharing an equation: (cells, equations touching them); only
+    the blocks holding one of ``starts`` where those are given."""
     seen: set[int] = set()
     out = []
-    for start in np.flatnonzero(hidden).tolist():
+    starts = np.flatnonzero(hidden) if starts is None else starts[hidden[starts]]
+    for start in starts.tolist():
         if start in seen:
             continue
         cells, eqs, todo = [], set(), [start]
@@ -90,11 +95,13 @@ def _blocks(
                 if k in eqs:
                     continue
                 eqs.add(k)
-                for q in equations[k][0].tolist():
-                    if hidden[q] and q not in seen:
+                members = equations[k][0]
+                for q in members[hidden[members]].tolist():
+                    if q not in seen:
                         seen.add(q)
                         todo.append(q)
         out.append((sorted(cells), sorted(eqs)))
+    out.sort(key=lambda block: block[0][0])  # in the order of their first cell, as from all
     return out
 
 
@@ -106,16 +113,14 @@ def _system(
     equations: Sequence[tuple[np.ndarray, np.ndarray]],
 ) -> tuple[np.ndarray, np.ndarray]:
     """``a @ x = b`` over the block's withheld cells (published cells moved to the right)."""
-    col = {p: j for j, p in enumerate(cells)}
+    at = np.asarray(cells, dtype=np.int64)  # sorted: a cell's column is its place here
     a = np.zeros((len(eqs), len(cells)))
     b = np.zeros(len(eqs))
     for r, k in enumerate(eqs):
         idx, coef = equations[k]
-        for p, c in zip(idx.tolist(), coef.tolist(), strict=True):
-            if hidden[p]:
-                a[r, col[p]] += c
-            else:
-                b[r] -= c * values[p]
+        mine = hidden[idx]
+        np.add.at(a[r], np.searchsorted(at, idx[mine]), coef[mine])
+        b[r] = -float(coef[~mine] @ values[idx[~mine]])
     return a, b
 
 
@@ -133,17 +138,21 @@ def block_ranges(
         return np.zeros(n), np.full(n, INF)
     a, b = _system(cells, eqs, values, hidden, equations)
     if len(eqs) == 1:
-        row, rhs = a[0], b[0]
-        if (row > 0).any() and (row < 0).any():
-            # a withheld partner of opposite sign can grow with it: no upper bound
-            lo = np.zeros(n)
-            return lo, np.full(n, INF)
-        sign = 1.0 if (row >= 0).all() else -1.0
-        top = max(sign * rhs, 0.0) / np.abs(row)
-        if n == 1:
-            return top, top.copy()  # alone in its equation: the equation gives it away
-        return np.zeros(n), top
+        return _one_equation(a[0], float(b[0]))
     return _lp_ranges(a, b)
+
+
+def _one_equation(row: np.ndarray, rhs: float) -> tuple[np.ndarray, np.ndarray]:
+    """The ranges of the withheld cells of a block held by one equation, ``row @ x = rhs``."""
+    n = len(row)
+    if (row > 0).any() and (row < 0).any():
+        # a withheld partner of opposite sign can grow with it: no upper bound
+        return np.zeros(n), np.full(n, INF)
+    sign = 1.0 if (row >= 0).all() else -1.0
+    top = max(sign * rhs, 0.0) / np.abs(row)
+    if n == 1:
+        return top, top.copy()  # alone in its equation: the equation gives it away
+    return np.zeros(n), top
 
 
 def _lp_ranges(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -209,30 +218,31 @@ def protect(
     max_rounds: int = 100_000,
     start: np.ndarray | None = None,
     focus: np.ndarray | None = None,
+    of: list[list[int]] | None = None,
 ) -> np.ndarray:
     """Which cells to withhold: the primary ones (and ``start``) and enough complements that
     every withheld cell's range spans more than ``threshold``. Exact cells are never withheld.
 
     ``focus`` limits the audit to blocks whose equations hold a focus cell (the others are
     known to be protected already: a reader who knows the focus cells learns nothing new
-    about them)."""
+    about them). ``of`` (each cell's equations) may be passed when it is known already."""
     n = len(cells.value)
     hidden = cells.primary & ~cells.exact
     if start is not None:
         hidden = hidden | (start & ~cells.exact)
     if not hidden.any():
         return hidden
-    of = _equations_of(n, cells.equations)
+    if of is None:
+        of = _equations_of(n, cells.equations)
+    # with a focus, the blocks to audit are those holding a cell of a focus cell's equation
+    near = None if focus is None else _near(np.flatnonzero(focus), cells.equations, of)
     done: set[tuple[int, ...]] = set()  # blocks whose every range is wide enough
     for _ in range(max_rounds):
         # after each complement the blocks are found again (a complement may join two)
         pick = None
-        for block, eqs in _blocks(hidden, cells.equations, of):
+        for block, eqs in _blocks(hidden, cells.equations, of, near):
             key = tuple(block)
             if key in done:
-                continue
-            if focus is not None and not any(focus[cells.equations[k][0]].any() for k in eqs):
-                done.add(key)
                 continue
             lo, hi = block_ranges(block, eqs, cells.value, hidden, cells.equations)
             weak = [
@@ -251,6 +261,167 @@ def protect(
             return hidden
         hidden[pick] = True
     return hidden
+
+
+def _near(
+    cells: np.ndarray, equations: Sequence[tuple[np.ndarray, np.ndarray]], of: list[list[int]]
+) -> np.ndarray:
+    """The cells that share an equation with one of ``cells`` (sorted, without repeats)."""
+    eqs = {k for p in cells.tolist() for k in of[p]}
+    if not eqs:
+        return np.zeros(0, dtype=np.int64)
+    return np.unique(np.concatenate([equations[k][0] for k in sorted(eqs)])).astype(np.int64)
+
+
+def protect_shared(
+    value: np.ndarray,
+    primary: np.ndarray,
+    level: np.ndarray,
+    equations: Sequence[tuple[np.ndarray, np.ndarray]],
+    owners: Sequence[frozenset[str]],
+    threshold: int,
+) -> np.ndarray:
+    """One pattern of withheld cells for every reader: protected against a reader who knows
+    only the published cells, and against each owner, who knows its own cells (``owners``:
+    per cell, who knows it exactly) besides.
+
+    The problem falls apart into sets of cells linked through equations; each is solved on
+    its own (a complement is chosen, and a range reached, only within one set). Within a set,
+    an owner none of whose cells is withheld knows no more than any reader, so only owners of
+    a withheld cell are audited; after each round of owners the reader who knows nothing is
+    audited again, until no one can narrow a withheld cell."""
+    value = np.asarray(value, dtype=float)
+    primary = np.asarray(primary, dtype=bool)
+    level = np.asarray(level, dtype=float)
+    hidden = primary.copy()
+    for cells_at, eqs in linked_sets(len(value), equations):
+        if not primary[cells_at].any() or not eqs:
+            continue  # nothing to protect, or a cell alone: withheld without complements
+        local = [(np.searchsorted(cells_at, equations[k][0]), equations[k][1]) for k in eqs]
+        hidden[cells_at] = _protect_set(
+            value[cells_at], primary[cells_at], level[cells_at], local,
+            [owners[p] for p in cells_at.tolist()], threshold,
+        )  # fmt: skip
+    return hidden
+
+
+def _protect_set(
+    value: np.ndarray,
+    primary: np.ndarray,
+    level: np.ndarray,
+    equations: list[tuple[np.ndarray, np.ndarray]],
+    owners: list[frozenset[str]],
+    threshold: int,
+) -> np.ndarray:
+    n = len(value)
+    of = _equations_of(n, equations)
+    none = np.zeros(n, dtype=bool)
+    public = Cells(value, primary, none, level, equations)
+    hidden = protect(public, threshold, of=of)
+    cells_of: dict[str, list[int]] = {}  # each reader's cells
+    for p, own in enumerate(owners):
+        for o in own:
+            cells_of.setdefault(o, []).append(p)
+    known = {o: np.array(at, dtype=np.int64) for o, at in cells_of.items()}
+    readers = sorted(known)
+    changed = bool(hidden.any())
+    while changed:
+        changed = False
+        # the pattern as the reader who knows nothing last audited it (until an owner adds)
+        blocks: _Blocks | None = _Blocks(hidden, value, equations, of)
+        for o in readers:
+            at = known[o]
+            withheld = int(hidden[at].sum())
+            if not withheld or withheld == int(hidden.sum()):
+                continue  # knows no more than anyone, or nothing of others is withheld
+            if blocks is not None and blocks.still_wide(at[hidden[at]], threshold):
+                continue  # what it knows leaves every withheld cell of the others wide
+            mine = np.zeros(n, dtype=bool)
+            mine[at] = True
+            cells = Cells(value, primary, mine, level, equations, complementable=~mine)
+            more = protect(cells, threshold, start=hidden & ~mine, focus=mine, of=of)
+            add = more & ~hidden & ~mine
+            if add.any():
+                hidden |= add
+                changed = True
+                blocks = None  # not audited for everyone yet: the owners after it in full
+        if changed:  # the owners' complements, audited for the reader who knows nothing
+            hidden |= protect(public, threshold, start=hidden, of=of)
+    return hidden
+
+
+class _Blocks:
+    """The blocks of a pattern of withheld cells, to tell cheaply when an owner's knowledge
+    leaves every other withheld cell wide: the owner audit is the same pattern with the
+    owner's withheld cells published, which changes only the blocks holding them (a block
+    loses cells, and may fall apart, but never joins another). Where each of those is held
+    by one equation, what is left of it is one block of that equation, whose ranges have a
+    closed form; otherwise the owner is audited in full."""
+
+    def __init__(
+        self,
+        hidden: np.ndarray,
+        value: np.ndarray,
+        equations: Sequence[tuple[np.ndarray, np.ndarray]],
+        of: list[list[int]],
+    ) -> None:
+        self.value = value
+        self.of_cell = np.full(len(hidden), -1, dtype=np.int64)
+        self.one: list[tuple[np.ndarray, np.ndarray, float] | None] = []
+        for b, (cells, eqs) in enumerate(_blocks(hidden, equations, of)):
+            self.of_cell[cells] = b
+            if len(eqs) != 1:
+                self.one.append(None)
+                continue
+            a, rhs = _system(cells, eqs, value, hidden, equations)
+            self.one.append((np.asarray(cells, dtype=np.int64), a[0], float(rhs[0])))
+
+    def still_wide(self, known: np.ndarray, threshold: int) -> bool:
+        """Whether, with the withheld cells ``known`` published, every withheld cell left in
+        their blocks still ranges over more than ``threshold``."""
+        for b in np.unique(self.of_cell[known]).tolist():
+            one = self.one[b]
+            if one is None:
+                return False
+            cells, row, rhs = one
+            out = np.isin(cells, known)
+            left = ~out
+            if not left.any():
+                continue
+            rhs -= float(row[out] @ self.value[cells[out]])
+            lo, hi = _one_equation(row[left], rhs)
+            if ((hi - lo) <= threshold).any():
+                return False
+        return True
+
+
+def linked_sets(
+    n: int, equations: Sequence[tuple[np.ndarray, np.ndarray]]
+) -> list[tuple[np.ndarray, list[int]]]:
+    """The cells linked through equations, set by set: (cell positions, sorted; equations)."""
+    eqs = [k for k, (idx, _) in enumerate(equations) if len(idx)]
+    if not eqs:
+        return [(np.array([p], dtype=np.int64), []) for p in range(n)]
+    # each cell takes the lowest label over its equations until no label changes (as many
+    # rounds as the longest chain of equations, with a jump to the label's label between)
+    sizes = np.array([len(equations[k][0]) for k in eqs])
+    cols = np.concatenate([equations[k][0] for k in eqs]).astype(np.int64)
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    label = np.arange(n)
+    while True:
+        low = np.repeat(np.minimum.reduceat(label[cols], starts), sizes)
+        new = label.copy()
+        np.minimum.at(new, cols, low)
+        new = new[new]
+        if np.array_equal(new, label):
+            break
+        label = new
+    order = np.argsort(label, kind="stable")
+    cuts = np.flatnonzero(np.diff(label[order])) + 1
+    eqs_of: dict[int, list[int]] = {}
+    for k, first in zip(eqs, cols[starts].tolist(), strict=True):
+        eqs_of.setdefault(int(label[first]), []).append(k)
+    return [(part, eqs_of.get(int(label[part[0]]), [])) for part in np.split(order, cuts)]
 
 
 def _pick_wider(

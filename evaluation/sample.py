@@ -8,239 +8,34 @@ growth, a dip), some stay under five so that small-number protection shows, and 
 has referrals that cross phases and one initiative that for a while is the only bridge between
 two otherwise separate groups.
 
-The sample is data, not code: each initiative's specification (profile, activities, base
-levels, own indicators, stories, reflections, ties to formal organisations), the network
-between them, the shared stories and the notes are YAML files in ``sample_data/spec/`` of the
-repository, found through ``evaluation.store.settings.sample_folder`` (the setting
-``EVALUATION_SAMPLE_DATA``, else the checkout). They are not package data: the sample belongs
-to the repository (demo, tests, benchmarks), and no production path reads it. This module only
-turns the specifications into reports.
+The sample is data, not code: the specifications and every text (stories, reflections, notes)
+are YAML files in ``sample_data/spec/`` of the repository, read by ``evaluation.sample_spec``.
+They are not package data: the sample belongs to the repository (demo, tests, benchmarks), and
+no production path reads it. This module only turns the specifications into reports.
 
 Deterministic: every random choice comes from ``random.Random`` seeded with a string built
 from the seed and the initiative (never from time or dict order), so two runs give equal
 reports and the committed workbooks in ``sample_data/`` can be checked against a fresh run.
+The draws decide the numbers, which numbers carry a note, which questions a quarter answers
+and how many stories it has; the data files give the words for each.
 
-The texts are the initiatives' own words (Dutch; two initiatives write in English), so they
-are sample content, not user-interface strings.
+The texts are the initiatives' own words (Dutch; two initiatives write in English), each told
+once, so they are sample content, not user-interface strings.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import random
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
-from evaluation.catalogue import load_catalogue, load_yaml
+from evaluation.catalogue import load_catalogue
 from evaluation.errors import UserError
 from evaluation.model import Report
-
-SPEC_FOLDER = "spec"
-
-
-@dataclass(frozen=True)
-class OwnIndicator:
-    code: str
-    label: str
-    definition: str
-    dimension: str
-    unit: str  # count | hours | share | rubric
-    phase: str
-    base: float  # level of the value (for a share: the share; for a rubric: the start step)
-    note: str = ""
-
-
-@dataclass(frozen=True)
-class Activity:
-    name: str
-    phase: str
-    # column code -> base level per quarter (before growth, season and dip)
-    base: dict[str, float]
-    first: int = 0  # the quarter index it starts in
-
-
-@dataclass(frozen=True)
-class Story:
-    title: str
-    text: str
-    voice: str
-    phase: str
-    theme: str
-    theme_2: str | None
-    why: str
-    quarter: int | None = None  # told in this quarter index (it refers to an event then)
-
-
-@dataclass(frozen=True)
-class Spec:
-    initiative_id: str
-    name: str
-    city: str
-    founded_year: int
-    organisation_form: str
-    phases: tuple[str, str, str]  # arrival, landing, future: primary / secondary / none
-    lang: str  # language of the workbook and of most of its texts
-    group: str  # which local cluster of the network it belongs to
-    mission: str
-    intentions: tuple[str, ...]  # one per half year, in order
-    own: tuple[OwnIndicator, ...]
-    activities: tuple[Activity, ...]
-    indicators: dict[str, float]  # catalogue indicator -> base level
-    stories: tuple[Story, ...]
-    reflections: dict[str, tuple[str, ...]]  # open question -> answers in its own words
-    growth: float  # growth per quarter
-    dip: tuple[int, float]  # (quarter index, factor): a dip in one quarter
-    dip_note: str  # what the initiative says about the dip, next to the number
-    season: bool
-    lasting_share: float  # share of new contacts still going six months later
-    formal: tuple[tuple, ...]  # ties to formal organisations (see ``_network_rows``)
-
-
-@dataclass(frozen=True)
-class Sample:
-    """Everything in ``sample_data/spec/``, loaded."""
-
-    seed: int
-    quarters: tuple[tuple[int, int], ...]
-    season: dict[int, float]  # the relative activity level per calendar quarter
-    specs: tuple[Spec, ...]
-    referrals: tuple[tuple, ...]  # (from, to, base, first, last, phase, sent, received)
-    ties: tuple[tuple, ...]  # (a, b, relation, base, first, last, phase, a's text, b's text)
-    generic_stories: tuple[Story, ...]
-    notes: dict[str, dict[str, tuple[str, ...]]]  # lang -> indicator -> notes
-    rubric_answers: dict[str, tuple[str, ...]]  # lang -> answers beside a self-view
-
-
-def _story(d: dict) -> Story:
-    return Story(
-        d["title"],
-        d["text"],
-        d["voice"],
-        d["phase"],
-        d["theme"],
-        d["theme_2"],
-        d["why"],
-        d.get("quarter"),
-    )
-
-
-def _spec(d: dict) -> Spec:
-    phases = d["phases"]
-    return Spec(
-        initiative_id=d["initiative_id"],
-        name=d["name"],
-        city=d["city"],
-        founded_year=d["founded_year"],
-        organisation_form=d["organisation_form"],
-        phases=(phases["arrival"], phases["landing"], phases["future"]),
-        lang=d["lang"],
-        group=d["group"],
-        mission=d["mission"],
-        intentions=tuple(d["intentions"]),
-        own=tuple(OwnIndicator(**o) for o in d["own_indicators"]),
-        activities=tuple(Activity(**a) for a in d["activities"]),
-        indicators=dict(d["indicators"]),
-        stories=tuple(_story(s) for s in d["stories"]),
-        reflections={q: tuple(a) for q, a in d["reflections"].items()},
-        growth=d["growth"],
-        dip=(d["dip"]["quarter"], d["dip"]["factor"]),
-        dip_note=d["dip"]["note"],
-        season=d["season"],
-        lasting_share=d["lasting_share"],
-        formal=tuple(
-            (
-                f["partner"],
-                f["partner_type"],
-                f["relation"],
-                f["base"],
-                f["first"],
-                f["last"],
-                f["phase"],
-                f["description"],
-            )
-            for f in d["formal"]
-        ),
-    )
-
-
-def spec_folder() -> Path:
-    """``sample_data/spec/`` of the sample folder; a ``UserError`` where there is none."""
-    from evaluation.store.settings import SAMPLE_ENV_VAR, sample_folder
-
-    folder = sample_folder()
-    if folder is None or not (folder / SPEC_FOLDER).is_dir():
-        raise UserError("sample.no_spec", variable=SAMPLE_ENV_VAR)
-    return folder / SPEC_FOLDER
-
-
-@functools.cache
-def load_sample() -> Sample:
-    """The sample's specifications, read once per process."""
-    folder = spec_folder()
-    meta = load_yaml(folder / "sample.yaml")
-    network = load_yaml(folder / "network.yaml")
-    notes = load_yaml(folder / "notes.yaml")
-    quarters = tuple((int(y), int(q)) for y, q in (p.split("-Q") for p in meta["quarters"]))
-    return Sample(
-        seed=meta["seed"],
-        quarters=quarters,
-        season={int(q): float(v) for q, v in meta["season"].items()},
-        specs=tuple(_spec(load_yaml(folder / f"{iid}.yaml")) for iid in meta["initiatives"]),
-        referrals=tuple(
-            (
-                r["from"],
-                r["to"],
-                r["base"],
-                r["first"],
-                r["last"],
-                r["phase"],
-                r["sent_description"],
-                r["received_description"],
-            )
-            for r in network["referrals"]
-        ),
-        ties=tuple(
-            (
-                r["a"],
-                r["b"],
-                r["relation"],
-                r["base"],
-                r["first"],
-                r["last"],
-                r["phase"],
-                r["a_description"],
-                r["b_description"],
-            )
-            for r in network["ties"]
-        ),
-        generic_stories=tuple(
-            _story(s) for s in load_yaml(folder / "shared_stories.yaml")["stories"]
-        ),
-        notes={
-            lang: {code: tuple(n) for code, n in by_code.items()}
-            for lang, by_code in notes["indicator_notes"].items()
-        },
-        rubric_answers={lang: tuple(a) for lang, a in notes["rubric_answers"].items()},
-    )
-
-
-def __getattr__(name: str) -> Any:
-    """``SPECS`` and ``QUARTERS`` as before, read from the data files on first use."""
-    if name == "SPECS":
-        return load_sample().specs
-    if name == "QUARTERS":
-        return load_sample().quarters
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-# --------------------------------------------------------------------------------------------
-# generation
-# --------------------------------------------------------------------------------------------
+from evaluation.sample_spec import Spec, load_sample
 
 
 def _quarter_dates(year: int, q: int) -> tuple[dt.date, dt.date]:
@@ -305,14 +100,8 @@ def _network_rows(spec: Spec, t: int, names: dict[str, str]) -> list[dict]:
 
 
 def _net(partner, ptype, relation, count, phase, description) -> dict:
-    return {
-        "partner": partner,
-        "partner_type": ptype,
-        "relation": relation,
-        "count": int(count),
-        "phase": phase,
-        "description": description,
-    }
+    row = {"partner": partner, "partner_type": ptype, "relation": relation}
+    return row | {"count": int(count), "phase": phase, "description": description}
 
 
 def _frame(section: str, rows: list[dict]) -> pd.DataFrame:
@@ -322,37 +111,22 @@ def _frame(section: str, rows: list[dict]) -> pd.DataFrame:
     return pd.DataFrame(data, columns=cols)
 
 
-def _story_pool(spec: Spec) -> list[Story]:
-    """The stories an initiative tells over time, in order: its own and the shared ones."""
-    rng = _rng(spec.initiative_id, "stories")
-    own = [s for s in spec.stories if s.quarter is None]
-    # initiatives link to every phase; only those without any future work leave out the
-    # shared stories about work and the formal system
-    no_future = spec.phases[2] == "none"
-    generic = [s for s in load_sample().generic_stories if not (no_future and s.phase == "future")]
-    rng.shuffle(own)
-    rng.shuffle(generic)
-    pool: list[Story] = []
-    while own or generic:  # interleave, so each quarter mixes own and shared stories
-        if own:
-            pool.append(own.pop())
-        if generic:
-            pool.append(generic.pop())
-    return pool
+def _period(t: int) -> str:
+    year, q = load_sample().quarters[t]
+    return f"{year}-Q{q}"
 
 
-def _stories(spec: Spec, pool: list[Story], cursor: int, t: int) -> tuple[list[dict], int]:
+def _stories(spec: Spec, t: int) -> list[dict]:
+    """The quarter's stories (as many as drawn; the spec tells them), on drawn days."""
     rng = _rng(spec.initiative_id, "stories", t)
     start, end = _quarter_dates(*load_sample().quarters[t])
-    pinned = [s for s in spec.stories if s.quarter == t]
-    n = max(len(pinned), rng.choice((1, 2, 2, 3)))
-    chosen = list(pinned)
-    while len(chosen) < n:
-        chosen.append(pool[cursor % len(pool)])
-        cursor += 1
+    n = rng.choice((1, 2, 2, 3))
+    told = spec.stories.get(_period(t), ())
+    if len(told) != n:
+        raise ValueError(f"{spec.initiative_id}.yaml: {_period(t)} needs {n} stories")
     days = sorted(rng.sample(range((end - start).days + 1), n))
     rows = []
-    for d, s in zip(days, chosen, strict=True):
+    for d, s in zip(days, told, strict=True):
         rows.append(
             {
                 "date": start + dt.timedelta(days=d),
@@ -367,7 +141,7 @@ def _stories(spec: Spec, pool: list[Story], cursor: int, t: int) -> tuple[list[d
                 "visibility": rng.choice(("initiative", "funders", "funders", "public")),
             }
         )
-    return rows, cursor
+    return rows
 
 
 def _indicator_rows(
@@ -378,7 +152,8 @@ def _indicator_rows(
 ) -> list[dict]:
     cat = load_catalogue()
     rng = _rng(spec.initiative_id, "indicators", t)
-    notes = load_sample().notes[spec.lang]
+    draws = load_sample().note_draws[spec.lang]
+    period = _period(t)
     primary = ("arrival", "landing", "future")[spec.phases.index("primary")]
     rows: list[dict] = []
 
@@ -386,8 +161,12 @@ def _indicator_rows(
         phases = cat.indicator(code).phases
         phase = primary if primary in phases and primary != phases[0] else None
         note = None
-        if code in notes and rng.random() < 0.35:
-            note = rng.choice(notes[code])
+        if code in draws and rng.random() < 0.35:
+            # the draw stays the size it always had, so that the numbers drawn after it keep
+            # their values; the words are the initiative's own for this quarter
+            rng.randrange(draws[code])
+            dip_row = t == spec.dip[0] and spec.dip_note and not rows  # the dip note's place
+            note = None if dip_row else spec.words("note", period, code)
         rows.append(
             {
                 "indicator": code,
@@ -455,7 +234,11 @@ def _indicator_rows(
                 "value": values.get("value"),
                 "numerator": values.get("numerator"),
                 "denominator": values.get("denominator"),
-                "note": own.note if own.note and orng.random() < 0.5 else None,
+                "note": (
+                    spec.words("note", period, own.code)
+                    if spec.noted(own.code) and orng.random() < 0.5
+                    else None
+                ),
             }
         )
     return rows
@@ -482,6 +265,7 @@ def _activity_rows(spec: Spec, t: int, levels: dict[int, float]) -> list[dict]:
 
 def _reflection_rows(spec: Spec, t: int) -> list[dict]:
     rng = _rng(spec.initiative_id, "reflection", t)
+    period = _period(t)
     cat = load_catalogue()
     questions = cat.choices("reflection_questions").choices
     # the questions the spec answers (a question added to the catalogue later has none yet)
@@ -496,11 +280,7 @@ def _reflection_rows(spec: Spec, t: int) -> list[dict]:
     audience = _rng(spec.initiative_id, "audience", t)
     shares_candid = _rng(spec.initiative_id, "audience").random() < 0.7
     for q in chosen:
-        answers = spec.reflections[q]  # in time order: the later answers come later
-        row: dict[str, str | None] = {
-            "question": q,
-            "answer": answers[t * len(answers) // len(load_sample().quarters)],
-        }
+        row: dict[str, str | None] = {"question": q, "answer": spec.words("answer", period, q)}
         if q == "funder_tension":
             row["visibility"] = "funders" if shares_candid else "initiative"
         elif audience.random() < 0.15:
@@ -512,14 +292,15 @@ def _reflection_rows(spec: Spec, t: int) -> list[dict]:
             view = _rng(spec.initiative_id, "self_view", q)
             first, grows_at = view.choice((1, 2, 2, 3)), view.randrange(2, 9)
             step = min(4, first + (t >= grows_at))
-            answer = (
-                rng.choice(load_sample().rubric_answers[spec.lang]) if rng.random() < 0.6 else None
-            )
+            answer = None
+            if rng.random() < 0.6:
+                rng.randrange(load_sample().self_view_draws[spec.lang])  # as for notes
+                answer = spec.words("self_view", period, q)
             rows.append({"question": q, "answer": answer, "self_view": str(step)})
     return rows
 
 
-def _report(spec: Spec, t: int, levels, pool, cursor, names) -> tuple[Report, int]:
+def _report(spec: Spec, t: int, levels, names) -> Report:
     rng = _rng(spec.initiative_id, "profile", t)
     start, end = _quarter_dates(*load_sample().quarters[t])
     arrival, landing, future = spec.phases
@@ -540,42 +321,29 @@ def _report(spec: Spec, t: int, levels, pool, cursor, names) -> tuple[Report, in
             ("coordinator", "with_volunteers", "with_newcomers", "with_newcomers_and_volunteers")
         ),
     }
-    own = [
-        {
-            "indicator": o.code,
-            "label": o.label,
-            "definition": o.definition,
-            "dimension": o.dimension,
-            "unit": o.unit,
-            "phase": o.phase,
-        }
-        for o in spec.own
-    ]
+    keys = {"indicator": "code", "label": "label", "definition": "definition"}
+    keys |= {"dimension": "dimension", "unit": "unit", "phase": "phase"}
+    own = [{col: getattr(o, attr) for col, attr in keys.items()} for o in spec.own]
     network = _network_rows(spec, t, names)
-    stories, cursor = _stories(spec, pool, cursor, t)
-    report = Report(
+    return Report(
         profile=_frame("profile", [profile]),
         own_indicators=_frame("own_indicators", own),
         activities=_frame("activities", _activity_rows(spec, t, levels)),
         indicators=_frame("indicators", _indicator_rows(spec, t, levels, network)),
-        stories=_frame("stories", stories),
+        stories=_frame("stories", _stories(spec, t)),
         network=_frame("network", network),
         reflection=_frame("reflection", _reflection_rows(spec, t)),
     )
-    return report, cursor
 
 
 def sample_reports() -> list[Report]:
-    """All sample reports: per initiative (in the order of ``SPECS``), per quarter."""
+    """All sample reports: per initiative (in the order of ``sample.yaml``), per quarter."""
     names = {s.initiative_id: s.name for s in load_sample().specs}
     reports = []
     for spec in load_sample().specs:
         levels = _levels(spec)
-        pool = _story_pool(spec)
-        cursor = 0
         for t in range(len(load_sample().quarters)):
-            report, cursor = _report(spec, t, levels, pool, cursor, names)
-            reports.append(report)
+            reports.append(_report(spec, t, levels, names))
     return reports
 
 

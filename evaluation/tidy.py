@@ -35,6 +35,11 @@ def _opt(value: object) -> object:
     return None if _blank(value) else value
 
 
+def _opts(values: list[object]) -> list[object]:
+    """``_opt`` of each value, a text (the usual value) without a call."""
+    return [(v if v.strip() else None) if type(v) is str else _opt(v) for v in values]
+
+
 def _num(value: object) -> float | None:
     return None if _blank(value) else float(value)  # type: ignore[arg-type]
 
@@ -71,6 +76,11 @@ def _plain(value: object) -> object:
         value = value.item()
         return None if isinstance(value, float) and value != value else value
     return value
+
+
+def _plains(values: list[object]) -> list[object]:
+    """``_plain`` of each value, a text or None (the usual values) without a call."""
+    return [v if v is None or type(v) is str else _plain(v) for v in values]
 
 
 class _Columns(dict[str, list[Any]]):
@@ -119,9 +129,9 @@ def report_columns(report: Report, known_initiatives: dict[str, str]) -> dict[st
         code: (dim, unit, phase)
         for code, dim, unit, phase in zip(
             own_indicators["indicator"],
-            map(_plain, own_indicators["dimension"]),
-            map(_plain, own_indicators["unit"]),
-            map(_plain, own_indicators["phase"]),
+            _plains(own_indicators["dimension"]),
+            _plains(own_indicators["unit"]),
+            _plains(own_indicators["phase"]),
             strict=True,
         )
     }
@@ -183,10 +193,10 @@ def report_columns(report: Report, known_initiatives: dict[str, str]) -> dict[st
     ]
     columns: tuple[list[Any], ...] = (
         codes, dims, units, owns,
-        [_opt(p) or dp for p, dp in zip(icol["phase"], default_phases, strict=True)],
+        [p or dp for p, dp in zip(_opts(icol["phase"]), default_phases, strict=True)],
         [None] * len(codes), values, nums, dens,
         [_plain(_opt(v)) if text else None for v, text in zip(icol["value"], texts, strict=True)],
-        [_opt(n) for n in icol["note"]],
+        _opts(icol["note"]),
     )  # fmt: skip
     for c, column in zip(obs_cols, columns, strict=True):
         obs[c].extend(column)
@@ -252,9 +262,7 @@ def plain_columns(columns: dict[str, Columns]) -> dict[str, Columns]:
     """``report_columns`` as the database takes them: None for every blank, Python scalars.
     (Observations are built plain already; the other tables are a few rows each.)"""
     return {
-        name: cols
-        if name == "observations"
-        else {c: [_plain(v) for v in vs] for c, vs in cols.items()}
+        name: cols if name == "observations" else {c: _plains(vs) for c, vs in cols.items()}
         for name, cols in columns.items()
     }
 

@@ -19,12 +19,11 @@ from evaluation.analysis._common import (
     blank,
     is_person_count,
     neutral_sort,
-    sorted_periods,
 )
 from evaluation.analysis.continuity import FLOW_COLUMNS, PHASE_FLOW_COLUMNS, flow_rows
 from evaluation.analysis.network import REFERRALS, partner_node
 from evaluation.model import Dataset
-from evaluation.protection import Cells, protect
+from evaluation.protection import protect_shared
 
 # --- the cells of the protection problem ---------------------------------------------------
 
@@ -81,26 +80,14 @@ class CellProblem:
         n = len(self.value)
         if not n:
             return np.zeros(0, dtype=bool)
-        value = np.array(self.value)
-        primary = np.array(self.primary, dtype=bool)
-        level = np.array(self.level)
-        none = np.zeros(n, dtype=bool)
-        hidden = protect(Cells(value, primary, none, level, self.equations), self.threshold)
-        everyone = sorted({o for own in self.owners for o in own})
-        known = {o: self.known_to(o) for o in everyone}
-        changed = bool(hidden.any())
-        while changed:
-            changed = False
-            for o in everyone:
-                mine = known[o]
-                if not (hidden & ~mine).any():
-                    continue
-                cells = Cells(value, primary, mine, level, self.equations, complementable=~mine)
-                more = protect(cells, self.threshold, start=hidden & ~mine, focus=mine)
-                add = more & ~hidden & ~mine
-                if add.any():
-                    hidden |= add
-                    changed = True
+        hidden = protect_shared(
+            np.array(self.value),
+            np.array(self.primary, dtype=bool),
+            np.array(self.level),
+            self.equations,
+            self.owners,
+            self.threshold,
+        )
         self.hidden = hidden
         if viewer.role == "initiative" and viewer.initiative_id:
             return hidden & ~self.known_to(viewer.initiative_id)
@@ -270,22 +257,30 @@ def network_cells(
         ],
         columns=[*PHASE_FLOW_COLUMNS, "people_suppressed"],
     )
-    periods = sorted_periods(ds)
-    flow_frame = neutral_sort(
-        withhold(flow_frame, "people"),
+    # in the order found: the disclosure sorts the flows of every period together
+    return rows_hidden, flow_frame, phase_frame
+
+
+def sorted_flows(frame: pd.DataFrame, periods: list[str]) -> pd.DataFrame:
+    """Flows (people withheld where flagged) in neutral order: sender, receiver, period."""
+    return neutral_sort(
+        withhold(frame, "people"),
         text=["from_label", "to_label"],
         period=["period"],
         periods=periods,
         order=["from_label", "to_label", "period"],
     )
-    phase_frame = neutral_sort(
-        withhold(phase_frame, "people"),
+
+
+def sorted_phase_flows(frame: pd.DataFrame, periods: list[str]) -> pd.DataFrame:
+    """Flows between phases (withheld where flagged) in order of phase, then period."""
+    return neutral_sort(
+        withhold(frame, "people"),
         phase=["from_phase", "to_phase"],
         period=["period"],
         periods=periods,
         order=["from_phase", "to_phase", "period"],
     )
-    return rows_hidden, flow_frame, phase_frame
 
 
 def withhold(frame: pd.DataFrame, col: str, flag: str | None = None) -> pd.DataFrame:

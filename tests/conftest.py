@@ -166,6 +166,11 @@ def streamlit_server(
         yield base
 
 
+def _tail(path: Path, chars: int = 4000) -> str:
+    text = path.read_text(errors="replace")
+    return text[-chars:]
+
+
 @contextlib.contextmanager
 def server_process(
     cmd: list[str],
@@ -195,7 +200,12 @@ def server_process(
                     log.flush()
                     pytest.fail(f"{cmd[0]} did not start: " + log_path.read_text())
                 time.sleep(0.3)
-            yield base
+            try:
+                yield base
+            except Exception as exc:  # a failed test shows what the server said meanwhile
+                log.flush()
+                exc.add_note("server output (last 4,000 characters):\n" + _tail(log_path))
+                raise
         finally:
             proc.terminate()
             try:

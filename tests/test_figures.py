@@ -14,6 +14,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dashboards import figures
 from evaluation.catalogue import load_catalogue
@@ -312,6 +314,60 @@ def test_network_names_move_aside_where_they_would_collide():
     # spread out, every name sits above its marker, as before
     wide = figures.label_spots([0.0, 0.5, 1.0], [0.0, 0.5, 1.0], names[:3])
     assert wide == ["top center"] * 3
+
+
+def _spots_pair_by_pair(x, y, labels, others=()):
+    """The labelling as first written, one pair of boxes at a time: the reference for the
+    array version (same choice of spot for every label)."""
+    xs, ys = list(x) + [p[0] for p in others], list(y) + [p[1] for p in others]
+    span = max(max(xs) - min(xs), max(ys) - min(ys)) or 1.0
+    scale = min(figures.NETWORK_AREA_PX) / (span * figures.RANGE_PADDING)
+    m = figures.MARKER_PX
+    markers = [
+        (a * scale - m, b * scale - m, a * scale + m, b * scale + m)
+        for a, b in zip(xs, ys, strict=True)
+    ]
+
+    def overlap(a, b):
+        w, h = min(a[2], b[2]) - max(a[0], b[0]), min(a[3], b[3]) - max(a[1], b[1])
+        return w * h if w > 0 and h > 0 else 0.0
+
+    placed, spots = [], []
+    for i, (px, py, text) in enumerate(zip(x, y, labels, strict=True)):
+        w, h = figures.CHAR_PX * len(str(text)) + 4, figures.LINE_PX
+        best = None
+        for name, (fx, fy), (dx, dy) in figures.LABEL_SPOTS:
+            x0, y0 = px * scale + fx * w + dx * m, py * scale + fy * h + dy * m
+            box, air = (x0, y0, x0 + w, y0 + h), figures.LABEL_AIR_PX
+            aired = (x0 - air, y0 - air, x0 + w + air, y0 + h + air)
+            cost = sum(overlap(aired, b) for b in placed)
+            cost += sum(overlap(box, q) for j, q in enumerate(markers) if j != i)
+            if best is None or cost < best[0] - 1e-9:
+                best = (cost, name, box)
+            if cost == 0:
+                break
+        spots.append(best[1])
+        placed.append(best[2])
+    return spots
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            # crowded: most names would run into another one, or into a marker
+            st.floats(0, 0.3, allow_nan=False),
+            st.floats(0, 0.3, allow_nan=False),
+            st.text("abcdefgh ", min_size=1, max_size=30),
+        ),
+        min_size=1,
+        max_size=40,
+    ),
+    st.lists(st.tuples(st.floats(0, 1), st.floats(0, 1)), max_size=10),
+)
+def test_network_labels_take_the_spots_the_pairwise_search_gives(points, others):
+    x, y, labels = (list(v) for v in zip(*points, strict=True))
+    assert figures.label_spots(x, y, labels, others) == _spots_pair_by_pair(x, y, labels, others)
 
 
 def test_network_figure_uses_the_spots_for_its_initiative_names():

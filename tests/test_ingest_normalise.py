@@ -96,3 +96,24 @@ def test_headers_match_in_either_language_whatever_the_case_and_star():
     row, headers = find_header(grid, section)
     assert row == 1
     assert headers == {0: "PARTNER *", 1: "soort   partner", 2: "Count"}
+
+
+def test_a_long_column_tells_the_example_row_as_each_cell_alone_would():
+    """``layout.example_marks`` (a column at once) skips texts without the markers' colon:
+    no other character folds into a colon, so it says what ``is_example_row`` says."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from evaluation.layout import EXAMPLE_MARKERS, example_marks, is_example_row
+
+    assert all(":" in m for m in EXAMPLE_MARKERS.values())
+    assert [chr(c) for c in range(0x110000) if ":" in chr(c).casefold()] == [":"]
+    pieces = [*EXAMPLE_MARKERS.values(), "VOORBEELD", "example", ":", "\uff1a", " ", "\u00a0",
+              "\t", "Voor beeld:", "eigen_code", "İ", "ß", "x"]  # fmt: skip
+
+    @settings(max_examples=300, deadline=None, derandomize=True)
+    @given(st.lists(st.lists(st.sampled_from(pieces), max_size=5).map("".join), max_size=20))
+    def agree(values):
+        assert example_marks([*values, None, 3.0]) == [*map(is_example_row, values), False, False]
+
+    agree()

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from conftest import CHROMIUM_ARGS, streamlit_server
+from helpers.browser import shown_on_failure
 from helpers.dashboard import SAMPLE, build_database
 
 from evaluation import accounts, portfolios
@@ -84,11 +85,22 @@ def test_an_administrator_puts_an_initiative_in_a_portfolio(chromium, tmp_path):
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 1400})
             page.set_default_timeout(WAIT_MS)
-            page.goto(f"{base}/admin")
-            page.get_by_label(t("accounts.ui.email", "nl")).fill("beheer@example.org")
-            page.get_by_label(t("accounts.ui.password", "nl")).fill("a long password 123")
-            page.get_by_role("button", name=t("accounts.ui.submit", "nl")).click()
-            page.get_by_role("heading", name=t("accounts.admin.title", "nl"), level=1).wait_for()
+            # from the root, as an administrator comes in: a deep link through the sign-in is
+            # test_signin_e2e's and test_ui_finish_e2e's (this one, at /admin, timed out on
+            # the sign-in form twice in CI and never elsewhere; it now says what it saw)
+            with shown_on_failure(page, ARTIFACTS / "failed-admin-signin.png"):
+                page.goto(base)
+                title = t("accounts.ui.signin_title", "nl")
+                page.get_by_role("heading", name=title, level=1).wait_for()
+                email = t("accounts.ui.email", "nl")
+                page.get_by_role("textbox", name=email, exact=True).fill("beheer@example.org")
+                password = t("accounts.ui.password", "nl")
+                page.get_by_label(password, exact=True).fill("a long password 123")
+                page.get_by_role("button", name=t("accounts.ui.submit", "nl")).click()
+                nav = page.get_by_test_id("stSidebarNav")
+                nav.get_by_role("link", name=t("accounts.admin.nav", "nl")).click()
+                admin = t("accounts.admin.title", "nl")
+                page.get_by_role("heading", name=admin, level=1).wait_for()
             page.get_by_role("tab", name=t("portfolios.ui.heading", "nl")).click()
             edit = page.get_by_test_id("stForm").filter(
                 has_text=t("portfolios.ui.initiatives", "nl")

@@ -538,7 +538,9 @@ def test_the_sample_report_prints_on_a4_with_no_chart_cut(soffice: str, tmp_path
     assert proc.returncode == 0 and pdf.exists(), proc.stderr
     info = subprocess.run([pdfinfo, str(pdf)], capture_output=True, text=True, check=True)
     pages = int(re.search(r"Pages:\s+(\d+)", info.stdout).group(1))
-    assert pages < 40, f"the sample report prints on {pages} pages"
+    # 41 with the sample's own words per quarter (issue 19): its distinct, longer stories and
+    # answers take a third page for four initiatives; a layout gone wrong takes far more
+    assert pages < 45, f"the sample report prints on {pages} pages"
     # LibreOffice breaks a sheet with charts only where the report does: it prints on one
     # page more than its computed breaks (each page's header names its sheet)
     text = subprocess.run(

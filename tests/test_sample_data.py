@@ -23,12 +23,12 @@ from evaluation.ingest.privacy import scan_text
 from evaluation.ingest.reading import read_workbook
 from evaluation.model import PHASE_ORDER, SECTION_CODES, Dataset
 from evaluation.sample import (
-    SPECS,
     known_initiatives,
     sample_reports,
     workbook_language,
     workbook_path,
 )
+from evaluation.sample_spec import load_sample
 from evaluation.schemas import validate_dataset, validate_section
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -286,6 +286,20 @@ def test_stories_many_voices_consent_and_dates_in_the_quarter(by_initiative):
     assert english > 0
 
 
+def test_every_story_reflection_and_note_is_told_once(reports):
+    """The sample reads as ten initiatives' own words, not a handful of texts repeated: each
+    story, answer and note appears in one quarter of one initiative only."""
+    texts = defaultdict(list)
+    for r in reports:
+        texts["story"] += [s["title"] for s in r.stories.to_dict("records")]
+        texts["story"] += [s["text"] for s in r.stories.to_dict("records")]
+        texts["answer"] += [a for a in r.reflection["answer"] if not _blank(a)]
+        texts["note"] += [n for n in r.indicators["note"] if not _blank(n)]
+    for kind, told in texts.items():
+        repeated = sorted({x for x in told if told.count(x) > 1})
+        assert len(told) > 100 and not repeated, (kind, repeated[:3])
+
+
 def test_reflection_open_answers_and_some_self_views(reports):
     questions = load_catalogue().choices("reflection_questions").choices
     kind = {q.code: q.extra["kind"] for q in questions}
@@ -382,7 +396,7 @@ def test_committed_workbooks_read_back_without_problems(read_back):
     }
     assert problems == {}
     langs = {key[0]: res.lang for key, res in read_back.items()}
-    assert langs == {s.initiative_id: s.lang for s in SPECS}
+    assert langs == {s.initiative_id: s.lang for s in load_sample().specs}
 
 
 def test_committed_workbooks_equal_the_generator(reports, read_back):

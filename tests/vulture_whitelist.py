@@ -75,10 +75,6 @@ txPr
 # zipfile.ZipInfo: set by assignment, read when the entry is written
 compress_type
 
-# Python calls a module's __getattr__ for a missing attribute (PEP 562): evaluation.sample's
-# SPECS and QUARTERS, read from the data files on first use
-__getattr__
-
 # FastAPI: route handlers and exception handlers, registered by decorator and called per
 # request (evaluation/api/app.py)
 refused

@@ -9,11 +9,10 @@ import datetime as dt
 import streamlit as st
 
 from dashboards import signin, state
-from evaluation import arrangements, cycle, portfolios
+from evaluation import cycle, portfolios
 from evaluation.errors import AccessDenied
 from evaluation.formatting import format_period
 from evaluation.i18n import t
-from evaluation.periods import period_bounds
 
 lang, who = state.context()
 st.title(t("cycle.title", lang))
@@ -40,11 +39,12 @@ if held:
     if chosen_code:
         inside = set(next(p for p in held if p.code == chosen_code).initiative_ids)
         names = {i: n for i, n in names.items() if i in inside}
-expected = cycle.cycle(store, who, names, dt.date.today())
+today = dt.date.today()
+ids = tuple(sorted(names))
+expected, _ = state.reporting_cycle(who, ids, today)
 if not expected:
     st.info(t("cycle.nothing_expected", lang))
     st.stop()
-rhythms = {a.initiative_id: a.rhythm for a in arrangements.arrangements(store, list(names))}
 quarter = st.selectbox(
     t("cycle.quarter", lang),
     options=list(reversed(cycle.quarters(expected))),
@@ -52,19 +52,8 @@ quarter = st.selectbox(
     key=f"cycle_quarter_{lang}",
     placeholder=t("ui.widgets.choose_option", lang),
 )
-chosen = cycle.for_period(expected, period_bounds(quarter)[0])
-came_in = sum(e.status != "missing" for e in chosen)
-st.markdown(
-    t("cycle.reported_line", lang, n=came_in, of=len(chosen), period=format_period(quarter, lang))
-)
-table = cycle.cycle_table(chosen, names, rhythms, lang)
-st.dataframe(
-    table.rename(columns=lambda c: t(f"cycle.columns.{c}", lang)), hide_index=True, width="stretch"
-)
+came_in, of, chosen, every = state.cycle_tables(who, ids, today, quarter, lang)
+st.markdown(t("cycle.reported_line", lang, n=came_in, of=of, period=format_period(quarter, lang)))
+st.dataframe(chosen, hide_index=True, width="stretch")
 with st.expander(t("cycle.all_expected", lang)):
-    every = cycle.cycle_table(expected, names, rhythms, lang)
-    st.dataframe(
-        every.rename(columns=lambda c: t(f"cycle.columns.{c}", lang)),
-        hide_index=True,
-        width="stretch",
-    )
+    st.dataframe(every, hide_index=True, width="stretch")

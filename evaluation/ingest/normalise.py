@@ -59,8 +59,9 @@ from evaluation.ingest.values import (
     map_each,
     normalise_column,
     parse_date,
+    per_distinct,
 )
-from evaluation.layout import is_example_row
+from evaluation.layout import example_marks, is_example_row
 from evaluation.problems import Problem
 
 
@@ -117,7 +118,7 @@ def normalise_sheet(
         typed = pd.DataFrame({c: pd.Series(dtype="object") for c in section.column_codes})
     else:
         body = body.set_axis(list(col_of), axis=1)
-        body = body.apply(lambda s: map_each(s, _stripped))
+        body = body.apply(lambda s: per_distinct(s, _stripped))
         error_cells = _place_errors(body, col_of, formula_errors)
         if error_cells:
             body = body.astype(object)
@@ -259,7 +260,7 @@ def _example_rows(body: pd.DataFrame, section: Section) -> np.ndarray:
     # look in that column on every row (the first row's other cells are looked at below)
     first = next((c.code for c in section.columns if c.code in body.columns), None)
     if first is not None:
-        found |= map_each(body[first], is_example_row).fillna(False).to_numpy(dtype=bool)
+        found |= per_distinct(body[first], example_marks).fillna(False).to_numpy(dtype=bool)
     if not found[0] and _is_example(body.iloc[0].dropna().to_dict(), section):
         found[0] = True
     if found.any():
@@ -291,8 +292,8 @@ def _example_rows(body: pd.DataFrame, section: Section) -> np.ndarray:
     return found
 
 
-def _stripped(v: object) -> object:
-    return v.strip() if isinstance(v, str) else v
+def _stripped(texts: list[object]) -> list[object]:
+    return [v.strip() if isinstance(v, str) else v for v in texts]
 
 
 def _rows_from(grid: pd.DataFrame, start: int) -> pd.DataFrame:

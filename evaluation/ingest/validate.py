@@ -55,7 +55,9 @@ def _candidates(texts: pd.Series) -> np.ndarray:
     A bulk history's notes are nearly all distinct: this keeps most of them from Python."""
     from evaluation.ingest.privacy import CANDIDATE_PATTERN
 
-    values = pa.array(texts.astype(str).tolist(), type=pa.large_string())
+    values = pa.array(
+        [v if isinstance(v, str) else str(v) for v in texts.tolist()], type=pa.large_string()
+    )
     maybe = pc.or_(
         pc.or_(
             pc.match_substring(values, "@"),

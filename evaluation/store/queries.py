@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Boolean, Connection, Date, Select, func, select
 
@@ -80,10 +82,17 @@ def _frame(conn: Connection, query: Select[Any], columns: list[str]) -> pd.DataF
     return frame
 
 
-def _current(initiative_ids: list[str] | None, period_from: str | None, period_to: str | None):
+def _current(
+    initiative_ids: list[str] | None,
+    period_from: str | None,
+    period_to: str | None,
+    after: int = 0,
+):
     q = select(_S.c.id, _S.c.initiative_id, _S.c.period_start, _S.c.period_end, _S.c.period).where(
         _S.c.status == "accepted", _S.c.superseded_by.is_(None)
     )
+    if after:
+        q = q.where(_S.c.id > after)
     if initiative_ids is not None:
         q = q.where(_S.c.initiative_id.in_(list(initiative_ids)))
     if period_from:
@@ -104,36 +113,128 @@ def periods(db: Database, initiative_ids: list[str] | None = None) -> list[str]:
     return db.read(work)
 
 
-def _read_current(
+_SUB_COLUMNS = ["submission_id", "initiative_id", "period_start", "period_end", "period"]
+
+
+@dataclass(frozen=True)
+class _Read:
+    """The current state of one selection as read, before it is derived: the current
+    submissions and each tidy table's rows with their period columns, in the order of the
+    state (initiative, period start, submission, row: ``_ordered``), each row keeping its
+    table's id (``_rid``)."""
+
+    subs: pd.DataFrame
+    rows: dict[str, pd.DataFrame]
+
+
+def _read_rows(
     conn: Connection,
     initiative_ids: list[str] | None,
     period_from: str | None,
     period_to: str | None,
-) -> dict[str, Any]:
-    cur = _current(initiative_ids, period_from, period_to)
-    # the period columns come once per submission and are joined in memory: cheaper than
-    # reading (and, in SQLite, parsing) two dates on every tidy row
-    subs = _frame(
-        conn,
-        select(cur),
-        ["submission_id", "initiative_id", "period_start", "period_end", "period"],
-    )
-    subs = subs.sort_values(["initiative_id", "period_start", "submission_id"])
-    subs["_order"] = range(len(subs))
-    frames: dict[str, Any] = {}
+    after: int = 0,
+) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
+    """The current submissions of the selection (only those after id ``after``) and their
+    tidy rows, joined to their period columns in memory: cheaper than reading (and, in
+    SQLite, parsing) two dates on every tidy row."""
+    cur = _current(initiative_ids, period_from, period_to, after)
+    subs = _frame(conn, select(cur), _SUB_COLUMNS)
+    frames: dict[str, pd.DataFrame] = {}
     for name, table in TIDY_TABLES.items():
         own_cols = [c for c in TIDY_COLUMNS[name] if c not in PERIOD_COLUMNS]
         if name == "initiatives":
             own_cols = [c for c in own_cols if c != "initiative_id"]
         q = (
-            select(table.c.submission_id, *[table.c[c] for c in own_cols])
+            select(table.c.id, table.c.submission_id, *[table.c[c] for c in own_cols])
             .where(table.c.submission_id.in_(select(cur.c.id)))
             .order_by(table.c.id)
         )
-        rows = _frame(conn, q, ["submission_id", *own_cols])
-        merged = rows.merge(subs, on="submission_id", how="inner", sort=False)
-        frames[name] = merged.sort_values("_order", kind="stable").drop(columns="_order")
-    return frames
+        rows = _frame(conn, q, ["_rid", "submission_id", *own_cols])
+        frames[name] = rows.merge(subs, on="submission_id", how="inner", sort=False)
+    return subs, frames
+
+
+def _ordered(subs: pd.DataFrame, rows: dict[str, pd.DataFrame]) -> _Read:
+    """``subs`` and ``rows`` in the state's order: submissions by initiative, period start
+    and id; a submission's rows in the order they were stored."""
+    subs = subs.sort_values(["initiative_id", "period_start", "submission_id"]).reset_index(
+        drop=True
+    )
+    rank = pd.Series(range(len(subs)), index=subs["submission_id"].to_numpy())
+    out: dict[str, pd.DataFrame] = {}
+    for name, frame in rows.items():
+        ranks = rank.reindex(frame["submission_id"]).to_numpy()
+        order = np.lexsort((frame["_rid"].to_numpy(), ranks))
+        out[name] = frame.take(order).reset_index(drop=True)
+    return _Read(subs, out)
+
+
+def _read_current(
+    conn: Connection,
+    initiative_ids: list[str] | None,
+    period_from: str | None,
+    period_to: str | None,
+) -> _Read:
+    return _ordered(*_read_rows(conn, initiative_ids, period_from, period_to))
+
+
+def _read_change(
+    conn: Connection,
+    before: tuple,
+    version: tuple,
+    read: _Read,
+    initiative_ids: list[str] | None,
+    period_from: str | None,
+    period_to: str | None,
+) -> _Read | None:
+    """The current state after the submissions stored since ``before`` (a ``_VERSION``),
+    from ``read`` (the state at ``before``) and those submissions' rows only; None when the
+    change is not only submissions added (then the state is read whole).
+
+    Sound because submissions are only ever added, with ids above every earlier one, and
+    the one update, ``superseded_by``, names the new submission of the same transaction: the
+    state after ``before`` is the state at ``before`` less the submissions superseded by a
+    newer one, plus the newer ones still current."""
+    last = before[1]
+    added = conn.execute(select(func.count()).select_from(_S).where(_S.c.id > last)).scalar_one()
+    if version[1] < last or version[0] - before[0] != added:
+        return None
+    gone = {
+        int(i)
+        for (i,) in conn.execute(
+            select(_S.c.id).where(_S.c.superseded_by > last, _S.c.id <= last)
+        ).all()
+    }
+    subs, rows = _read_rows(conn, initiative_ids, period_from, period_to, after=last)
+    kept = ~read.subs["submission_id"].isin(gone)
+    all_subs = _concat([read.subs[kept], subs])
+    combined = {}
+    for name, frame in read.rows.items():
+        old = frame[~frame["submission_id"].isin(gone)] if gone else frame
+        combined[name] = _concat([old, rows[name]])
+    return _ordered(all_subs, combined)
+
+
+def _concat(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """The rows of ``parts`` as one frame, with the dtypes one read of them all would give:
+    a part where a column is all empty infers another dtype for it (object for text) than
+    a read that also finds values in it."""
+    filled = [p for p in parts if not p.empty]
+    if len(filled) <= 1:
+        return (filled or parts)[0]
+    out = pd.concat(filled, ignore_index=True)
+    for name in out.columns:
+        if len({str(p[name].dtype) for p in filled}) > 1 and not _typed(out[name]):
+            values = out[name].tolist()
+            out[name] = pd.DataFrame.from_records([(v,) for v in values], columns=[name])[name]
+    return out
+
+
+def _typed(values: pd.Series) -> bool:
+    """A column whose values SQLite's reading converts itself (booleans, dates: ``_frame``),
+    never left to pandas' inference."""
+    sample = values.dropna()
+    return not sample.empty and isinstance(sample.iloc[0], (bool, np.bool_, dt.date))
 
 
 def _latest_profiles(frame: pd.DataFrame) -> pd.DataFrame:
@@ -173,7 +274,9 @@ def current_dataset(
     Derived once per data version: the frames of a selection are kept with the version they
     were read at (``_VERSION``, read from the database on every call, in the same
     transaction as the rows), so a call after no change, in this process, copies them
-    instead of reading and deriving again; any change in any process reads anew. Stories
+    instead of reading and deriving again. After a change (an upload, in any process) only
+    the submissions it added are read, and the state is derived again from what was kept
+    (``_read_change``; the whole state is read when the change was anything else). Stories
     are filtered for ``principal`` on every call. A principal with a scope (its portfolios)
     reads only its initiatives' rows: the selection is made in the query, so a funder of one
     portfolio on a national platform does not read every initiative first."""
@@ -187,26 +290,32 @@ def current_dataset(
         period_from,
         period_to,
     )
-    cache: dict[tuple, tuple[tuple, dict[str, pd.DataFrame]]] = db.__dict__.setdefault(
+    cache: dict[tuple, tuple[tuple, _Read, dict[str, pd.DataFrame]]] = db.__dict__.setdefault(
         "_current_cache", {}
     )
 
-    def work(conn: Connection) -> tuple[tuple, dict[str, pd.DataFrame] | None]:
+    def work(conn: Connection) -> tuple[tuple, _Read | dict[str, pd.DataFrame]]:
         version = tuple(conn.execute(_VERSION).one())
-        hit = cache.get(key)
+        hit = cache.get(key)  # (another session's thread may replace it meanwhile)
         if hit is not None and hit[0] == version:
-            return version, None
-        return version, _read_current(conn, initiative_ids, period_from, period_to)
+            return version, hit[2]
+        if hit is not None:  # after an upload: only what it changed is read
+            read = _read_change(conn, hit[0], version, hit[1], *key_args)
+            if read is not None:
+                return version, read
+        return version, _read_current(conn, *key_args)
 
-    version, frames = db.read(work)
-    if frames is None:
-        derived = cache[key][1]
+    key_args = (initiative_ids, period_from, period_to)
+    version, read = db.read(work)
+    if isinstance(read, dict):
+        derived = read
     else:
         # the names after the rows (they only ever grow): none the rows hold is missing
-        derived = _derive(frames, registry.names(db)[1])
+        derived = _derive(read.rows, registry.names(db)[1])
+        cache.pop(key, None)
         if len(cache) >= _CACHED_SELECTIONS:
             cache.pop(next(iter(cache)))
-        cache[key] = (version, derived)
+        cache[key] = (version, read, derived)
     if principal.scope is None:
         out = {name: frame.copy() for name, frame in derived.items()}
     else:
