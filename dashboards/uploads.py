@@ -9,17 +9,22 @@ into tables and messages in the reader's language.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
 
 import pandas as pd
 
 from dashboards import texts
 from evaluation.access import Principal
+from evaluation.catalogue import load_catalogue
 from evaluation.errors import UserError
-from evaluation.formatting import format_date, format_period
+from evaluation.formatting import format_date, format_number, format_period
 from evaluation.i18n import t
 from evaluation.ingest import read_workbook
 from evaluation.ingest.safety import DEFAULT_LIMITS, MB
+from evaluation.layout import blank
 from evaluation.problems import Problem
 from evaluation.submit import submit
 from evaluation.template import workbook_bytes
@@ -31,13 +36,31 @@ ACCEPTED_TYPES = ("xlsx", "ods")
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PROBLEM_COLUMNS = ("severity", "sheet", "cell", "message", "hint")
 _QUOTING = ("message", "hint")  # the columns that may quote what a user wrote
-TABLE_ORDER = ("initiatives", "observations", "own_indicators", "stories", "network", "reflections")
 
 
 def limit_line(lang: str) -> str:
     """The line above the upload box: one file, the real size limit, the real types."""
     mb = DEFAULT_LIMITS.max_bytes / MB
     return t("ui.upload.limit_line", lang, mb=f"{mb:g}".replace(".", "," if lang == "nl" else "."))
+
+
+@cache
+def _uploader_script() -> str:
+    return (Path(__file__).parent / "assets" / "uploader_words.js").read_text(encoding="utf-8")
+
+
+def uploader_words(lang: str) -> str:
+    """The HTML (a script, run by ``st.html(..., unsafe_allow_javascript=True)``) that puts the
+    page's words in the upload box where Streamlit draws its own English: the button, the
+    file input's and the file chip's accessible names, the file's size. Only our own string
+    files go into it, as JSON."""
+    words = {
+        key: t(f"ui.upload.widget_{key}", lang, name="{name}")
+        for key in ("button", "input", "remove", "another")
+    }
+    words["decimal"] = "," if lang == "nl" else "."
+    payload = json.dumps(words, ensure_ascii=False).replace("</", "<\\/")
+    return f"<script>window.evaluationUploaderWords = {payload};\n{_uploader_script()}</script>"
 
 
 def refusal(file_name: str, lang: str) -> str | None:
@@ -106,16 +129,58 @@ def check(data: bytes, file_name: str, lang: str, store=None) -> UploadCheck:
         out.initiative_name = str(report.profile.iloc[0].get("name") or report.initiative_id)
         out.period = report.period
         out.period_start, out.period_end = report.period_start, report.period_end
-        frames = report.to_tidy().frames()
-        out.preview = [
-            (
-                t(f"ui.tables.{name}", lang),
-                frames[name].drop(columns=["submission_id"], errors="ignore"),
-            )
-            for name in TABLE_ORDER
-            if len(frames[name])
-        ]
+        out.preview = preview_sections(report, lang)
     return out
+
+
+def preview_sections(report, lang: str) -> list[tuple[str, pd.DataFrame]]:
+    """What will be stored, as the user wrote it (issue 19): each filled-in sheet under its
+    name in the template, its columns under the template's headers, choices, indicators and
+    dates in words, numbers as the user's language writes them; no codes of the database."""
+    catalogue = load_catalogue()
+    own = {
+        str(row["indicator"]): str(row["label"])
+        for row in report.own_indicators.to_dict("records")
+        if not blank(row.get("label"))
+    }
+    out = []
+    for section in catalogue.sections:
+        frame = report.section(section.code)
+        if not len(frame):
+            continue
+        columns = [c for c in section.columns if c.code in frame.columns]
+        words = pd.DataFrame(
+            {
+                c.headers[lang]: [_in_words(v, c, catalogue, own, lang) for v in frame[c.code]]
+                for c in columns
+            }
+        )
+        out.append((section.name(lang), words))
+    return out
+
+
+def _in_words(value, column, catalogue, own: dict[str, str], lang: str) -> str:
+    """One cell of the preview in the user's words."""
+    if blank(value):
+        return ""
+    if column.type == "choice" and column.choices:
+        return catalogue.choices(column.choices).label(str(value), lang)
+    if column.type == "indicator":
+        code = str(value)
+        if code in own:
+            return own[code]
+        return catalogue.indicator(code).label(lang) if code in catalogue.indicator_codes else code
+    if column.type == "date":
+        return format_date(value, lang)
+    if column.type == "year":
+        return str(int(value))
+    if column.type in ("integer", "number"):
+        number = float(value)
+        if number == round(number):
+            return format_number(number, lang, decimals=0)
+        decimals = min(len(repr(round(number, 6)).partition(".")[2]), 6)
+        return format_number(number, lang, decimals=decimals)
+    return str(value)
 
 
 @dataclass

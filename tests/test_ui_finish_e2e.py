@@ -1,16 +1,18 @@
 """Issue 19 in a real browser (Debian's chromium through Playwright, `streamlit run`): the
-Voices cards and their search, and the upload box without Streamlit's English size line.
+Voices cards and their search, and the upload box without Streamlit's English (its size line,
+its button, the accessible names of its input and file chip).
 Screenshots go to test-artifacts/ui/.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
 from conftest import CHROMIUM_ARGS, streamlit_server
-from helpers.dashboard import UPLOAD_INITIATIVE, UPLOAD_PERIOD, build_database
+from helpers.dashboard import UPLOAD_FILE, UPLOAD_INITIATIVE, UPLOAD_PERIOD, build_database
 from helpers.overlap import label_boxes, overlapping_pairs
 
 from evaluation.i18n import t
@@ -71,7 +73,25 @@ def test_voices_cards_and_upload_box_in_dutch(chromium, app_url):
             # in the page, hidden: counting it passed only while the box had not come yet)
             expect(page.locator('input[type="file"]')).to_be_attached()
             expect(page.get_by_text("per file", exact=False)).to_be_hidden()
+            # Streamlit's English in the box is replaced: the button, the input's and the file
+            # chip's accessible names, the size
+            box = page.get_by_test_id("stFileUploader")
+            button = t("ui.upload.widget_button", "nl")
+            expect(box.get_by_role("button", name=button)).to_be_visible()
+            expect(box.get_by_role("button", name="Upload", exact=True)).to_have_count(0)
+            expect(box).not_to_contain_text("Upload")  # (the icon's own name is "upload")
+            label = t("ui.upload.widget_input", "nl")
+            expect(page.locator('input[type="file"]')).to_have_attribute("aria-label", label)
             _shot(page, "submit-nl")
+            page.locator('input[type="file"]').set_input_files(str(UPLOAD_FILE))
+            remove = t("ui.upload.widget_remove", "nl", name=UPLOAD_FILE.name)
+            expect(box.get_by_role("button", name=remove, exact=True)).to_be_attached()
+            another = t("ui.upload.widget_another", "nl")
+            expect(box.get_by_role("button", name=another)).to_be_attached()
+            size = box.get_by_test_id("stFileChipName").locator("xpath=following-sibling::*[1]")
+            expect(size).to_have_text(re.compile(r"^\d+(,\d+)? (B|kB|MB)$"))
+            expect(box.get_by_text(re.compile(r"\d(\.\d+)?KB$"))).to_have_count(0)
+            _shot(page, "submit-chosen-nl")
         finally:
             browser.close()
 
