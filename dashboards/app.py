@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from dashboards import first_start, signin, state, texts  # noqa: E402
+from dashboards import first_start, signin, state, streamlit_words, texts  # noqa: E402
 from evaluation import cycle  # noqa: E402
 from evaluation.errors import UserError  # noqa: E402
 from evaluation.i18n import t  # noqa: E402
@@ -32,6 +32,10 @@ lang = state.lang()
 st.set_page_config(
     page_title=t("ui.app.title", lang), page_icon=":material/extension:", layout="wide"
 )
+
+# Streamlit's and Plotly's own English on every page in the reader's language, from the
+# first wait on (its "Stop") to the upload box (issue 19)
+st.html(streamlit_words.page_script(lang), unsafe_allow_javascript=True)
 
 # a fresh database gets the sample first, with its progress shown (issue 19)
 first_start.wait_for_sample(lang)

@@ -9,10 +9,7 @@ into tables and messages in the reader's language.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass, field
-from functools import cache
-from pathlib import Path
 
 import pandas as pd
 
@@ -42,25 +39,6 @@ def limit_line(lang: str) -> str:
     """The line above the upload box: one file, the real size limit, the real types."""
     mb = DEFAULT_LIMITS.max_bytes / MB
     return t("ui.upload.limit_line", lang, mb=f"{mb:g}".replace(".", "," if lang == "nl" else "."))
-
-
-@cache
-def _uploader_script() -> str:
-    return (Path(__file__).parent / "assets" / "uploader_words.js").read_text(encoding="utf-8")
-
-
-def uploader_words(lang: str) -> str:
-    """The HTML (a script, run by ``st.html(..., unsafe_allow_javascript=True)``) that puts the
-    page's words in the upload box where Streamlit draws its own English: the button, the
-    file input's and the file chip's accessible names, the file's size. Only our own string
-    files go into it, as JSON."""
-    words = {
-        key: t(f"ui.upload.widget_{key}", lang, name="{name}")
-        for key in ("button", "input", "remove", "another")
-    }
-    words["decimal"] = "," if lang == "nl" else "."
-    payload = json.dumps(words, ensure_ascii=False).replace("</", "<\\/")
-    return f"<script>window.evaluationUploaderWords = {payload};\n{_uploader_script()}</script>"
 
 
 def refusal(file_name: str, lang: str) -> str | None:

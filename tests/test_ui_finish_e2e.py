@@ -15,6 +15,7 @@ from conftest import CHROMIUM_ARGS, streamlit_server
 from helpers.dashboard import UPLOAD_FILE, UPLOAD_INITIATIVE, UPLOAD_PERIOD, build_database
 from helpers.overlap import label_boxes, overlapping_pairs
 
+from dashboards import streamlit_words
 from evaluation.i18n import t
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,6 +30,32 @@ pytestmark = [pytest.mark.e2e, pytest.mark.system]
 def _shot(page, name: str) -> None:
     page.wait_for_timeout(1500)  # let plotly finish drawing
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def _english_left(page) -> list[str]:
+    """The accessible names, titles and tooltips on the page still in Streamlit's or Plotly's
+    English wording (ui.streamlit_words), waited for: the script replaces them as drawn."""
+    english = [e for e, _ in streamlit_words.pairs("en")]
+    exact = [e for e in english if "{label}" not in e]
+    patterns = [
+        "^" + re.escape(e).replace(re.escape("{label}"), ".+") + "$"
+        for e in english
+        if "{label}" in e
+    ]
+    page.wait_for_timeout(500)
+    return page.evaluate(
+        """([exact, patterns]) => {
+            const res = patterns.map((p) => new RegExp(p, "s"));
+            const values = [];
+            for (const el of document.querySelectorAll("[aria-label], [title], [data-title]"))
+                for (const name of ["aria-label", "title", "data-title"])
+                    if (el.getAttribute(name)) values.push(el.getAttribute(name));
+            for (const el of document.querySelectorAll('[data-testid="stTooltipContent"] p'))
+                values.push(el.textContent);
+            return values.filter((v) => exact.includes(v) || res.some((re) => re.test(v)));
+        }""",
+        [exact, patterns],
+    )
 
 
 def test_voices_cards_and_upload_box_in_dutch(chromium, app_url):
@@ -49,6 +76,7 @@ def test_voices_cards_and_upload_box_in_dutch(chromium, app_url):
             cards = page.get_by_text("Stem: ", exact=False)
             expect(cards.first).to_be_visible()
             _shot(page, "voices-nl")
+            assert _english_left(page) == []
             ours = t("ui.widgets.choose_options", "nl")
             expect(page.get_by_text("Choose options")).to_have_count(0)
             expect(page.get_by_placeholder("Choose options")).to_have_count(0)
@@ -84,7 +112,7 @@ def test_voices_cards_and_upload_box_in_dutch(chromium, app_url):
             expect(page.locator('input[type="file"]')).to_have_attribute("aria-label", label)
             _shot(page, "submit-nl")
             page.locator('input[type="file"]').set_input_files(str(UPLOAD_FILE))
-            remove = t("ui.upload.widget_remove", "nl", name=UPLOAD_FILE.name)
+            remove = t("ui.streamlit_words.remove", "nl", label=UPLOAD_FILE.name)
             expect(box.get_by_role("button", name=remove, exact=True)).to_be_attached()
             another = t("ui.upload.widget_another", "nl")
             expect(box.get_by_role("button", name=another)).to_be_attached()
@@ -92,6 +120,20 @@ def test_voices_cards_and_upload_box_in_dutch(chromium, app_url):
             expect(size).to_have_text(re.compile(r"^\d+(,\d+)? (B|kB|MB)$"))
             expect(box.get_by_text(re.compile(r"\d(\.\d+)?KB$"))).to_have_count(0)
             _shot(page, "submit-chosen-nl")
+            assert _english_left(page) == []
+            # a tooltip of Streamlit's table toolbar, drawn when hovered
+            history = page.get_by_test_id("stDataFrame").last
+            history.hover()
+            csv = t("ui.streamlit_words.download_csv", "nl")
+            history.get_by_role("button", name=csv).hover()
+            expect(page.get_by_test_id("stTooltipContent")).to_have_text(csv)
+
+            # Plotly's modebar, a range slider and help icons on a profile
+            page.goto(f"{app_url}/profile?initiative={PROFILE_INITIATIVES[0]}")
+            page.get_by_role("heading", name=t("ui.profile.title", "nl"), level=1).wait_for()
+            png = t("ui.streamlit_words.plot_png", "nl")
+            expect(page.locator(f'.modebar-btn[data-title="{png}"]').first).to_be_attached()
+            assert _english_left(page) == []
         finally:
             browser.close()
 

@@ -1,11 +1,9 @@
 """The Submit page's "what will be stored" (issue 19), in the user's words: each filled-in
 sheet under its template name, the template's headers, choices, indicators, dates and numbers
-as the user's language writes them, and no code of the database; and the script that puts
-the page's words in Streamlit's upload box carries only our own strings, safely quoted."""
+as the user's language writes them, and no code of the database."""
 
 from __future__ import annotations
 
-import json
 import re
 
 import pytest
@@ -13,7 +11,6 @@ from helpers.dashboard import UPLOAD_FILE
 
 from dashboards import uploads
 from evaluation.catalogue import load_catalogue
-from evaluation.i18n import t
 from evaluation.ingest import read_workbook
 
 LANGS = ("nl", "en")
@@ -77,16 +74,3 @@ def test_the_preview_writes_choices_indicators_dates_and_numbers_in_words(report
     decimal = "," if lang == "nl" else "."
     fractions = [h for h in hours if h and not h.isdigit()]
     assert fractions and all(decimal in h for h in fractions)
-
-
-@pytest.mark.parametrize("lang", LANGS)
-def test_the_upload_box_script_carries_our_words_as_json(lang):
-    html = uploads.uploader_words(lang)
-    match = re.search(r"window\.evaluationUploaderWords = (\{.*?\});", html)
-    assert match
-    words = json.loads(match.group(1))
-    assert words["button"] == t("ui.upload.widget_button", lang)
-    assert words["remove"] == t("ui.upload.widget_remove", lang, name="{name}")
-    assert "{name}" in words["remove"]
-    assert words["decimal"] == ("," if lang == "nl" else ".")
-    assert html.count("</script>") == 1 and html.endswith("</script>")

@@ -96,7 +96,7 @@ available_periods  # dashboards/views.py: test_dashboard_views.py, benchmarks/da
 relational  # evaluation/analysis/portfolio.py, PortfolioContext: test_analysis_portfolio.py
 process  # evaluation/analysis/portfolio.py, PortfolioContext: test_analysis_portfolio.py
 report_rows  # evaluation/story.py: for evaluation/report (the phase texts), test_story.py
-to_tidy  # evaluation/model.py (Report.to_tidy): a dataset without a store, test_disclosure.py and six more
+to_tidy  # evaluation/model.py (Report.to_tidy): a dataset without a store, test_disclosure.py +6
 
 # --- unused, in files other work is changing now: remove there, then delete these lines -------
 

@@ -45,8 +45,6 @@ st.markdown(uploads.limit_line(lang))
 # of the limit) is hidden: the line above says the real limit and types in the user's
 # language, and the box keeps its label (the drop zone's accessible name) and its button
 st.html("<style>[data-testid='stFileUploaderDropzoneInstructions']{display:none}</style>")
-# the box's button, its file chip and their accessible names in the user's language
-st.html(uploads.uploader_words(lang), unsafe_allow_javascript=True)
 # no type= : Streamlit's refusal of another type is English only; ours is below
 uploaded = st.file_uploader(t("ui.submit.uploader", lang), key="upload")
 wrong_type = uploaded is not None and uploads.refusal(uploaded.name, lang)
