@@ -5,7 +5,8 @@ Streamlit draws its chrome (the sidebar's and menu's buttons, tooltips, the runn
 language, and Plotly its modebar. ``assets/streamlit_words.js``, run on every page through
 ``st.html(..., unsafe_allow_javascript=True)``, puts our words in their place. What it
 replaces, and with what, are the ``ui.streamlit_words`` strings: each one's English is the
-wording Streamlit or Plotly draws, its Dutch what the page shows instead. Only our own string
+wording Streamlit or Plotly draws, its Dutch what the page shows instead (and back, when the
+reader switches to English). Only our own string
 files go into the script, as JSON; no streamlit import here.
 """
 
@@ -15,6 +16,7 @@ import json
 from functools import cache
 from pathlib import Path
 
+from evaluation.catalogue import LANGS
 from evaluation.i18n import strings, t
 
 PREFIX = "ui.streamlit_words."
@@ -26,10 +28,20 @@ def _script() -> str:
     return SCRIPT.read_text(encoding="utf-8")
 
 
+def wordings(lang: str) -> list[str]:
+    """Each ``ui.streamlit_words`` text in ``lang``: in English, Streamlit's or Plotly's own."""
+    return [text[lang] for key, text in strings().items() if key.startswith(PREFIX)]
+
+
 def pairs(lang: str) -> list[tuple[str, str]]:
-    """(what Streamlit or Plotly writes, what the page writes in ``lang``), each "{label}"
-    standing for a widget's own label."""
-    return [(text["en"], text[lang]) for key, text in strings().items() if key.startswith(PREFIX)]
+    """(a wording found on the page, what the page writes in ``lang`` instead): Streamlit's
+    or Plotly's English, and after a switch of language the other language's words already
+    drawn; each "{label}" stands for a widget's own label."""
+    found = {other: wordings(other) for other in LANGS}
+    ours = wordings(lang)
+    return [
+        (found[other][i], text) for other in LANGS if other != lang for i, text in enumerate(ours)
+    ]
 
 
 def page_script(lang: str) -> str:

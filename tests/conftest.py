@@ -58,6 +58,21 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.flaky(reruns=E2E_RERUNS, reruns_delay=3))
 
 
+_RERUN_FAILURES: list[pytest.TestReport] = []
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.outcome == "rerun":  # the failure the second run made up for
+        _RERUN_FAILURES.append(report)
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """Each rerun test's first failure, so that a flaky step is seen with its cause."""
+    for report in _RERUN_FAILURES:
+        terminalreporter.write_sep("-", f"first failure of {report.nodeid} (it ran again)")
+        terminalreporter.write_line(str(report.longrepr)[-6000:])
+
+
 @pytest.fixture(autouse=True)
 def _main_module_restored() -> Iterator[None]:
     """Each test ends with the ``__main__`` it started with. Streamlit's AppTest leaves the

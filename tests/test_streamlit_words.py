@@ -31,14 +31,16 @@ def test_the_script_carries_our_words_as_json(lang):
     assert html.count("</script>") == 1
 
 
-def test_each_english_wording_is_replaced_once_and_keeps_its_label():
-    nl = dict(streamlit_words.pairs("nl"))
-    en = streamlit_words.pairs("en")
-    assert len(nl) == len(en) >= 20, "one replacement for each English wording"
-    assert all(english == ours for english, ours in en), "English pages keep Streamlit's words"
-    for english, dutch in nl.items():
-        assert dutch != english
-        assert english.count("{label}") == dutch.count("{label}") <= 1
+def test_each_wording_is_replaced_once_and_keeps_its_label():
+    english, dutch = streamlit_words.wordings("en"), streamlit_words.wordings("nl")
+    assert len(english) == len(set(english)) >= 20, "one replacement for each English wording"
+    to_dutch = dict(streamlit_words.pairs("nl"))
+    assert to_dutch == dict(zip(english, dutch, strict=True))
+    # after a switch to English, the Dutch already drawn goes back to Streamlit's wording
+    assert dict(streamlit_words.pairs("en")) == {nl: en for en, nl in to_dutch.items()}
+    for en, nl in to_dutch.items():
+        assert nl != en
+        assert en.count("{label}") == nl.count("{label}") <= 1
 
 
 def test_a_closing_tag_in_a_string_cannot_end_the_script(monkeypatch):

@@ -32,14 +32,15 @@ def _shot(page, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
-def _english_left(page) -> list[str]:
-    """The accessible names, titles and tooltips on the page still in Streamlit's or Plotly's
-    English wording (ui.streamlit_words), waited for: the script replaces them as drawn."""
-    english = [e for e, _ in streamlit_words.pairs("en")]
-    exact = [e for e in english if "{label}" not in e]
+def _words_left(page, lang: str) -> list[str]:
+    """The accessible names, titles and tooltips on the page still in ``lang``'s wording of
+    Streamlit's chrome (ui.streamlit_words; in English, Streamlit's or Plotly's own), waited
+    for: the script replaces them as they are drawn."""
+    words = streamlit_words.wordings(lang)
+    exact = [e for e in words if "{label}" not in e]
     patterns = [
         "^" + re.escape(e).replace(re.escape("{label}"), ".+") + "$"
-        for e in english
+        for e in words
         if "{label}" in e
     ]
     page.wait_for_timeout(500)
@@ -76,7 +77,7 @@ def test_voices_cards_and_upload_box_in_dutch(chromium, app_url):
             cards = page.get_by_text("Stem: ", exact=False)
             expect(cards.first).to_be_visible()
             _shot(page, "voices-nl")
-            assert _english_left(page) == []
+            assert _words_left(page, "en") == []
             ours = t("ui.widgets.choose_options", "nl")
             expect(page.get_by_text("Choose options")).to_have_count(0)
             expect(page.get_by_placeholder("Choose options")).to_have_count(0)
@@ -120,7 +121,7 @@ def test_voices_cards_and_upload_box_in_dutch(chromium, app_url):
             expect(size).to_have_text(re.compile(r"^\d+(,\d+)? (B|kB|MB)$"))
             expect(box.get_by_text(re.compile(r"\d(\.\d+)?KB$"))).to_have_count(0)
             _shot(page, "submit-chosen-nl")
-            assert _english_left(page) == []
+            assert _words_left(page, "en") == []
             # a tooltip of Streamlit's table toolbar, drawn when hovered
             history = page.get_by_test_id("stDataFrame").last
             history.hover()
@@ -133,7 +134,7 @@ def test_voices_cards_and_upload_box_in_dutch(chromium, app_url):
             page.get_by_role("heading", name=t("ui.profile.title", "nl"), level=1).wait_for()
             png = t("ui.streamlit_words.plot_png", "nl")
             expect(page.locator(f'.modebar-btn[data-title="{png}"]').first).to_be_attached()
-            assert _english_left(page) == []
+            assert _words_left(page, "en") == []
         finally:
             browser.close()
 
@@ -327,6 +328,8 @@ def test_no_two_labels_of_a_chart_overlap_on_the_profile_and_story_at_1280(chrom
             sidebar = page.get_by_test_id("stSidebar")
             sidebar.get_by_text(t("ui.app.lang_en", "nl"), exact=True).click()
         page.get_by_role("heading", name=t(title_key, lang), level=1).wait_for()
+        # Streamlit's chrome in the page's language, also what was drawn before the switch
+        assert _words_left(page, "nl" if lang == "en" else "en") == []
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
