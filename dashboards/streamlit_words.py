@@ -6,8 +6,8 @@ language, and Plotly its modebar. ``assets/streamlit_words.js``, run on every pa
 ``st.html(..., unsafe_allow_javascript=True)``, puts our words in their place. What it
 replaces, and with what, are the ``ui.streamlit_words`` strings: each one's English is the
 wording Streamlit or Plotly draws, its Dutch what the page shows instead (and back, when the
-reader switches to English). Only our own string
-files go into the script, as JSON; no streamlit import here.
+reader switches to English). Only our own string files go into the script, as JSON; no
+streamlit import here.
 """
 
 from __future__ import annotations
