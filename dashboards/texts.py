@@ -139,24 +139,27 @@ def trajectory_series(trajectories: pd.DataFrame, dimension: str, lang: str) -> 
 def period_notes_markdown(trajectories: pd.DataFrame, dimension: str, lang: str) -> str:
     """Per period (newest first): the notes written with this dimension's values, the text
     values, and the titles of the stories of that period."""
-    part = trajectories[trajectories["dimension"] == dimension]
+    columns = ["period", f"label_{lang}", "text_value", "notes", "stories"]
+    part = trajectories.loc[trajectories["dimension"] == dimension, columns]
     if not len(part):
         return t("ui.common.none_yet", lang)
+    # one pass over the five columns it reads, period by period in the order they come
+    lines: dict[str, list[str]] = {}
+    stories: dict[str, list] = {}
+    for period, label, text_value, notes, titles in part.itertuples(index=False, name=None):
+        lines.setdefault(period, [])
+        if not blank(text_value):
+            lines[period].append(f"- *{_md(label)}*: {_md(text_value)}")
+        if not blank(notes):
+            lines[period].append(f"- *{_md(label)}*: {_md(notes)}")
+        if period not in stories and len(titles):
+            stories[period] = titles  # the period's first non-empty list of story titles
     blocks = []
-    periods = list(dict.fromkeys(part["period"]))
-    for period in reversed(periods):
-        rows = part[part["period"] == period]
-        lines = []
-        for r in rows.itertuples():
-            label = _md(getattr(r, f"label_{lang}"))
-            if not blank(r.text_value):
-                lines.append(f"- *{label}*: {_md(r.text_value)}")
-            if not blank(r.notes):
-                lines.append(f"- *{label}*: {_md(r.notes)}")
-        stories = next((s for s in part[part["period"] == period]["stories"] if len(s)), [])
-        lines += [f"- :material/auto_stories: {_md(title)}" for title in stories]
-        if lines:
-            blocks.append(f"**{format_period(period, lang)}**\n" + "\n".join(lines))
+    for period in reversed(list(lines)):
+        shown = lines[period]
+        shown += [f"- :material/auto_stories: {_md(title)}" for title in stories.get(period, [])]
+        if shown:
+            blocks.append(f"**{format_period(period, lang)}**\n" + "\n".join(shown))
     return "\n\n".join(blocks) or t("ui.common.none_yet", lang)
 
 

@@ -12,6 +12,7 @@ import pytest
 from dashboards import texts, uploads, views
 from evaluation.access import Principal
 from evaluation.disclosure import disclose
+from evaluation.i18n import t
 from evaluation.model import Dataset
 from evaluation.sample import known_initiatives, sample_reports
 
@@ -132,3 +133,34 @@ def test_the_portfolio_window_stays_when_one_initiative_reports_a_quarter_ahead(
     assert views.stable_period(ahead, early, n) == periods[-1]
     # once most have sent it, the pages move on
     assert views.stable_period(ahead, {**counts, "2026-Q1": n // 2 + 1}, n) == "2026-Q1"
+
+
+def test_period_notes_list_each_period_newest_first_with_its_notes_texts_and_stories():
+    rows = [
+        # period, label, text value, note, story titles (the same list on each row of a period)
+        ("2024-Q1", "Contacten", None, "Rustig begin", ["Eerste avond"]),
+        ("2024-Q1", "Vriendschap", "twee vrienden", None, ["Eerste avond"]),
+        ("2024-Q2", "Contacten", None, None, []),
+        ("2024-Q2", "Vriendschap", None, None, ["Samen koken"]),
+        ("2024-Q3", "Contacten", None, None, []),
+    ]
+    frame = pd.DataFrame(
+        [
+            {"dimension": "relational", "period": p, "label_nl": label, "label_en": label,
+             "text_value": text, "notes": note, "stories": stories, "value": 1.0}
+            for p, label, text, note, stories in rows
+        ]
+        + [{"dimension": "process", "period": "2024-Q1", "label_nl": "Anders", "label_en": "Other",
+            "text_value": None, "notes": "niet deze", "stories": ["Niet deze"], "value": 1.0}]
+    )  # fmt: skip
+    md = texts.period_notes_markdown(frame, "relational", "nl")
+    blocks = md.split("\n\n")
+    assert len(blocks) == 2, "a period with nothing to say (2024-Q3) is left out"
+    assert blocks[0] == "**2e kwartaal 2024**\n- :material/auto_stories: Samen koken"
+    assert blocks[1] == (
+        "**1e kwartaal 2024**\n- *Contacten*: Rustig begin\n- *Vriendschap*: twee vrienden\n"
+        "- :material/auto_stories: Eerste avond"
+    )
+    assert "niet deze" not in md and "Niet deze" not in md
+    none_yet = texts.period_notes_markdown(frame, "civic", "nl")
+    assert none_yet == t("ui.common.none_yet", "nl")
