@@ -24,7 +24,7 @@ from evaluation.ingest.safety import DEFAULT_LIMITS, MB
 from evaluation.layout import blank
 from evaluation.problems import Problem
 from evaluation.submit import submit
-from evaluation.template import workbook_bytes
+from evaluation.template import cell_value, workbook_bytes
 
 # what the reader takes (issue 19): the page names exactly these, and refuses any other file
 # itself, in the user's language (the widget accepts every file: Streamlit's own refusal is
@@ -138,27 +138,21 @@ def preview_sections(report, lang: str) -> list[tuple[str, pd.DataFrame]]:
 
 
 def _in_words(value, column, catalogue, own: dict[str, str], lang: str) -> str:
-    """One cell of the preview in the user's words."""
-    if blank(value):
+    """One cell of the preview in the user's words: what the template would hold in the cell
+    (``template.cell_value``: labels, dates, numbers), written as the page writes them."""
+    if column.type == "indicator" and str(value) in own:
+        return own[str(value)]
+    cell = cell_value(column, value, lang, catalogue)
+    if cell is None:
         return ""
-    if column.type == "choice" and column.choices:
-        return catalogue.choices(column.choices).label(str(value), lang)
-    if column.type == "indicator":
-        code = str(value)
-        if code in own:
-            return own[code]
-        return catalogue.indicator(code).label(lang) if code in catalogue.indicator_codes else code
     if column.type == "date":
-        return format_date(value, lang)
-    if column.type == "year":
-        return str(int(value))
-    if column.type in ("integer", "number"):
-        number = float(value)
-        if number == round(number):
-            return format_number(number, lang, decimals=0)
-        decimals = min(len(repr(round(number, 6)).partition(".")[2]), 6)
-        return format_number(number, lang, decimals=decimals)
-    return str(value)
+        return format_date(cell, lang)
+    if column.type in ("integer", "number") and isinstance(cell, int | float):
+        if float(cell).is_integer():
+            return format_number(cell, lang, decimals=0)
+        decimals = min(len(repr(round(cell, 6)).partition(".")[2]), 6)
+        return format_number(cell, lang, decimals=decimals)
+    return str(cell)
 
 
 @dataclass
