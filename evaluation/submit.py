@@ -22,8 +22,8 @@ from pathlib import Path
 from evaluation import arrangements, narrative, portfolios
 from evaluation.access import Principal
 from evaluation.catalogue import load_catalogue
+from evaluation.ingest import IngestResult, read_workbook, read_workbooks
 from evaluation.ingest import names as ingest_names
-from evaluation.ingest import read_workbook
 from evaluation.ingest.safety import limits_from_env
 from evaluation.model import Report
 from evaluation.problems import Problem
@@ -42,17 +42,20 @@ def submit(
     initiative_id: str | None = None,
     *,
     replace_overlapping: bool = False,
+    read: IngestResult | None = None,
 ) -> ImportOutcome:
     """Read, validate and store one uploaded workbook (see the module docstring).
 
     An upload whose period overlaps a current submission of the initiative (not the same
     period) is refused (``OverlapRefused``) unless ``replace_overlapping``: then it
-    supersedes them (``evaluation.store.supersede``)."""
+    supersedes them (``evaluation.store.supersede``). ``read`` may bring what
+    ``read_workbooks`` made of these bytes with the store's declarations of now (the sample
+    is read several workbooks at once)."""
     dup = store.duplicate(data, file_name, principal, initiative_id or principal.initiative_id)
     if dup is not None:
         return dup
     # a mapping, not a method: the reader runs in a child process (no connection there)
-    result = read_workbook(data, file_name, declared=store.all_own_declarations())
+    result = read or read_workbook(data, file_name, declared=store.all_own_declarations())
     report = result.report if not result.unreadable else None
     problems = list(result.problems)
     if report is not None and result.ok:
@@ -102,17 +105,37 @@ def load_sample_data(
     folder = folder or sample_folder()
     if folder is None:
         return 0
-    count = 0
-    paths = sorted(folder.glob("**/*.xlsx"))
-    for done, path in enumerate(paths, start=1):
-        outcome = submit(store, path.read_bytes(), path.name, SAMPLE_PRINCIPAL)
-        count += outcome.status == "accepted"
-        if on_progress is not None:
-            on_progress(done, len(paths))
+    count = done = 0
+    rounds = sample_rounds(sorted(folder.glob("**/*.xlsx")))
+    total = sum(len(r) for r in rounds)
+    for paths in rounds:
+        files = [(path.read_bytes(), path.name) for path in paths]
+        # a file already stored is not read again (``submit`` finds it a duplicate)
+        new = [f for f in files if store.duplicate(*f, SAMPLE_PRINCIPAL, None) is None]
+        declared = store.all_own_declarations()
+        read = dict(zip(new, read_workbooks(new, declared=declared), strict=True))
+        for data, name in files:
+            outcome = submit(store, data, name, SAMPLE_PRINCIPAL, read=read.get((data, name)))
+            count += outcome.status == "accepted"
+            done += 1
+            if on_progress is not None:
+                on_progress(done, total)
     narrative.load_sample(store, folder)  # the network's own words and funders' reflections
     arrangements.load_sample(store, folder)  # two initiatives that report less often
     portfolios.load_sample(store, folder)  # two funders' overlapping portfolios
     return count
+
+
+def sample_rounds(paths: list[Path]) -> list[list[Path]]:
+    """The sample's workbooks in rounds that can be read at once: round k holds the k-th
+    workbook (in name order, so oldest period first) of each folder, one folder per
+    initiative. A workbook may lean on its initiative's earlier declarations, so those are
+    stored a round before it is read."""
+    folders: dict[Path, list[Path]] = {}
+    for path in paths:
+        folders.setdefault(path.parent, []).append(path)
+    depth = max((len(f) for f in folders.values()), default=0)
+    return [[f[k] for f in folders.values() if k < len(f)] for k in range(depth)]
 
 
 def ensure_initialised(

@@ -15,6 +15,11 @@ comes back pickled through a pipe. The child never touches the parent's database
 connections and leaves with ``os._exit``, so nothing of the parent is closed or flushed
 twice. Where ``fork`` is missing (Windows), or with ``EVALUATION_READ_ISOLATION=0``, the reader
 runs in the process itself and the up-front bounds alone protect it.
+
+``run_isolated_many`` runs several such children at once (one per processor by default), each
+with the whole budget of one read: the sample data's first load reads a round of workbooks
+that way. ``warm`` runs every section schema once in the parent, so no child repeats
+pandera's first-run work (0.2 s of imports, every upload).
 """
 
 from __future__ import annotations
@@ -30,8 +35,9 @@ import signal
 import sys
 import time
 import warnings
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, BinaryIO
 
 from evaluation.problems import Problem
 
@@ -79,12 +85,18 @@ def warm() -> None:
     if _WARM:
         return
     import fastexcel  # noqa: F401
+    import pandas as pd
     import pyarrow.compute  # noqa: F401
 
+    from evaluation import schemas
     from evaluation.catalogue import load_catalogue
     from evaluation.ingest import grid, normalise, plausible, rules, validate  # noqa: F401
 
-    load_catalogue()
+    # each section's schema built and run once on no rows: pandera registers its backends
+    # (importing hypothesis, 0.2 s) at a schema's first run, and a child's run dies with it
+    for section in load_catalogue().sections:
+        columns = [c.code for c in section.columns]
+        schemas.validate_section(section.code, pd.DataFrame({c: [] for c in columns}))
     _WARM = True
 
 
@@ -114,10 +126,19 @@ def _limit_child(memory: int, seconds: float) -> None:
     resource.setrlimit(resource.RLIMIT_CPU, (int(used.ru_utime + used.ru_stime) + cpu, hard))
 
 
-def run_isolated(fn: Callable[..., Any], *args: Any) -> Any:
-    """``fn(*args)`` in a forked child with memory and time limits: its result, or the
-    ``Problem`` that says why there is none (the reader crashed, ran out of memory or time)."""
-    memory, seconds = memory_budget_bytes(), time_budget_seconds()
+@dataclass
+class _Child:
+    """One reader process in flight: its pid, the pipe its result comes through, when its
+    wall-clock time is up, and what it has sent so far."""
+
+    pid: int
+    pipe: BinaryIO
+    deadline: float
+    chunks: list[bytes] = field(default_factory=list)
+    timed_out: bool = False
+
+
+def _start(fn: Callable[..., Any], args: tuple, memory: int, seconds: float) -> _Child:
     read_fd, write_fd = os.pipe()
     pid = -1
     # the child's garbage collector leaves the parent's objects alone: otherwise its first
@@ -145,31 +166,22 @@ def run_isolated(fn: Callable[..., Any], *args: Any) -> Any:
         finally:
             os._exit(code)
     os.close(write_fd)
-    chunks: list[bytes] = []
-    deadline = time.monotonic() + seconds
-    timed_out = False
-    with os.fdopen(read_fd, "rb", buffering=0) as pipe:
-        while True:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                timed_out = True
-                break
-            ready, _, _ = select.select([pipe], [], [], min(left, 1.0))
-            if not ready:
-                continue
-            chunk = pipe.read(1 << 20)
-            if not chunk:
-                break
-            chunks.append(chunk)
-    if timed_out:
-        os.kill(pid, signal.SIGKILL)
-    _, status = os.waitpid(pid, 0)
-    if timed_out or (os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGXCPU):
+    pipe = os.fdopen(read_fd, "rb", buffering=0)
+    return _Child(pid, pipe, time.monotonic() + seconds)
+
+
+def _finish(child: _Child, memory: int, seconds: float) -> Any:
+    """Wait for a child whose pipe is closed (or whose time is up): its result or why none."""
+    child.pipe.close()
+    if child.timed_out:
+        os.kill(child.pid, signal.SIGKILL)
+    _, status = os.waitpid(child.pid, 0)
+    if child.timed_out or (os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGXCPU):
         log.warning("the reader ran out of time (%.0f s) and was stopped", seconds)
         return Problem("reader_timeout", params={"seconds": f"{seconds:.0f}"})
-    if os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0 and chunks:
+    if os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0 and child.chunks:
         try:
-            return pickle.loads(b"".join(chunks))
+            return pickle.loads(b"".join(child.chunks))
         except Exception:  # a torn result is a failed read
             log.exception("the reader's result could not be read back")
     how = (
@@ -182,4 +194,68 @@ def run_isolated(fn: Callable[..., Any], *args: Any) -> Any:
     return Problem("reader_failed", params={"memory_mb": mb})
 
 
-__all__ = ["enabled", "memory_budget_bytes", "run_isolated", "time_budget_seconds", "warm"]
+def run_isolated(fn: Callable[..., Any], *args: Any) -> Any:
+    """``fn(*args)`` in a forked child with memory and time limits: its result, or the
+    ``Problem`` that says why there is none (the reader crashed, ran out of memory or time)."""
+    return run_isolated_many([(fn, args)], workers=1)[0]
+
+
+def default_workers() -> int:
+    """How many readers may run at once: one per processor this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def run_isolated_many(
+    calls: Sequence[tuple[Callable[..., Any], tuple]], workers: int | None = None
+) -> list[Any]:
+    """Each ``fn(*args)`` of ``calls`` as ``run_isolated`` runs it, up to ``workers`` children
+    at once (``default_workers()``); the results in the order of ``calls``. Each child has
+    the whole memory and time budget of one read."""
+    memory, seconds = memory_budget_bytes(), time_budget_seconds()
+    workers = max(1, workers or default_workers())
+    results: list[Any] = [None] * len(calls)
+    waiting = list(enumerate(calls))[::-1]
+    running: dict[int, tuple[int, _Child]] = {}  # the pipe's descriptor: (index, child)
+    try:
+        while waiting or running:
+            while waiting and len(running) < workers:
+                index, (fn, args) = waiting.pop()
+                child = _start(fn, tuple(args), memory, seconds)
+                running[child.pipe.fileno()] = (index, child)
+            left = min(child.deadline for _, child in running.values()) - time.monotonic()
+            ready, _, _ = select.select(list(running), [], [], max(0.0, min(left, 1.0)))
+            for fd in ready:
+                index, child = running[fd]
+                chunk = child.pipe.read(1 << 20)
+                if chunk:
+                    child.chunks.append(chunk)
+                    continue
+                del running[fd]
+                results[index] = _finish(child, memory, seconds)
+            now = time.monotonic()
+            for fd, (index, child) in list(running.items()):
+                if child.deadline <= now:
+                    child.timed_out = True
+                    del running[fd]
+                    results[index] = _finish(child, memory, seconds)
+    finally:  # an interrupted parent leaves no reader behind
+        for _, child in running.values():
+            with contextlib.suppress(OSError):
+                child.pipe.close()
+                os.kill(child.pid, signal.SIGKILL)
+                os.waitpid(child.pid, 0)
+    return results
+
+
+__all__ = [
+    "default_workers",
+    "enabled",
+    "memory_budget_bytes",
+    "run_isolated",
+    "run_isolated_many",
+    "time_budget_seconds",
+    "warm",
+]

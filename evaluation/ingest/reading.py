@@ -25,6 +25,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -91,14 +92,30 @@ def read_workbook(
     workbook may then leave them out (``validate.add_declared``). A mapping is what a child
     process should get: it needs no database connection there.
     """
+    return read_workbooks([(source, file_name)], limits=limits, isolate=isolate,
+                          declared=declared)[0]  # fmt: skip
+
+
+def read_workbooks(
+    sources: Sequence[tuple[str | os.PathLike | bytes, str | None]],
+    *,
+    limits=None,
+    isolate: bool | None = None,
+    declared=None,
+    workers: int | None = None,
+) -> list[IngestResult]:
+    """``read_workbook`` of each ``(source, file_name)``, up to ``workers`` readers at once
+    (one per processor by default, ``isolation.run_isolated_many``); the results in order.
+    Never raises. Each workbook gets the same ``declared``: give a batch only workbooks that
+    do not need each other's declarations (the sample loads one per initiative at a time)."""
     try:
-        return _read(source, file_name, limits, isolate, declared)
+        return _read_many(sources, limits, isolate, declared, workers)
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException:  # the last safety net (a Rust panic is a BaseException): a calm
         # message for the user, the traceback in the log only
-        log.exception("reading workbook %r failed unexpectedly", file_name)
-        return IngestResult(None, [Problem("internal_error", "error")], None)
+        log.exception("reading workbooks %r failed unexpectedly", [n for _, n in sources])
+        return [IngestResult(None, [Problem("internal_error", "error")], None) for _ in sources]
 
 
 def read_workbook_isolated(source, file_name=None, *, limits=None) -> IngestResult:
@@ -113,7 +130,8 @@ def _lookup(declared):
     return lambda initiative_id: declared.get(initiative_id, [])
 
 
-def _read(source, file_name, limits, isolate, declared=None) -> IngestResult:
+def _checked(source, file_name, limits) -> IngestResult | tuple:
+    """The safety checks of one source: the refusal, or what the reader needs after them."""
     if isinstance(source, (bytes, bytearray, memoryview)):
         data = bytes(source)
     else:
@@ -123,26 +141,50 @@ def _read(source, file_name, limits, isolate, declared=None) -> IngestResult:
             data = path.read_bytes()
         except OSError:
             return IngestResult(None, [Problem("file_not_found", params={"file": str(path)})])
-
     kind, problems = _check_file(data, file_name, limits)
     if kind is None or has_errors(problems):
         return IngestResult(None, problems or [Problem("not_a_spreadsheet")], None)
+    return data, file_name, kind, problems
+
+
+def _checked_safely(source, file_name, limits) -> IngestResult | tuple:
+    """``_checked``, with anything unexpected this file's ``internal_error`` alone."""
+    try:
+        return _checked(source, file_name, limits)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException:
+        log.exception("checking workbook %r failed unexpectedly", file_name)
+        return IngestResult(None, [Problem("internal_error", "error")], None)
+
+
+def _read_many(sources, limits, isolate, declared, workers) -> list[IngestResult]:
     from evaluation.ingest import isolation
     from evaluation.ingest.safety import DEFAULT_LIMITS
 
+    checked = [_checked_safely(source, file_name, limits) for source, file_name in sources]
     limits = limits or DEFAULT_LIMITS
     if isolate is None:
         isolate = isolation.enabled()
     declared = _lookup(declared)
+    calls = [(_read_checked, (*c, limits, declared)) for c in checked if isinstance(c, tuple)]
     if not isolate:
-        return _read_checked(data, file_name, kind, problems, limits, declared)
-    isolation.warm()
-    outcome = isolation.run_isolated(
-        _read_checked, data, file_name, kind, problems, limits, declared
-    )
-    if isinstance(outcome, IngestResult):
-        return outcome
-    return IngestResult(None, problems + [outcome], None)  # the reader failed: why
+        outcomes = [fn(*args) for fn, args in calls]
+    else:
+        if calls:
+            isolation.warm()
+        outcomes = isolation.run_isolated_many(calls, workers)
+    out, read = [], iter(zip(calls, outcomes, strict=True))
+    for c in checked:
+        if isinstance(c, IngestResult):
+            out.append(c)
+            continue
+        (_, args), outcome = next(read)
+        if isinstance(outcome, IngestResult):
+            out.append(outcome)
+        else:  # the reader failed: why
+            out.append(IngestResult(None, args[3] + [outcome], None))
+    return out
 
 
 def _read_checked(
