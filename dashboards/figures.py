@@ -16,10 +16,12 @@ House rules every builder keeps (DESIGN.md section 5):
 from __future__ import annotations
 
 import math
+from functools import cache
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+import plotly.io as pio
 
 from dashboards.texts import figure_text
 from evaluation.catalogue import fold, load_catalogue
@@ -76,11 +78,35 @@ def phase_label(code: object, lang: str) -> str:
     return _label("phases", code, lang)
 
 
+# the trace types these figures draw: the template keeps plotly_white's defaults for these only
+TRACE_TYPES = ("bar", "heatmap", "scatter")
+# plotly_white's layout parts a 2-D chart reads (no maps, polar, ternary or 3-D scenes)
+TEMPLATE_LAYOUT = ("annotationdefaults", "autotypenumbers", "coloraxis", "colorscale",
+                   "colorway", "font", "hoverlabel", "hovermode", "paper_bgcolor",
+                   "plot_bgcolor", "shapedefaults", "title", "xaxis", "yaxis")  # fmt: skip
+
+
+@cache
+def template() -> go.layout.Template:
+    """plotly_white as these charts use it, built once: its layout for 2-D charts and its
+    defaults for the trace types drawn here (``TRACE_TYPES``), so each figure carries 1.5 KB
+    of template instead of 6.6 KB and is not validated against the whole of it again (30 ms a
+    figure). Tick labels are left where they are (``ticklabeloverflow="allow"``): the margins
+    grow to hold them (``automargin``), and plotly then need not measure every label on every
+    draw to hide the ones past the chart's edge."""
+    white = pio.templates["plotly_white"].to_plotly_json()
+    layout = {k: v for k, v in white["layout"].items() if k in TEMPLATE_LAYOUT}
+    for axis in ("xaxis", "yaxis"):
+        layout[axis] = {**layout[axis], "ticklabeloverflow": "allow"}
+    data = {k: v for k, v in white["data"].items() if k in TRACE_TYPES}
+    return go.layout.Template(layout=layout, data=data)
+
+
 def _base_layout(fig: go.Figure, title: str, lang: str, height: int | None = None) -> go.Figure:
     fig.update_layout(
         title={"text": title, "x": 0, "xanchor": "left"},
         separators=plotly_separators(lang),
-        template="plotly_white",
+        template=template(),
         font={"size": 14},
         margin={"l": 10, "r": 10, "t": 60, "b": 10},
         legend={"orientation": "h", "yanchor": "bottom", "y": -0.25, "x": 0},

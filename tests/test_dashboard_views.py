@@ -164,3 +164,35 @@ def test_period_notes_list_each_period_newest_first_with_its_notes_texts_and_sto
     assert "niet deze" not in md and "Niet deze" not in md
     none_yet = texts.period_notes_markdown(frame, "civic", "nl")
     assert none_yet == t("ui.common.none_yet", "nl")
+
+
+def test_every_chart_of_the_story_and_profile_keeps_plotly_whites_look_for_what_it_draws(
+    sample_dataset,
+):
+    """The charts carry a slim template (``figures.template``): plotly_white's layout and its
+    defaults for the trace types drawn. A chart of another type would lose its defaults, so
+    every trace must be of one of those types; and what is kept is plotly_white's own."""
+    import plotly.graph_objects as go
+    import plotly.io as pio
+
+    from dashboards import figures
+
+    white = pio.templates["plotly_white"].to_plotly_json()
+    shown = disclose(sample_dataset, Principal("funder"))
+    story = views.story_page(views.story_view(shown), "nl")
+    profile = views.profile_page(views.profile_view(shown, "gastvrij-dak"), "en")
+    charts = [story.puzzle, story.totals, story.network, story.formal]
+    charts += [p.figure for p in profile.dimensions]
+    charts += [profile.network, profile.partner_kinds, profile.self_views]
+    for fig in charts:
+        spec = fig.to_plotly_json()
+        assert {trace["type"] for trace in spec["data"]} <= set(figures.TRACE_TYPES)
+        kept = spec["layout"]["template"]
+        assert set(kept["data"]) == set(figures.TRACE_TYPES)
+        for kind in figures.TRACE_TYPES:
+            assert kept["data"][kind] == white["data"][kind]
+        assert kept["layout"]["colorway"] == white["layout"]["colorway"]
+        for axis in ("xaxis", "yaxis"):
+            assert kept["layout"][axis] == {**white["layout"][axis], "ticklabeloverflow": "allow"}
+    slim = pio.to_json(go.Figure(layout={"template": figures.template()}))
+    assert len(slim) < len(pio.to_json(go.Figure(layout={"template": "plotly_white"}))) / 2
