@@ -17,7 +17,8 @@ reader (``evaluation/ingest/``):
 
 ``write_report`` writes what a volunteer's filled template looks like: choice codes as the
 labels of the language, catalogue indicators as their labels, dates as real dates, numbers as
-numbers. Rebuilding gives the same bytes: fixed timestamps in the document properties and in
+numbers. The reading guide, the data dictionary and the look the sheets share are
+``template_guide``. Rebuilding gives the same bytes: fixed timestamps in the document properties and in
 the zip entries, so the committed templates only change when the layout does.
 """
 
@@ -25,7 +26,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import math
 import os
 import uuid
 import zipfile
@@ -35,7 +35,7 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
@@ -45,6 +45,16 @@ from evaluation.catalogue import LANGS, Catalogue, Column, Section, load_catalog
 from evaluation.errors import UserError
 from evaluation.i18n import t
 from evaluation.layout import EXAMPLE_MARKERS, blank
+from evaluation.template_guide import (
+    HEADER_ALIGN,
+    HEADER_FILL,
+    HEADER_FONT,
+    WRAP_TOP,
+    column_definition,
+    dictionary_sheet,
+    guide_sheet,
+    row_height,
+)
 
 HEADER_ROW = 1
 EXAMPLE_ROW = 2
@@ -64,18 +74,7 @@ FIXED_TIMESTAMP = dt.datetime(2025, 1, 1, 0, 0, 0)
 CREATOR = "evaluation"
 DATE_FORMATS = {"nl": "d-m-yyyy", "en": "yyyy-mm-dd"}
 
-_HEADER_FONT = Font(bold=True)
-_HEADER_FILL = PatternFill("solid", start_color="DCE6F0", end_color="DCE6F0")
-_HEADER_ALIGN = Alignment(wrap_text=True, vertical="center")
 _EXAMPLE_FONT = Font(italic=True, color="808080")
-_WRAP_TOP = Alignment(wrap_text=True, vertical="top")
-_TITLE_FONT = Font(bold=True, size=14)
-_BOLD = Font(bold=True)
-
-
-def sheet_names(lang: str) -> dict[str, str]:
-    """The sheet name of each section (by code) in ``lang``, in workbook order."""
-    return {s.code: s.name(lang) for s in load_catalogue().sections}
 
 
 # --- values ------------------------------------------------------------------------------
@@ -152,21 +151,6 @@ def _comment(text: str, lang: str) -> Comment:
     return comment
 
 
-def _column_definition(column: Column, lang: str, cat: Catalogue) -> str:
-    if column.indicator:
-        return cat.indicator(column.indicator).definition(lang)
-    return column.help[lang]
-
-
-def _row_height(texts: Iterable[tuple[str, float]]) -> float:
-    """An explicit height for a row of wrapped texts (text, column width), so every app shows it."""
-    lines = 1
-    for text, width in texts:
-        per_line = max(10, int(width * 1.1))
-        lines = max(lines, sum(max(1, math.ceil(len(p) / per_line)) for p in text.split("\n")))
-    return 15.0 * lines + 3
-
-
 def _list_sheet(
     wb: Workbook, lang: str, cat: Catalogue, own_codes: Iterable[str] = ()
 ) -> dict[str, str]:
@@ -231,16 +215,16 @@ def _section_sheet(
     for idx, column in enumerate(section.columns, start=1):
         letter = get_column_letter(idx)
         head = ws.cell(row=HEADER_ROW, column=idx, value=column.header(lang))
-        head.font, head.fill, head.alignment = _HEADER_FONT, _HEADER_FILL, _HEADER_ALIGN
-        head.comment = _comment(_column_definition(column, lang, cat), lang)
+        head.font, head.fill, head.alignment = HEADER_FONT, HEADER_FILL, HEADER_ALIGN
+        head.comment = _comment(column_definition(column, lang, cat), lang)
         dim = ws.column_dimensions[letter]
         dim.width = column.width
         # column-wide formats reach the cells a volunteer types into, without writing them
         if column.type == "date":
             dim.number_format = DATE_FORMATS[lang]
         elif column.type == "long_text":
-            dim.alignment = _WRAP_TOP
-    ws.row_dimensions[HEADER_ROW].height = _row_height(
+            dim.alignment = WRAP_TOP
+    ws.row_dimensions[HEADER_ROW].height = row_height(
         (c.header(lang), c.width) for c in section.columns
     )
     ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=1).coordinate
@@ -258,8 +242,8 @@ def _section_sheet(
         if isinstance(value, dt.date):
             cell.number_format = DATE_FORMATS[lang]
         if column.type == "long_text":
-            cell.alignment = _WRAP_TOP
-    ws.row_dimensions[EXAMPLE_ROW].height = _row_height(
+            cell.alignment = WRAP_TOP
+    ws.row_dimensions[EXAMPLE_ROW].height = row_height(
         (str(c.example), c.width) for c in section.columns if c.type == "long_text" and c.example
     )
 
@@ -276,7 +260,7 @@ def _section_sheet(
             if isinstance(value, dt.date):
                 cell.number_format = DATE_FORMATS[lang]
             if column.type == "long_text":
-                cell.alignment = _WRAP_TOP
+                cell.alignment = WRAP_TOP
 
     last = (
         FIRST_DATA_ROW
@@ -291,150 +275,6 @@ def _section_sheet(
         dv.add(f"{letter}{FIRST_DATA_ROW}:{letter}{last}")
         ws.add_data_validation(dv)
     return ws
-
-
-def _guide_sheet(
-    ws: Worksheet, lang: str, cat: Catalogue, rhythm: str | None = None, light: bool = False
-) -> None:
-    names = sheet_names(lang)
-    stories = cat.section("stories")
-    params = {
-        "marker": EXAMPLE_MARKERS[lang],
-        "profile": names["profile"],
-        "indicators": names["indicators"],
-        "own_indicators": names["own_indicators"],
-        "consent": stories.column("consent_recorded").headers[lang],
-        "yes": cat.choices("yes_no").label("yes", lang),
-    }
-    widths = (28.0, 100.0)
-    ws.column_dimensions["A"].width = widths[0]
-    ws.column_dimensions["B"].width = widths[1]
-    row = 1
-    ws.cell(row=row, column=1, value=t("template.guide.title", lang)).font = _TITLE_FONT
-    ws.row_dimensions[row].height = 22
-    row += 2
-
-    def paragraph(heading: str | None, text: str) -> None:
-        nonlocal row
-        if heading:
-            ws.cell(row=row, column=1, value=heading).font = _BOLD
-            ws.cell(row=row, column=1).alignment = _WRAP_TOP
-        ws.cell(row=row, column=2, value=text).alignment = _WRAP_TOP
-        ws.row_dimensions[row].height = _row_height([(text, widths[1])])
-        row += 1
-
-    paragraph(t("template.guide.purpose_heading", lang), t("template.guide.purpose", lang))
-    row += 1
-    if rhythm is not None:  # an initiative's own template: what was agreed with its funder
-        agreed_heading = t("template.guide.arrangement_heading", lang)
-        paragraph(agreed_heading, t(f"template.guide.arrangement.{rhythm}", lang))
-        if light:
-            sheets = {"indicators": names["indicators"], "activities": names["activities"]}
-            paragraph(None, t("template.guide.light", lang, **sheets))
-        row += 1
-    how_keys = [
-        "one_period",
-        "profile_row",
-        "example_row",
-        "headers",
-        "lists",
-        "numbers_not_names",
-        "dates_numbers",
-        "stories_consent",
-        "no_targets",
-        "upload",
-    ]
-    for i, key in enumerate(how_keys):
-        heading = t("template.guide.how_heading", lang) if i == 0 else None
-        paragraph(heading, "• " + t(f"template.guide.how.{key}", lang, **params))
-    row += 1
-    ws.cell(row=row, column=1, value=t("template.guide.sheets_heading", lang)).font = _BOLD
-    row += 1
-    for idx, key in enumerate(("sheet_column", "about_column"), start=1):
-        head = ws.cell(row=row, column=idx, value=t(f"template.guide.{key}", lang))
-        head.font, head.fill = _HEADER_FONT, _HEADER_FILL
-    row += 1
-    entries = [(s.name(lang), s.help[lang]) for s in cat.sections]
-    entries.append(
-        (t("template.sheet.dictionary", lang), t("template.guide.dictionary_help", lang))
-    )
-    for name, help_text in entries:
-        ws.cell(row=row, column=1, value=name).alignment = _WRAP_TOP
-        paragraph(None, help_text)
-
-
-def _dictionary_sheet(ws: Worksheet, lang: str, cat: Catalogue) -> None:
-    def header(row: int, keys: list[str]) -> None:
-        for idx, key in enumerate(keys, start=1):
-            cell = ws.cell(row=row, column=idx, value=t(f"template.dictionary.{key}", lang))
-            cell.font, cell.fill, cell.alignment = _HEADER_FONT, _HEADER_FILL, _HEADER_ALIGN
-
-    widths = (30, 30, 50, 22, 22, 30, 28, 50)
-
-    def write(row: int, values: list[object]) -> None:
-        for idx, value in enumerate(values, start=1):
-            ws.cell(row=row, column=idx, value=value).alignment = _WRAP_TOP
-        ws.row_dimensions[row].height = _row_height(
-            (str(v), w) for v, w in zip(values, widths, strict=False) if v
-        )
-
-    for letter, width in zip("ABCDEFGH", widths, strict=True):
-        ws.column_dimensions[letter].width = width
-
-    row = 1
-    ws.cell(
-        row=row, column=1, value=t("template.dictionary.indicators_heading", lang)
-    ).font = _TITLE_FONT
-    row += 1
-    header(row, ["code", "label", "definition", "dimension", "unit", "phases", "concept", "why"])
-    row += 1
-    phases, dims, units = cat.choices("phases"), cat.choices("dimensions"), cat.choices("units")
-    for ind in cat.indicators:
-        write(
-            row,
-            [
-                ind.code,
-                ind.label(lang),
-                ind.definition(lang),
-                dims.label(ind.dimension, lang),
-                units.label(ind.unit, lang),
-                "; ".join(phases.label(p, lang) for p in ind.phases),
-                cat.concepts.label(ind.concept, lang),
-                ind.why.get(lang, ""),
-            ],
-        )
-        row += 1
-
-    row += 1
-    ws.cell(
-        row=row, column=1, value=t("template.dictionary.columns_heading", lang)
-    ).font = _TITLE_FONT
-    row += 1
-    header(row, ["sheet", "column", "code", "type", "required", "allowed", "meaning"])
-    row += 1
-    yes_no = cat.choices("yes_no")
-    for section in cat.sections:
-        for column in section.columns:
-            if column.type == "choice" and column.choices:
-                allowed = "; ".join(cat.choices(column.choices).labels(lang).values())
-            elif column.type == "indicator":
-                allowed = t("template.dictionary.indicator_values", lang)
-            else:
-                allowed = ""
-            write(
-                row,
-                [
-                    section.name(lang),
-                    column.header(lang),
-                    column.code,
-                    t(f"template.types.{column.type}", lang),
-                    yes_no.label("yes" if column.required else "no", lang),
-                    allowed,
-                    _column_definition(column, lang, cat),
-                ],
-            )
-            row += 1
-    ws.freeze_panes = None
 
 
 # --- workbooks ---------------------------------------------------------------------------
@@ -467,9 +307,9 @@ def build_workbook(
     ranges = _list_sheet(wb, lang, cat, own_codes)
     for section in cat.sections:
         _section_sheet(wb, section, lang, cat, ranges, data.get(section.code, []))
-    _guide_sheet(guide, lang, cat, rhythm, light)
+    guide_sheet(guide, lang, cat, rhythm, light)
     dictionary = wb.create_sheet(t("template.sheet.dictionary", lang))
-    _dictionary_sheet(dictionary, lang, cat)
+    dictionary_sheet(dictionary, lang, cat)
     lists = wb[t("template.sheet.lists", lang)]
     wb.move_sheet(lists, offset=len(wb.sheetnames) - 1 - wb.sheetnames.index(lists.title))
     wb.active = 0
