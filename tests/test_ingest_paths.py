@@ -27,7 +27,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from evaluation.catalogue import fold
-from evaluation.ingest import read_workbook, reading
+from evaluation.ingest import grid, read_workbook
 from evaluation.ingest import values as values_module
 from evaluation.ingest.privacy import LONG_NUMBER_PATTERN, _has_long_number
 
@@ -121,11 +121,11 @@ def test_every_planted_break_is_found_at_its_cell_on_a_long_sheet(long_workbook)
 
 
 def test_reading_the_long_sheet_on_a_second_thread_changes_nothing(long_workbook, monkeypatch):
-    """A bulk upload's Indicators sheet is read on a second thread (``reading.SheetLoader``):
+    """A bulk upload's Indicators sheet is read on a second thread (``grid.SheetLoader``):
     the same steps, the same problems and values."""
     one_thread, one_report = _read(long_workbook)
-    assert long_workbook.stat().st_size < reading.BACKGROUND_FROM_BYTES  # as shipped: one
-    monkeypatch.setattr(reading, "BACKGROUND_FROM_BYTES", 0)
+    assert long_workbook.stat().st_size < grid.BACKGROUND_FROM_BYTES  # as shipped: one
+    monkeypatch.setattr(grid, "BACKGROUND_FROM_BYTES", 0)
     threaded, threaded_report = _read(long_workbook)
     assert threaded == one_thread
     for code in ("profile", "own_indicators", "activities", "indicators", "stories"):

@@ -11,7 +11,7 @@ rows and sheets), ``plausible`` (numbers too large to be counts).
 
 A big upload (over ``BACKGROUND_FROM_BYTES``) has its Indicators sheet, the one that grows
 to 200,000 rows, read by calamine on a second thread while the other sheets are read,
-normalised and checked (``SheetLoader``). It is the same work with the same results;
+normalised and checked (``grid.SheetLoader``). It is the same work with the same results;
 ``tests/test_ingest_paths.py`` reads with and without the thread.
 
 Which sheets must be there: Profile, Activities and Indicators (``missing_sheet``, an error);
@@ -231,7 +231,7 @@ def _read_sheets(data: bytes, file_name, kind: str, problems: list[Problem], lim
         return IngestResult(_empty_report(), problems, lang)
 
     from evaluation.ingest.cells import formula_errors
-    from evaluation.ingest.grid import merged_ranges
+    from evaluation.ingest.grid import SheetLoader, merged_ranges
     from evaluation.ingest.normalise import normalise_sheet
     from evaluation.ingest.own import (
         add_declared,
@@ -247,7 +247,7 @@ def _read_sheets(data: bytes, file_name, kind: str, problems: list[Problem], lim
     errors = formula_errors(data, kind, list(found.values()))
 
     # Each sheet is normalised and checked as soon as it is read; a long upload's Indicators
-    # sheet is read on a second thread meanwhile (see SheetLoader). The sheets' problems are
+    # sheet is read on a second thread meanwhile (see grid.SheetLoader). The sheets' problems are
     # held back until it is clear the workbook is not empty.
     sheets: dict[str, SheetData] = {}
     normalised: list[Problem] = []  # header and percentage problems
@@ -305,74 +305,6 @@ def _read_sheets(data: bytes, file_name, kind: str, problems: list[Problem], lim
 
     problems.extend(normalised + checked + across + implausible_counts(sheets))
     return IngestResult(_report_from(sheets), _ordered(problems, sheets), lang)
-
-
-# the background read pays off once a workbook is this big (a few thousand rows)
-BACKGROUND_FROM_BYTES = 1024 * 1024
-# the sheet that grows: a long upload is long in its indicator rows
-BACKGROUND_SHEET = "indicators"
-
-
-class SheetLoader:
-    """Reads the section sheets of one workbook, each once, as text grids.
-
-    In a big workbook the Indicators sheet is read on a second thread from the start, by its
-    own reader, while the main thread reads, normalises and checks the other sheets; much of
-    calamine's parse overlaps with that Python work (``benchmarks/ingest.py`` times the
-    ingest with and without the thread). A small workbook is read in one thread.
-    """
-
-    def __init__(
-        self, data: bytes, kind: str, reader, found: dict[str, str], merges, file_name, limits
-    ):
-        self._data, self._kind, self._reader = data, kind, reader
-        self._found, self._merges, self._file_name = found, merges, file_name
-        self._limits = limits
-        self._pool = None
-        self._pending = None
-        if len(data) >= BACKGROUND_FROM_BYTES and BACKGROUND_SHEET in found:
-            from concurrent.futures import ThreadPoolExecutor
-
-            self._pool = ThreadPoolExecutor(1, thread_name_prefix="read-sheet")
-            self._pending = self._pool.submit(self._load, None, BACKGROUND_SHEET)
-
-    def __enter__(self) -> SheetLoader:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-
-    def grid(self, code: str) -> tuple[pd.DataFrame, list[Problem]]:
-        """The sheet's grid, and the problem when it could not be read (then an empty grid)."""
-        if code == BACKGROUND_SHEET and self._pending is not None:
-            return self._pending.result()
-        return self._load(self._reader, code)
-
-    def _load(self, reader, code: str) -> tuple[pd.DataFrame, list[Problem]]:
-        from evaluation.ingest.grid import grid_from_openpyxl, load_checked_grid
-
-        name = self._found[code]
-        merges = self._merges.get(name, ())
-        try:
-            if reader is None:
-                import fastexcel
-
-                reader = fastexcel.read_excel(self._data)
-            return load_checked_grid(reader, name, merges, self._limits)
-        except (KeyboardInterrupt, SystemExit):
-            raise
-        except BaseException:  # calamine panics (a BaseException) on some hostile cells
-            log.info("calamine could not read sheet %r of %r", name, self._file_name,
-                     exc_info=True)  # fmt: skip
-        grid: pd.DataFrame | None = None
-        too_long: list[Problem] = []
-        if self._kind == "xlsx":
-            grid, too_long = grid_from_openpyxl(self._data, name, merges, self._limits)
-        if grid is None:
-            problem = Problem("unreadable_sheet", sheet=name, params={"sheet_name": name})
-            return pd.DataFrame(), [problem]
-        return grid, too_long
 
 
 def _check_file(data: bytes, file_name: str | None, limits) -> tuple[str | None, list[Problem]]:
