@@ -18,8 +18,9 @@ reader (``evaluation/ingest/``):
 ``write_report`` writes what a volunteer's filled template looks like: choice codes as the
 labels of the language, catalogue indicators as their labels, dates as real dates, numbers as
 numbers. The reading guide, the data dictionary and the look the sheets share are
-``template_guide``. Rebuilding gives the same bytes: fixed timestamps in the document properties and in
-the zip entries, so the committed templates only change when the layout does.
+``template_guide``. Rebuilding gives the same bytes: fixed timestamps in the document
+properties and in the zip entries, so the committed templates only change when the layout
+does.
 """
 
 from __future__ import annotations

@@ -29,7 +29,8 @@ from hypothesis import strategies as st
 from evaluation.catalogue import fold
 from evaluation.ingest import grid, read_workbook
 from evaluation.ingest import values as values_module
-from evaluation.ingest.privacy import LONG_NUMBER_PATTERN, _has_long_number
+from evaluation.ingest.privacy import LONG_NUMBER_PATTERN
+from evaluation.ingest.privacy_numbers import has_long_number
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -145,7 +146,7 @@ number_soup = st.text(alphabet="0123456789 -./()\tab,:+", max_size=40)
 @given(number_soup)
 def test_the_column_gate_matches_the_scanners_own_gate(text):
     column = pc.match_substring_regex(pa.array([text]), LONG_NUMBER_PATTERN)
-    assert column[0].as_py() == _has_long_number(text)
+    assert column[0].as_py() == has_long_number(text)
 
 
 def test_the_column_gate_pattern_means_the_same_in_python():
