@@ -27,7 +27,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from evaluation.catalogue import fold
-from evaluation.ingest import grid, read_workbook
+from evaluation.ingest import grid, read_workbook, validate
 from evaluation.ingest import values as values_module
 from evaluation.ingest.privacy import LONG_NUMBER_PATTERN
 from evaluation.ingest.privacy_numbers import has_long_number
@@ -140,6 +140,20 @@ def test_reading_the_long_sheet_on_a_second_thread_changes_nothing(long_workbook
 # --- the privacy gate for a whole column --------------------------------------------------
 
 number_soup = st.text(alphabet="0123456789 -./()\tab,:+", max_size=40)
+
+
+def test_the_column_gate_leaves_out_no_finding(long_workbook, monkeypatch):
+    """The personal-data scan reads a column's distinct texts itself, and puts many (the long
+    sheet's 2,700 notes) through the Arrow gate first: the same findings either way."""
+    default, _ = _read(long_workbook)
+    monkeypatch.setattr(validate, "GATE_FROM_TEXTS", 0)  # every column through the gate
+    gated, _ = _read(long_workbook)
+    monkeypatch.setattr(validate, "GATE_FROM_TEXTS", 10**9)  # no column through it
+    ungated, _ = _read(long_workbook)
+    assert default == gated == ungated
+    planted = {(f"Indicators!{letter}{row}", code) for row, letter, _, code in INDICATOR_BREAKS}
+    planted = {(cell, code) for cell, code in planted if code.startswith("personal_")}
+    assert len(planted) == 5 and planted <= {(p["cell"], p["code"]) for p in default}
 
 
 @settings(max_examples=300, deadline=None)
