@@ -9,7 +9,7 @@ How a sheet becomes a grid of texts (calamine, merged ranges, the openpyxl fallb
 ``values``), ``validate`` (a sheet's schema, own rows and personal data), ``rules`` (across
 rows and sheets), ``plausible`` (numbers too large to be counts).
 
-A big upload (over ``BACKGROUND_FROM_BYTES``) has its Indicators sheet, the one that grows
+A big upload (over ``grid.BACKGROUND_FROM_BYTES``) has its Indicators sheet, the one that grows
 to 200,000 rows, read by calamine on a second thread while the other sheets are read,
 normalised and checked (``grid.SheetLoader``). It is the same work with the same results;
 ``tests/test_ingest_paths.py`` reads with and without the thread.
