@@ -110,12 +110,16 @@ def load_sample_data(
     total = sum(len(r) for r in rounds)
     for paths in rounds:
         files = [(path.read_bytes(), path.name) for path in paths]
-        # a file already stored is not read again (``submit`` finds it a duplicate)
-        new = [f for f in files if store.duplicate(*f, SAMPLE_PRINCIPAL, None) is None]
+        # a file already stored is a duplicate as it is: not read, not submitted again
+        stored = {f: store.duplicate(*f, SAMPLE_PRINCIPAL, None) for f in files}
+        new = [f for f in files if stored[f] is None]
         declared = store.all_own_declarations()
         read = dict(zip(new, read_workbooks(new, declared=declared), strict=True))
         for data, name in files:
-            outcome = submit(store, data, name, SAMPLE_PRINCIPAL, read=read.get((data, name)))
+            dup = stored[(data, name)]
+            outcome = dup if dup is not None else submit(
+                store, data, name, SAMPLE_PRINCIPAL, read=read[(data, name)]
+            )  # fmt: skip
             count += outcome.status == "accepted"
             done += 1
             if on_progress is not None:
