@@ -225,12 +225,15 @@ def run(label: str, url: str, n_initiatives: int, n_quarters: int, n_full: int) 
     total = n_initiatives * n_quarters
     with Store.open(url) as store:
         floor = commit_floor(store)
-        t0 = time.perf_counter()
+        # only the store's call is timed: cloning the sample report for the next initiative
+        # and period (about 1.3 ms, pandas copies) is the benchmark's work, not the store's
+        stored = 0.0
         for k, report in enumerate(generate(n_initiatives, n_quarters)):
             data = f"benchmark workbook {k}".encode()
+            t0 = time.perf_counter()
             outcome = store.store_report(data, f"{report.initiative_id}.xlsx", ADMIN, report, [])
+            stored += time.perf_counter() - t0
             assert outcome.status == "accepted", outcome
-        stored = time.perf_counter() - t0
 
         t0 = time.perf_counter()
         ds = store.current_dataset(ADMIN)
@@ -251,7 +254,8 @@ def run(label: str, url: str, n_initiatives: int, n_quarters: int, n_full: int) 
                                start, end)  # fmt: skip
                 report.activities.loc[:, "activities_held"] = i + 1.0
                 paths.append(write_report(report, Path(tmp) / f"full-{i}.xlsx"))
-            read_workbook(paths[0])  # warm up the reader (imports, schemas) outside the timing
+            if paths:  # warm up the reader (imports, schemas) outside the timing
+                read_workbook(paths[0])
             t0 = time.perf_counter()
             for path in paths:
                 outcome = submit(store, path.read_bytes(), path.name, ADMIN)
