@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pandas as pd
@@ -126,3 +127,45 @@ def test_a_name_taken_in_another_process_is_refused_here(db_url: str, tmp_path: 
         assert out.status == "rejected"
         assert [p.code for p in out.problems] == ["initiative_name_taken"]
         assert WEST in set(store.current_dataset(admin()).initiatives["initiative_id"])
+
+
+def _race(stores: list[Store], reports: list, tag: str) -> list:
+    """Each store uploads its report at the same moment, on its own thread; the outcomes."""
+    start = threading.Barrier(len(stores))
+    outcomes: list = [None] * len(stores)
+
+    def race(k: int) -> None:
+        start.wait()
+        outcomes[k] = _put(stores[k], f"{tag} {k}".encode(), reports[k])
+
+    threads = [threading.Thread(target=race, args=(k,)) for k in range(len(stores))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    return outcomes
+
+
+def test_uploads_racing_for_one_new_name_leave_it_to_one_initiative(db_url: str):
+    """The name check and the write are one transaction: of uploads that arrive together,
+    each for another initiative under the same new name, one is accepted and every other
+    one refused (with the check before the write transaction, all could read the name as
+    free and all be stored)."""
+    racers = 4
+    stores = [Store.open(db_url) for _ in range(racers)]
+    try:
+        for round_ in range(8):
+            name = f"Nieuw Huis {round_}"
+            reports = [
+                make_report(f"huis-{round_}-{k}", name=name, quarter=1) for k in range(racers)
+            ]
+            for k, store in enumerate(stores):  # each store has read the registry before
+                _put(store, f"warm {round_} {k}".encode(), make_report(f"warm-{round_}-{k}"))
+            outcomes = _race(stores, reports, f"race {round_}")
+            statuses = sorted(o.status for o in outcomes)
+            assert statuses == ["accepted"] + ["rejected"] * (racers - 1), (name, statuses)
+            refused = [o for o in outcomes if o.status == "rejected"]
+            assert all([p.code for p in o.problems] == ["initiative_name_taken"] for o in refused)
+    finally:
+        for store in stores:
+            store.close()

@@ -84,7 +84,7 @@ def known_names(conn: Connection) -> dict[str, str]:
 
 
 @dataclass(frozen=True)
-class _Names:
+class NameSnapshot:
     """What ``names`` last read, with the version it was read at."""
 
     initiatives: int  # rows in ``initiatives`` (only ever inserted)
@@ -123,31 +123,35 @@ def names(db: Database) -> tuple[dict[str, str], dict[str, str]]:
     database on each call; rows of both are only ever added), and only what is newer is
     read. A version that does not add up (an earlier id committed late) reads everything
     again. The dicts are shared: read them, never change them."""
-
-    def work(conn: Connection) -> _Names:
-        n_init, n_acc, last = (int(v) for v in conn.execute(_VERSION).one())
-        seen: _Names | None = getattr(db, "_names", None)
-        if seen is not None and (seen.initiatives, seen.accepted, seen.last) == (
-            n_init,
-            n_acc,
-            last,
-        ):
-            return seen
-        if seen is not None and seen.initiatives == n_init:
-            registered = seen.registered
-        else:
-            registered = registered_names(conn)
-        profiles = dict(seen.profiles) if seen is not None else {}
-        newer = _newer_profiles(conn, seen.last, profiles) if seen is not None else -1
-        if seen is None or seen.accepted + newer != n_acc:
-            profiles = {}
-            _newer_profiles(conn, 0, profiles)
-        # codes and registered names first, then profile names (``known_names``)
-        return _Names(n_init, n_acc, last, registered, profiles, profiles | registered)
-
-    found = db.read(work)
-    db._names = found  # type: ignore[attr-defined]
+    found = db.read(lambda conn: names_in(conn, db))
     return found.registered, found.known
+
+
+def names_seen(db: Database) -> NameSnapshot | None:
+    """What ``names`` or ``names_in`` last read on ``db`` (no query): a snapshot that may
+    be behind the database, for work that ``names_in`` checks again in its transaction."""
+    return getattr(db, "_names", None)
+
+
+def names_in(conn: Connection, db: Database) -> NameSnapshot:
+    """``names`` in the caller's transaction (an upload reads them where it writes)."""
+    n_init, n_acc, last = (int(v) for v in conn.execute(_VERSION).one())
+    seen = names_seen(db)
+    if seen is not None and (seen.initiatives, seen.accepted, seen.last) == (n_init, n_acc, last):
+        return seen
+    if seen is not None and seen.initiatives == n_init:
+        registered = seen.registered
+    else:
+        registered = registered_names(conn)
+    profiles = dict(seen.profiles) if seen is not None else {}
+    newer = _newer_profiles(conn, seen.last, profiles) if seen is not None else -1
+    if seen is None or seen.accepted + newer != n_acc:
+        profiles = {}
+        _newer_profiles(conn, 0, profiles)
+    # codes and registered names first, then profile names (``known_names``)
+    found = NameSnapshot(n_init, n_acc, last, registered, profiles, profiles | registered)
+    db._names = found  # type: ignore[attr-defined]
+    return found
 
 
 def name_owner(name: object, initiative_id: str, owners: dict[str, str]) -> str | None:
@@ -173,19 +177,21 @@ def name_taken(
     report: Report,
     refusal: NameRefusal | None = None,
     known: dict[str, str] | None = None,
+    conn: Connection | None = None,
 ) -> Problem | None:
     """The refusal of a profile name (or code) that is another initiative's (issue 21);
-    ``known`` is ``known_names`` when the caller has just read it (``names``)."""
+    ``known`` is ``known_names`` when the caller has just read it (``names``), ``conn``
+    the caller's transaction, if any."""
     profile = report.profile.iloc[0]
     known = names(db)[1] if known is None else known
     owner = name_owner(profile.get("name"), str(profile["initiative_id"]), known)
     if owner is None:
         return None
-    owner_name = db.read(
-        lambda conn: conn.execute(
-            select(_I.c.name).where(_I.c.initiative_id == owner)
-        ).scalar_one_or_none()
-    )
+
+    def owner_of(c: Connection) -> str | None:
+        return c.execute(select(_I.c.name).where(_I.c.initiative_id == owner)).scalar_one_or_none()
+
+    owner_name = owner_of(conn) if conn is not None else db.read(owner_of)
     if refusal is not None:
         return refusal(owner, owner_name or owner)
     return _unlocated(report, owner, owner_name or owner)

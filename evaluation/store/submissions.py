@@ -37,6 +37,7 @@ from sqlalchemy import Connection, Table, bindparam, func, select, text
 
 from evaluation import access, tidy
 from evaluation.access import Principal
+from evaluation.catalogue import fold
 from evaluation.errors import AccessDenied
 from evaluation.model import Report
 from evaluation.periods import period_label
@@ -149,8 +150,8 @@ COPY_ROWS = 500
 def _insert_rows(conn: Connection, table: Table, columns: tidy.Columns, submission_id: int) -> None:
     """Insert one table's rows of a submission through the fastest path of the engine, in
     the caller's transaction: PostgreSQL's COPY or SQLite's executemany of a stream of
-    tuples for many rows, else one executemany of plain tuples (no row objects, no
-    statement per row)."""
+    tuples for many rows; for a few, one INSERT of all of them on PostgreSQL and one
+    executemany of plain tuples on SQLite (no row objects, no statement per row)."""
     n = len(next(iter(columns.values()), []))
     if n == 0:
         return
@@ -163,6 +164,13 @@ def _insert_rows(conn: Connection, table: Table, columns: tidy.Columns, submissi
     postgres = conn.dialect.name == "postgresql"
     marks = ", ".join(["%s" if postgres else "?"] * len(names))
     insert = f"INSERT INTO {table.name} ({listed}) VALUES ({marks})"
+    if n < COPY_ROWS and postgres:
+        # one statement of n rows: one round trip to the server, where an executemany
+        # sends each row on its own (a report's six tables were most of its store time)
+        groups = ", ".join([f"({marks})"] * n)
+        params = tuple(value for row in rows for value in row)
+        conn.exec_driver_sql(f"INSERT INTO {table.name} ({listed}) VALUES {groups}", params)
+        return
     if n < COPY_ROWS:
         conn.exec_driver_sql(insert, list(rows))
         return
@@ -306,13 +314,10 @@ def store_report(
             Problem("initiative_mismatch", value=own_id, params={"expected": initiative_id})
         )
     upload = _Upload(data, hashlib.sha256(data).hexdigest(), file_name, principal, problems)
-    if report is not None and not has_errors(problems):
-        registered, known = registry.names(db)
-        taken = registry.name_taken(db, report, name_refusal, known)
-        if taken is None:
-            return _accept(db, upload, report, replace_overlapping, registered)
-        problems.append(taken)
     kept = data if len(data) <= keep_refused_bytes(upload_limit) else b""
+    if report is not None and not has_errors(problems):
+        refusal = (name_refusal, kept, target, unreadable)
+        return _accept(db, upload, report, replace_overlapping, refusal)
     return db.write(lambda conn: _reject(conn, upload, kept, target, report, unreadable))
 
 
@@ -340,14 +345,32 @@ def _accept(
     upload: _Upload,
     report: Report,
     replace_overlapping: bool,
-    registered: dict[str, str],
+    refusal: tuple[registry.NameRefusal | None, bytes, str | None, bool],
 ) -> ImportOutcome:
-    # the tidy rows are built before the write transaction, to hold the lock briefly
-    rows = _tidy_rows(report, registered)
+    """Store a valid report, or reject it when its name is another initiative's: the names
+    are read, checked and the report written in one write transaction, so two uploads
+    cannot both take a new name, and an upload costs one transaction. ``refusal``: what a
+    rejection needs (the name's refusal builder, the bytes kept, the target, unreadable)."""
+    name_refusal, kept, target, unreadable = refusal
+    # the tidy rows are built before the write transaction, to hold the lock briefly,
+    # from the registry as last read; the transaction reads it again and builds them
+    # anew only if an initiative was registered in between
+    seen = registry.names_seen(db)
+    rows = _tidy_rows(report, seen.registered) if seen is not None else None
+
+    def work(conn: Connection) -> ImportOutcome:
+        _lock_name(conn, report)
+        names = registry.names_in(conn, db)
+        taken = registry.name_taken(db, report, name_refusal, names.known, conn)
+        if taken is not None:
+            refused = dataclasses.replace(upload, problems=[*upload.problems, taken])
+            return _reject(conn, refused, kept, target, report, unreadable)
+        fresh = seen is not None and names.registered is seen.registered
+        tidy_rows = rows if fresh and rows is not None else _tidy_rows(report, names.registered)
+        return _store_accepted(conn, upload, report, tidy_rows, replace_overlapping)
+
     try:
-        return db.write(
-            lambda conn: _store_accepted(conn, upload, report, rows, replace_overlapping)
-        )
+        return db.write(work)
     except supersede.OverlapRefused as exc:
         # nothing was stored (the transaction rolled back); the refusal is audited
         detail = f"{upload.file_name} {report.period}: overlaps {exc.params['ids']}"
@@ -357,6 +380,18 @@ def _accept(
             )
         )
         raise
+
+
+def _lock_name(conn: Connection, report: Report) -> None:
+    """Serialise uploads under one name (PostgreSQL): the second reads the registry only
+    after the first has committed, so it sees the name taken. Taken before the initiative's
+    lock, by every upload, so two uploads never wait on each other's lock. SQLite's
+    ``BEGIN IMMEDIATE`` already serialises every writer."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(
+            text("SELECT pg_advisory_xact_lock(hashtextextended(:k, 0))"),
+            {"k": f"evaluation-name:{fold(str(report.profile.iloc[0]['name']))}"},
+        )
 
 
 def _lock_initiative(conn: Connection, initiative_id: str) -> None:
