@@ -16,6 +16,7 @@ House rules every builder keeps (DESIGN.md section 5):
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
@@ -209,35 +210,81 @@ LABEL_SPOTS = (
     ("bottom right", (0.0, -1.0), (1, -1)),
     ("bottom left", (-1.0, -1.0), (-1, -1)),
 )
-# the network's plot area and text, in pixels, as the story page shows it (roughly: the
-# placement only has to tell near from far)
+# the network's plot area, in pixels, at the narrowest it is drawn (the axes' ranges are set
+# so that every name fits there, and so at every wider width too): the story page's at 1280
+# px (measured 651 x 570, its change 651 x 550), and the profile's, in a column of three
+# fifths of the page beside its legend (measured 270 x 570 in Dutch: issue 19, the leftmost
+# name ran out of the chart there)
 NETWORK_AREA_PX = (640.0, 560.0)
+PROFILE_NETWORK_AREA_PX = (260.0, 570.0)
 CHAR_PX, LINE_PX, MARKER_PX = 7.0, 16.0, 11.0
-# plotly pads the axes' ranges around the outer markers, so a data unit is drawn smaller
-# than the area alone suggests; and a label's box keeps a little air around it (issue 19:
-# two names a few pixels apart on the story's network overlapped in the browser)
-RANGE_PADDING, LABEL_AIR_PX = 1.15, 3.0
+# room the placement keeps between the outer markers and the plot's edge (a line of text
+# above or below them), and the air a label's box keeps around it (issue 19: two names a
+# few pixels apart on the story's network overlapped in the browser)
+EDGE_PX, LABEL_AIR_PX = 30.0, 3.0
+# the air the axes' ranges keep around every box: the model's text is an estimate (a
+# browser's line is a few pixels taller, a wide letter wider)
+RANGE_AIR_PX = 6.0
 
 
 # per spot: where its box starts, in label widths and heights (fx, fy) and in marker radii
 # (dx, dy) from the marker's centre
 _SPOT_SHIFT = np.array([(fx, fy, dx, dy) for _, (fx, fy), (dx, dy) in LABEL_SPOTS], dtype=float)
+_SPOT_INDEX = {name: k for k, (name, _, _) in enumerate(LABEL_SPOTS)}
+
+
+def network_scale(
+    xs: list[float], ys: list[float], area_px: tuple[float, float] = NETWORK_AREA_PX
+) -> tuple[float, tuple[float, float, float, float]]:
+    """Pixels per data unit at which the markers at ``xs``, ``ys`` fill a plot area of
+    ``area_px`` with ``EDGE_PX`` to spare (the axes share the scale), and that area, in
+    pixels of the same scale (x0, y0, x1, y1): centred on the markers, as plotly widens the
+    axis that has room to spare."""
+    w, h = area_px
+    x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
+    fits = [
+        (room - 2 * EDGE_PX) / span
+        for room, span in ((w, x1 - x0), (h, y1 - y0))
+        if span > 0 and room > 2 * EDGE_PX
+    ]
+    scale = min(fits) if fits else 1.0
+    cx, cy = (x0 + x1) / 2 * scale, (y0 + y1) / 2 * scale
+    return scale, (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
+
+
+def label_boxes(
+    x: list[float], y: list[float], labels: list[str], spots: list[str], scale: float
+) -> np.ndarray:
+    """The box (x0, y0, x1, y1) of each label at its spot, in pixels at ``scale`` pixels per
+    data unit (the model ``label_spots`` places them by)."""
+    rows = []
+    for px, py, text, spot in zip(x, y, labels, spots, strict=True):
+        fx, fy, dx, dy = _SPOT_SHIFT[_SPOT_INDEX[spot]]
+        w, h = CHAR_PX * len(str(text)) + 4, LINE_PX
+        x0, y0 = px * scale + fx * w + dx * MARKER_PX, py * scale + fy * h + dy * MARKER_PX
+        rows.append((x0, y0, x0 + w, y0 + h))
+    return np.array(rows, dtype=float).reshape(-1, 4)
 
 
 def label_spots(
-    x: list[float], y: list[float], labels: list[str], others: list[tuple[float, float]] = ()
+    x: list[float],
+    y: list[float],
+    labels: list[str],
+    others: list[tuple[float, float]] = (),
+    area_px: tuple[float, float] = NETWORK_AREA_PX,
 ) -> list[str]:
     """A ``textposition`` for each label, so that names overlap each other (and the other
-    markers) as little as can be: each label, in the order given, takes the first spot of
-    ``LABEL_SPOTS`` that overlaps least what is already placed. Deterministic: the same
-    network is always labelled the same way."""
+    markers) as little as can be and stay inside the plot area: each label, in the order
+    given, takes the first spot of ``LABEL_SPOTS`` that costs least, the area it shares with
+    what is already placed and the area of it outside the plot (``area_px``, the narrowest
+    the chart is drawn at; a name there is cut off). Deterministic: the same network is
+    always labelled the same way."""
     if not labels:
         return []
     xs = list(x) + [p[0] for p in others]
     ys = list(y) + [p[1] for p in others]
-    span = max(max(xs) - min(xs), max(ys) - min(ys)) or 1.0
-    # pixels per data unit (the axes share a scale)
-    scale = min(NETWORK_AREA_PX) / (span * RANGE_PADDING)
+    scale, frame = network_scale(xs, ys, area_px)
+    fx0, fy0, fx1, fy1 = frame
     # the boxes as arrays (x0, y0, x1, y1): each candidate spot is measured against every
     # placed name and every marker at once (a Python loop over the pairs took about half a
     # second of each story page of a 200-initiative portfolio)
@@ -253,12 +300,15 @@ def label_spots(
         air = LABEL_AIR_PX  # between two names, not between a name and a marker
         aired = boxes + np.array([-air, -air, air, air])
         others = np.delete(markers, i, axis=0)
-        costs = _overlaps(aired, placed[:i]) + _overlaps(boxes, others)
+        inside = (np.minimum(boxes[:, 2], fx1) - np.maximum(boxes[:, 0], fx0)).clip(0) * (
+            np.minimum(boxes[:, 3], fy1) - np.maximum(boxes[:, 1], fy0)
+        ).clip(0)
+        costs = _overlaps(aired, placed[:i]) + _overlaps(boxes, others) + (w * h - inside)
         best = None
         for k, cost in enumerate(costs.tolist()):
             if best is None or cost < costs[best] - 1e-9:
                 best = k
-            if cost == 0:
+            if cost < 1e-9:
                 break
         spots.append(LABEL_SPOTS[best][0])
         placed[i] = boxes[best]
@@ -278,8 +328,118 @@ def _overlaps(boxes: np.ndarray, others: np.ndarray) -> np.ndarray:
     return np.where((w > 0) & (h > 0), w * h, 0.0).sum(axis=1)
 
 
+def network_ranges(
+    x: list[float],
+    y: list[float],
+    labels: list[str],
+    spots: list[str],
+    others: list[tuple[float, float]] = (),
+    area_px: tuple[float, float] = NETWORK_AREA_PX,
+) -> tuple[list[float], list[float]]:
+    """The x and y ranges that hold every marker and every label's box (``label_boxes``,
+    with ``RANGE_AIR_PX`` around each) in a plot area of ``area_px``, at the largest scale
+    up to the placement's (``network_scale``) at which they fit.
+
+    Plotly pads its automatic ranges around the markers only, so a name beside an outer
+    marker ran out of the plot and was cut off (issue 19). With these ranges, a wider plot
+    area only draws the network at a larger scale, where the names (a fixed size in
+    pixels) take less room: they fit there too; and plotly widens one range to keep the
+    axes' shared scale, it never narrows one."""
+    xs = np.asarray(list(x) + [p[0] for p in others], dtype=float)
+    ys = np.asarray(list(y) + [p[1] for p in others], dtype=float)
+    top, _ = network_scale(xs.tolist(), ys.tolist(), area_px)
+    r = MARKER_PX + RANGE_AIR_PX
+    # every box as offsets in pixels from its point: the markers', then the labels'
+    px = np.concatenate([xs, np.asarray(x, dtype=float)])
+    py = np.concatenate([ys, np.asarray(y, dtype=float)])
+    offsets = np.tile([-r, -r, r, r], (len(xs), 1))
+    if len(labels):
+        at_one = label_boxes(x, y, labels, spots, 1.0)
+        own = np.stack([np.asarray(x, float), np.asarray(y, float)] * 2, 1)
+        air = np.array([-RANGE_AIR_PX, -RANGE_AIR_PX, RANGE_AIR_PX, RANGE_AIR_PX])
+        offsets = np.concatenate([offsets, at_one - own + air])
+    else:
+        px, py = xs, ys
+
+    def extent(scale: float) -> tuple[float, float, float, float]:
+        return (
+            float(np.min(px * scale + offsets[:, 0])),
+            float(np.min(py * scale + offsets[:, 1])),
+            float(np.max(px * scale + offsets[:, 2])),
+            float(np.max(py * scale + offsets[:, 3])),
+        )
+
+    def overflow(scale: float) -> float:
+        x0, y0, x1, y1 = extent(scale)
+        return max((x1 - x0) / area_px[0], (y1 - y0) / area_px[1])
+
+    # the largest scale that fits, from the placement's down to an eighth of it: the room
+    # a layout needs is not monotone in the scale (names beside the outer markers, turned
+    # inwards, cross each other when the network is drawn small); where none fits (a name
+    # wider than the area), the one that overflows least
+    steps = [top * 8 ** (-k / 120) for k in range(121)]
+    sizes = [overflow(step) for step in steps]
+    fitting = [k for k, size in enumerate(sizes) if size <= 1.0]
+    if not fitting:
+        scale = steps[min(range(len(steps)), key=lambda k: (sizes[k], k))]
+    elif fitting[0] == 0:
+        scale = top
+    else:
+        low, high = steps[fitting[0]], steps[fitting[0] - 1]
+        for _ in range(30):
+            mid = (low + high) / 2
+            low, high = (mid, high) if overflow(mid) <= 1.0 else (low, mid)
+        scale = low
+    x0, y0, x1, y1 = extent(scale)
+    return [x0 / scale, x1 / scale], [y0 / scale, y1 / scale]
+
+
+@dataclass(frozen=True)
+class NetworkNames:
+    """The initiatives named beside their markers on a network and where their names sit."""
+
+    x: list[float]
+    y: list[float]
+    labels: list[str]
+    spots: list[str]
+
+    @classmethod
+    def of(
+        cls, named: pd.DataFrame, others: pd.DataFrame, area_px: tuple[float, float]
+    ) -> NetworkNames:
+        """``named``'s names (columns ``x``, ``y``, ``label``, in drawing order) placed by
+        ``label_spots`` among their own and ``others``' markers."""
+        x, y = named["x"].astype(float).tolist(), named["y"].astype(float).tolist()
+        labels = [str(s) for s in named["label"]]
+        around = list(zip(others["x"].astype(float), others["y"].astype(float), strict=True))
+        return cls(x, y, labels, label_spots(x, y, labels, around, area_px))
+
+
+def fit_network_axes(
+    fig: go.Figure,
+    nodes: pd.DataFrame,
+    names: NetworkNames | None,
+    area_px: tuple[float, float],
+) -> None:
+    """Hidden axes sharing one scale, with ranges that hold every marker of ``nodes`` and
+    every name of ``names`` in a plot area of ``area_px`` and any wider one."""
+    xs, ys = nodes["x"].astype(float).tolist(), nodes["y"].astype(float).tolist()
+    if names is None:
+        xr, yr = network_ranges([], [], [], [], list(zip(xs, ys, strict=True)), area_px)
+    else:
+        # the named markers are among the nodes: counting them twice changes no range
+        others = list(zip(xs, ys, strict=True))
+        xr, yr = network_ranges(names.x, names.y, names.labels, names.spots, others, area_px)
+    fig.update_xaxes(visible=False, range=xr)
+    fig.update_yaxes(visible=False, range=yr, scaleanchor="x")
+
+
 def network(
-    nodes: pd.DataFrame, edges: pd.DataFrame, lang: str, title: str | None = None
+    nodes: pd.DataFrame,
+    edges: pd.DataFrame,
+    lang: str,
+    title: str | None = None,
+    area_px: tuple[float, float] = NETWORK_AREA_PX,
 ) -> go.Figure:
     """An interactive network: initiatives and their partners, linked by what they do together.
 
@@ -287,12 +447,16 @@ def network(
     initiatives), ``x``, ``y``, optional ``degree``. ``edges``: ``source``, ``target``,
     ``relation``, ``count``. Each kind of partner has its own marker shape and a legend
     entry; each kind of relation its own dash pattern; labels sit next to the markers.
+    ``area_px``: the plot area at the narrowest the figure is drawn (by default the story
+    page's at 1280 px; the profile passes its column's): names are placed to stay inside
+    it, and the axes' ranges hold every name there (``network_ranges``).
     """
     title = title or t("ui.figures.network_title", lang)
     if nodes is None or not len(nodes):
         return empty_figure(t("ui.figures.network_empty", lang), title, lang)
     pos = {r.node: (float(r.x), float(r.y)) for r in nodes.itertuples()}
     fig = go.Figure()
+    names = None
     relations = load_catalogue().choices("relation_types").codes
     if edges is not None and len(edges):
         for rel in relations:
@@ -335,13 +499,8 @@ def network(
         labelled = is_ini and len(part) <= LABELLED_NODES
         spots = "top center"
         if labelled:
-            partners = nodes[nodes["kind"] != kind]
-            spots = label_spots(
-                part["x"].astype(float).tolist(),
-                part["y"].astype(float).tolist(),
-                [str(s) for s in part["label"]],
-                list(zip(partners["x"].astype(float), partners["y"].astype(float), strict=True)),
-            )
+            names = NetworkNames.of(part, nodes[nodes["kind"] != kind], area_px)
+            spots = names.spots
         fig.add_trace(
             go.Scatter(
                 x=part["x"],
@@ -361,8 +520,7 @@ def network(
                 },
             )
         )
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False, scaleanchor="x")
+    fit_network_axes(fig, nodes, names, area_px)
     fig = _base_layout(fig, title, lang, height=640)
     fig.update_layout(
         dragmode="pan",

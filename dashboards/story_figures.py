@@ -12,15 +12,17 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboards.figures import (
+    NETWORK_AREA_PX,
     NEUTRAL_LINE,
     PALETTE,
     PARTNER_SYMBOLS,
+    NetworkNames,
     _array,
     _base_layout,
     _label,
     _wrap,
     empty_figure,
-    label_spots,
+    fit_network_axes,
     phase_label,
 )
 from dashboards.texts import figure_text
@@ -130,6 +132,9 @@ def flow_map(pairs: pd.DataFrame, lang: str) -> go.Figure:
 
 
 CHANGE_DASH = {"added": "solid", "continued": "dot", "ended": "dash"}
+# the change's plot area at the narrowest it is drawn: the story page's width at 1280 px, a
+# little lower than the network's (the figure is 620 px high)
+CHANGE_AREA_PX = (NETWORK_AREA_PX[0], 550.0)
 CHANGE_WIDTH = {"added": 3.5, "continued": 1.2, "ended": 1.5}
 
 
@@ -145,6 +150,7 @@ def network_change(nodes: pd.DataFrame, edges: pd.DataFrame, lang: str) -> go.Fi
         return empty_figure(t("ui.figures.network_empty", lang), title, lang)
     pos = {r.node: (float(r.x), float(r.y)) for r in nodes.itertuples()}
     fig = go.Figure()
+    names = None
     for change in ("continued", "ended", "added"):
         part = edges[edges["change"] == change] if len(edges) else edges
         xs: list[float | None] = []
@@ -175,13 +181,8 @@ def network_change(nodes: pd.DataFrame, edges: pd.DataFrame, lang: str) -> go.Fi
         hover = [f"{figure_text(lbl)}<br>{kind_label}{hint}" for lbl in part["label"]]
         spots = "top center"
         if is_ini:
-            others = nodes[nodes["kind"] != kind]
-            spots = label_spots(
-                part["x"].astype(float).tolist(),
-                part["y"].astype(float).tolist(),
-                [str(s) for s in part["label"]],
-                list(zip(others["x"].astype(float), others["y"].astype(float), strict=True)),
-            )
+            names = NetworkNames.of(part, nodes[nodes["kind"] != kind], CHANGE_AREA_PX)
+            spots = names.spots
         fig.add_trace(
             go.Scatter(
                 x=part["x"], y=part["y"],
@@ -196,8 +197,7 @@ def network_change(nodes: pd.DataFrame, edges: pd.DataFrame, lang: str) -> go.Fi
                         "line": {"width": 1, "color": "#333333"}},
             )
         )  # fmt: skip
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False, scaleanchor="x")
+    fit_network_axes(fig, nodes, names, CHANGE_AREA_PX)
     fig = _base_layout(fig, title, lang, height=620)
     fig.update_layout(
         hovermode="closest",

@@ -458,7 +458,11 @@ def profile_page(view: ProfileView, lang: str) -> ProfilePage:
         if len(view.own_indicators)
         else "",
         network=figures.network(
-            view.nodes, view.edges, lang, title=t("ui.profile.network_title", lang)
+            view.nodes,
+            view.edges,
+            lang,
+            title=t("ui.profile.network_title", lang),
+            area_px=figures.PROFILE_NETWORK_AREA_PX,
         ),
         partner_kinds=figures.partner_kinds(view.partner_kinds, lang),
         self_views=figures.self_views(view.reflections, lang),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -316,12 +317,22 @@ def test_network_names_move_aside_where_they_would_collide():
     assert wide == ["top center"] * 3
 
 
-def _spots_pair_by_pair(x, y, labels, others=()):
+def _spots_pair_by_pair(x, y, labels, others=(), area=figures.NETWORK_AREA_PX):
     """The labelling as first written, one pair of boxes at a time: the reference for the
-    array version (same choice of spot for every label)."""
+    array version (same choice of spot for every label). Since issue 19 the scale is the one
+    at which the markers fill the plot area (``area``) with ``EDGE_PX`` to spare, and a
+    box's area outside that plot area counts as much as its overlaps (a name there is cut
+    off)."""
     xs, ys = list(x) + [p[0] for p in others], list(y) + [p[1] for p in others]
-    span = max(max(xs) - min(xs), max(ys) - min(ys)) or 1.0
-    scale = min(figures.NETWORK_AREA_PX) / (span * figures.RANGE_PADDING)
+    edge = figures.EDGE_PX
+    fits = [
+        (room - 2 * edge) / (max(v) - min(v))
+        for room, v in zip(area, (xs, ys), strict=True)
+        if max(v) > min(v) and room > 2 * edge
+    ]
+    scale = min(fits) if fits else 1.0
+    cx, cy = (max(xs) + min(xs)) / 2 * scale, (max(ys) + min(ys)) / 2 * scale
+    frame = (cx - area[0] / 2, cy - area[1] / 2, cx + area[0] / 2, cy + area[1] / 2)
     m = figures.MARKER_PX
     markers = [
         (a * scale - m, b * scale - m, a * scale + m, b * scale + m)
@@ -342,9 +353,10 @@ def _spots_pair_by_pair(x, y, labels, others=()):
             aired = (x0 - air, y0 - air, x0 + w + air, y0 + h + air)
             cost = sum(overlap(aired, b) for b in placed)
             cost += sum(overlap(box, q) for j, q in enumerate(markers) if j != i)
+            cost += w * h - overlap(box, frame)
             if best is None or cost < best[0] - 1e-9:
                 best = (cost, name, box)
-            if cost == 0:
+            if cost < 1e-9:
                 break
         spots.append(best[1])
         placed.append(best[2])
@@ -368,6 +380,10 @@ def _spots_pair_by_pair(x, y, labels, others=()):
 def test_network_labels_take_the_spots_the_pairwise_search_gives(points, others):
     x, y, labels = (list(v) for v in zip(*points, strict=True))
     assert figures.label_spots(x, y, labels, others) == _spots_pair_by_pair(x, y, labels, others)
+    narrow = figures.PROFILE_NETWORK_AREA_PX
+    assert figures.label_spots(x, y, labels, others, narrow) == _spots_pair_by_pair(
+        x, y, labels, others, narrow
+    )
 
 
 def test_network_figure_uses_the_spots_for_its_initiative_names():
@@ -379,13 +395,121 @@ def test_network_figure_uses_the_spots_for_its_initiative_names():
         ]
         + [{"node": "m", "label": "Gemeente", "kind": "municipality", "x": 1, "y": 1, "degree": 1}]
     )  # fmt: skip
-    fig = figures.network(nodes, pd.DataFrame(), "nl")
+    fig = figures.network(nodes, pd.DataFrame(), "nl", area_px=figures.PROFILE_NETWORK_AREA_PX)
     [ini] = [tr for tr in fig.data if tr.mode == "markers+text"]
     expected = figures.label_spots(
-        [k * 0.08 for k in range(4)], [0.0] * 4, [f"Initiatief {k}" for k in range(4)], [(1, 1)]
+        [k * 0.08 for k in range(4)],
+        [0.0] * 4,
+        [f"Initiatief {k}" for k in range(4)],
+        [(1, 1)],
+        figures.PROFILE_NETWORK_AREA_PX,  # the narrowest it is drawn: the profile's column
     )
     assert list(ini.textposition) == expected
     assert len(set(expected)) > 1
+
+
+# an ego network as a profile draws it (issue 19: "Buurtkamer De Lindeboom", leftmost, ran
+# out of the chart): three initiatives in a row and their partners around
+EGO = pd.DataFrame(
+    [
+        {"node": "b", "label": "Buurtkamer De Lindeboom", "kind": "initiative", "x": -1.0,
+         "y": 0.16, "degree": 1},
+        {"node": "d", "label": "Digitale Buurtkring", "kind": "initiative", "x": 1.0,
+         "y": -0.16, "degree": 1},
+        {"node": "g", "label": "Gastvrij Dak", "kind": "initiative", "x": 0.0, "y": 0.0,
+         "degree": 6},
+        {"node": "c", "label": "COA", "kind": "coa", "x": -0.3, "y": 0.9, "degree": 1},
+        {"node": "m", "label": "Gemeente", "kind": "municipality", "x": 0.6, "y": 0.8,
+         "degree": 1},
+        {"node": "w", "label": "Woonstad", "kind": "housing_corporation", "x": -0.6, "y": -0.8,
+         "degree": 1},
+        {"node": "f", "label": "Fonds", "kind": "fund", "x": 0.35, "y": -0.95, "degree": 1},
+    ]
+)  # fmt: skip
+
+
+def _drawn_boxes(fig, width, height):
+    """The figure's axis ranges as plotly draws them in a plot area of ``width`` x
+    ``height`` pixels (the axes share a scale: the range with room to spare is widened about
+    its centre), the scale, and the named markers' label boxes in data units at that scale."""
+    (x0, x1), (y0, y1) = fig.layout.xaxis.range, fig.layout.yaxis.range
+    scale = min(width / (x1 - x0), height / (y1 - y0))
+    half_x, half_y = width / scale / 2, height / scale / 2
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    drawn = (cx - half_x, cy - half_y, cx + half_x, cy + half_y)
+    [named] = [tr for tr in fig.data if tr.mode == "markers+text"]
+    x, y = list(named.x), list(named.y)
+    boxes = figures.label_boxes(x, y, list(named.text), list(named.textposition), scale) / scale
+    markers = [
+        (a - figures.MARKER_PX / scale, b - figures.MARKER_PX / scale,
+         a + figures.MARKER_PX / scale, b + figures.MARKER_PX / scale)
+        for tr in fig.data if tr.mode != "lines" for a, b in zip(tr.x, tr.y, strict=True)
+    ]  # fmt: skip
+    return (x0, y0, x1, y1), drawn, [*map(tuple, boxes.tolist()), *markers]
+
+
+def _inside(box, area):
+    return area[0] <= box[0] and area[1] <= box[1] and box[2] <= area[2] and box[3] <= area[3]
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_network_axes_hold_every_name_at_the_profiles_width_and_any_wider(lang):
+    """Issue 19: the axes' ranges hold every marker and every name's box as modelled
+    (``label_boxes`` at the scale the ranges are drawn at), in the profile's plot area at
+    1280 px (the narrowest the network is drawn) and in the story's, wider one. Plotly's
+    own ranges padded around the markers only, and the leftmost name was cut off."""
+    fig = figures.network(EGO, pd.DataFrame(), lang, area_px=figures.PROFILE_NETWORK_AREA_PX)
+    assert fig.layout.yaxis.scaleanchor == "x"
+    (x0, x1), (y0, y1) = fig.layout.xaxis.range, fig.layout.yaxis.range
+    assert x0 < -1.0 and x1 > 1.0 and y0 < -0.95 and y1 > 0.9
+    for width, height in (figures.PROFILE_NETWORK_AREA_PX, figures.NETWORK_AREA_PX, (1200, 570)):
+        ranges, drawn, boxes = _drawn_boxes(fig, width, height)
+        assert all(_inside(b, ranges) for b in boxes[:3]), (width, ranges, boxes[:3])
+        assert all(_inside(b, drawn) for b in boxes), (width, drawn, boxes)
+    # the model's scale at the profile's width: the network is not shrunk to a dot to make
+    # room (the names go inwards, beside the outer markers, rather than over the edge)
+    _, drawn, _ = _drawn_boxes(fig, *figures.PROFILE_NETWORK_AREA_PX)
+    assert (drawn[2] - drawn[0]) < 2.0 * 1.6, drawn
+    [named] = [tr for tr in fig.data if tr.mode == "markers+text"]
+    spots = dict(zip(named.text, named.textposition, strict=True))
+    assert spots["Buurtkamer De Lindeboom"].endswith("right"), spots
+    assert spots["Digitale Buurtkring"].endswith("left"), spots
+
+
+def _ring(name: str, n: int = 12) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {"node": f"i{k}", "label": name.format(chr(65 + k)), "kind": "initiative",
+             "x": math.cos(k / n * 2 * math.pi), "y": math.sin(k / n * 2 * math.pi),
+             "degree": 1}
+            for k in range(n)
+        ]
+    )  # fmt: skip
+
+
+def test_network_axes_hold_long_names_at_the_edges_of_a_crowded_network():
+    """Every name's box lies inside the ranges, also where the names cannot all go inwards
+    and the network is drawn smaller to make room: a dozen initiatives in a ring, on the
+    profile's narrow plot area and, with longer names, on the story's change figure."""
+    from dashboards import story_figures
+
+    narrow = figures.PROFILE_NETWORK_AREA_PX
+    profile = figures.network(_ring("Nieuwe Buren {}-Oost"), pd.DataFrame(), "nl", area_px=narrow)
+    change = story_figures.network_change(
+        _ring("Stichting Nieuwe Buren {}-Oost"), pd.DataFrame(columns=["change"]), "en"
+    )
+    for fig, area in (
+        (profile, figures.PROFILE_NETWORK_AREA_PX),
+        (change, story_figures.CHANGE_AREA_PX),
+    ):
+        ranges, drawn, boxes = _drawn_boxes(fig, *area)
+        assert all(_inside(b, ranges) for b in boxes), (ranges, boxes)
+    # a name wider than the plot area fits at no scale: the network is still drawn, at the
+    # scale that overflows least, and no smaller than an eighth of the placement's
+    long_names = _ring("Stichting Nieuwe Buren {} en Omstreken")
+    wide = figures.network(long_names, pd.DataFrame(), "nl", area_px=narrow)
+    (x0, x1), (y0, y1) = wide.layout.xaxis.range, wide.layout.yaxis.range
+    assert -8 < x0 < -1 < 1 < x1 < 8 and -8 < y0 < -1 < 1 < y1 < 8
 
 
 def test_a_small_multiple_with_every_value_withheld_says_so_instead_of_standing_empty():

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from conftest import CHROMIUM_ARGS, streamlit_server
 from helpers.dashboard import UPLOAD_FILE, UPLOAD_INITIATIVE, UPLOAD_PERIOD, build_database
-from helpers.overlap import label_boxes, overlapping_pairs
+from helpers.overlap import label_boxes, outside, overlapping_pairs, point_labels
 
 from dashboards import streamlit_words
 from evaluation.i18n import t
@@ -292,6 +292,17 @@ def test_role_chooser_and_addresses_follow_the_language(chromium, app_url):
             browser.close()
 
 
+def _open_page(page, url: str, title_key: str, lang: str) -> None:
+    """``url`` opened in ``lang`` (Dutch is the default; English switched to in the sidebar)."""
+    page.goto(url)
+    if lang == "en":
+        sidebar = page.get_by_test_id("stSidebar")
+        sidebar.get_by_text(t("ui.app.lang_en", "nl"), exact=True).click()
+    page.get_by_role("heading", name=t(title_key, lang), level=1).wait_for()
+    # Streamlit's chrome in the page's language, also what was drawn before the switch
+    assert _words_left(page, "nl" if lang == "en" else "en") == []
+
+
 def _overlaps(page, name: str, lang: str) -> dict[str, list[str]]:
     """Every chart on the page: the pairs of its text labels whose boxes overlap."""
     from playwright.sync_api import expect
@@ -331,25 +342,96 @@ def test_no_two_labels_of_a_chart_overlap_on_the_profile_and_story_at_1280(chrom
     print(f"\nscreenshots: {ARTIFACTS}")
     found: dict[str, list[str]] = {}
 
-    def open_page(url: str, title_key: str) -> None:
-        page.goto(url)
-        if lang == "en":
-            sidebar = page.get_by_test_id("stSidebar")
-            sidebar.get_by_text(t("ui.app.lang_en", "nl"), exact=True).click()
-        page.get_by_role("heading", name=t(title_key, lang), level=1).wait_for()
-        # Streamlit's chrome in the page's language, also what was drawn before the switch
-        assert _words_left(page, "nl" if lang == "en" else "en") == []
-
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 1200})
             page.set_default_timeout(WAIT_MS)
             for initiative in PROFILE_INITIATIVES:
-                open_page(f"{app_url}/profile?initiative={initiative}", "ui.profile.title")
+                _open_page(
+                    page, f"{app_url}/profile?initiative={initiative}", "ui.profile.title", lang
+                )
                 found |= _overlaps(page, f"profile {initiative}", lang)
-            open_page(app_url, "ui.story.title")
+            _open_page(page, app_url, "ui.story.title", lang)
             found |= _overlaps(page, "story", lang)
+        finally:
+            browser.close()
+    assert not found, found
+
+
+# the network charts: the profile's (in a column of three fifths), the story's and its change
+NETWORK_TITLES = (
+    "ui.profile.network_title",
+    "ui.figures.network_title",
+    "ui.story.change_figure_title",
+)
+
+
+def _names_outside(page, name: str, lang: str) -> tuple[int, dict[str, list[str]]]:
+    """Every network chart on the page: the names beside its markers that run out of its plot
+    area (where plotly cuts them off); and how many network charts there were."""
+    from playwright.sync_api import expect
+
+    expect(page.get_by_test_id("stSkeleton")).to_have_count(0)
+    charts = page.locator(".js-plotly-plot:visible")
+    expect(charts.first).to_be_visible()
+    page.wait_for_timeout(2000)  # let plotly finish drawing (and its automargins)
+    titles = {t(key, lang) for key in NETWORK_TITLES}
+    seen, found = 0, {}
+    for i in range(charts.count()):
+        chart = charts.nth(i)
+        heading = chart.locator(".gtitle")
+        title = heading.first.text_content() if heading.count() else ""
+        if title not in titles:
+            continue
+        seen += 1
+        chart.scroll_into_view_if_needed()
+        area, names = point_labels(chart)
+        assert area is not None, f"{name}: {title} has no plot area"
+        assert names, f"{name}: {title} names no initiative"
+        out = outside(names, area)
+        print(f"  {name} ({title}): {len(names)} names, {len(out)} outside the plot area")
+        for b in out:
+            print(
+                f"      {b.text!r} at x {b.x0:.0f}..{b.x1:.0f}, y {b.y0:.0f}..{b.y1:.0f};"
+                f" area x {area.x0:.0f}..{area.x1:.0f}, y {area.y0:.0f}..{area.y1:.0f}"
+            )
+        chart.screenshot(path=str(ARTIFACTS / f"network-{name.replace(' ', '-')}-{i}-{lang}.png"))
+        if out:
+            found[f"{name}: {title}"] = [b.text for b in out]
+    return seen, found
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_every_network_name_lies_inside_its_plot_area_on_the_profile_and_story_at_1280(
+    chromium, app_url, lang
+):
+    """Issue 19: at 1280 pixels wide the profile's network cut off the name of its leftmost
+    initiative ("Buurtkamer De Lindeboom") at the chart's edge: the axes' ranges were padded
+    around the markers only. Every name beside a marker of every network chart, the
+    profile's, the story's and its change between two periods, lies wholly inside its plot
+    area as the browser lays it out, in Dutch and in English."""
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=WAIT_MS)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    print(f"\nscreenshots: {ARTIFACTS}")
+    found: dict[str, list[str]] = {}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 1200})
+            page.set_default_timeout(WAIT_MS)
+            for initiative in PROFILE_INITIATIVES:
+                url = f"{app_url}/profile?initiative={initiative}"
+                _open_page(page, url, "ui.profile.title", lang)
+                seen, out = _names_outside(page, f"profile {initiative}", lang)
+                assert seen == 1, f"profile {initiative}: {seen} network charts"
+                found |= out
+            _open_page(page, app_url, "ui.story.title", lang)
+            seen, out = _names_outside(page, "story", lang)
+            assert seen == 2, f"story: {seen} network charts (the network and its change)"
+            found |= out
         finally:
             browser.close()
     assert not found, found

@@ -48,3 +48,46 @@ def label_boxes(chart) -> list[Box]:
 
 def overlapping_pairs(boxes: list[Box]) -> list[tuple[Box, Box]]:
     return [(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1 :] if _cross(a, b)]
+
+
+# the names written beside a scatter's markers (``mode="markers+text"``), and the plot area
+# they are drawn in: the drag rectangle of the chart's (one) x-y subplot
+_POINT_TEXTS = """(chart) => {
+    const area = chart.querySelector('.draglayer .xy .nsewdrag, .draglayer .nsewdrag');
+    const a = area ? area.getBoundingClientRect() : null;
+    const out = [];
+    for (const node of chart.querySelectorAll('.scatterlayer .textpoint text')) {
+        const text = (node.textContent || '').trim();
+        if (!text) continue;
+        const style = getComputedStyle(node);
+        if (style.display === 'none' || style.visibility === 'hidden') continue;
+        const r = node.getBoundingClientRect();
+        if (r.width < 1 || r.height < 1) continue;
+        out.push({text: text, x0: r.left, y0: r.top, x1: r.right, y1: r.bottom});
+    }
+    return {
+        area: a ? {text: '', x0: a.left, y0: a.top, x1: a.right, y1: a.bottom} : null,
+        texts: out,
+    };
+}"""
+
+
+def point_labels(chart) -> tuple[Box | None, list[Box]]:
+    """The plot area of one chart and the boxes of the names beside its markers."""
+    got = chart.evaluate(_POINT_TEXTS)
+    area = Box(**got["area"]) if got["area"] else None
+    return area, [Box(**b) for b in got["texts"]]
+
+
+def outside(boxes: list[Box], area: Box) -> list[Box]:
+    """The boxes that do not lie wholly inside ``area`` (plotly clips a scatter's text at
+    its plot area: a name running over the edge is cut off)."""
+    tol = TOLERANCE_PX
+    return [
+        b
+        for b in boxes
+        if b.x0 < area.x0 - tol
+        or b.y0 < area.y0 - tol
+        or b.x1 > area.x1 + tol
+        or b.y1 > area.y1 + tol
+    ]
