@@ -19,8 +19,8 @@ from sqlalchemy import select
 from evaluation.access import Principal
 from evaluation.model import PERIOD_COLUMNS, TIDY_COLUMNS
 from evaluation.store import Store
+from evaluation.store.rows import COPY_ROWS
 from evaluation.store.schema import TIDY_TABLES
-from evaluation.store.submissions import COPY_ROWS
 
 OOST = "taalcafe-oost"
 WEST = "buurtkamer-west"

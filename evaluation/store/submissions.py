@@ -29,11 +29,10 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
-import itertools
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from sqlalchemy import Connection, Table, bindparam, func, select, text
+from sqlalchemy import Connection, bindparam, func, select, text
 
 from evaluation import access, tidy
 from evaluation.access import Principal
@@ -45,6 +44,7 @@ from evaluation.problems import Problem, has_errors
 from evaluation.schemas import ID_PATTERN
 from evaluation.store import audit, registry, supersede
 from evaluation.store.engine import Database, insert_ignore
+from evaluation.store.rows import insert_rows
 from evaluation.store.schema import TIDY_TABLES, Blob, Initiative, Submission, table_of
 from evaluation.store.settings import keep_refused_bytes
 
@@ -140,55 +140,6 @@ def _tidy_rows(report: Report, known: dict[str, str]) -> dict[str, tidy.Columns]
     """The columns each tidy table receives (without the period columns, which live on the
     submission), as plain Python values."""
     return tidy.plain_columns(tidy.report_columns(report, known))
-
-
-# from this many rows a table goes straight to the driver, streamed (PostgreSQL's COPY,
-# SQLite's executemany of an iterator): no list of all its rows in memory
-COPY_ROWS = 500
-
-
-def _insert_rows(conn: Connection, table: Table, columns: tidy.Columns, submission_id: int) -> None:
-    """Insert one table's rows of a submission through the fastest path of the engine, in
-    the caller's transaction: PostgreSQL's COPY or SQLite's executemany of a stream of
-    tuples for many rows; for a few, one INSERT of all of them on PostgreSQL and one
-    executemany of plain tuples on SQLite (no row objects, no statement per row)."""
-    n = len(next(iter(columns.values()), []))
-    if n == 0:
-        return
-    names = ["submission_id", *columns]
-    rows = zip(itertools.repeat(submission_id, n), *columns.values(), strict=False)
-    if table.name == "stories":  # dates: SQLAlchemy's own storage format for each engine
-        conn.execute(table.insert(), [dict(zip(names, row, strict=True)) for row in rows])
-        return
-    listed = ", ".join(names)
-    postgres = conn.dialect.name == "postgresql"
-    marks = ", ".join(["%s" if postgres else "?"] * len(names))
-    insert = f"INSERT INTO {table.name} ({listed}) VALUES ({marks})"
-    if n < COPY_ROWS and postgres:
-        # one statement of n rows: one round trip to the server, where an executemany
-        # sends each row on its own (a report's six tables were most of its store time)
-        groups = ", ".join([f"({marks})"] * n)
-        params = tuple(value for row in rows for value in row)
-        conn.exec_driver_sql(f"INSERT INTO {table.name} ({listed}) VALUES {groups}", params)
-        return
-    if n < COPY_ROWS:
-        conn.exec_driver_sql(insert, list(rows))
-        return
-    driver = conn.connection.driver_connection
-    assert driver is not None
-    if postgres:
-        with (
-            driver.cursor() as cursor,
-            cursor.copy(f"COPY {table.name} ({listed}) FROM STDIN") as copy,
-        ):
-            for row in rows:
-                copy.write_row(row)
-    else:
-        cursor = driver.cursor()
-        try:
-            cursor.executemany(insert, rows)
-        finally:
-            cursor.close()
 
 
 def guard(db: Database, principal: Principal, initiative_id: str | None, file_name: str) -> None:
@@ -450,7 +401,7 @@ def _store_accepted(
     conn.execute(_KEEP_BYTES, {"sha": sha, "bytes": upload.data})
     conn.execute(_INSERT_SUBMISSION, {"id": new_id, **upload.values(ini, report, "accepted")})
     for frame_name, table in TIDY_TABLES.items():
-        _insert_rows(conn, table, tidy_rows[frame_name], new_id)
+        insert_rows(conn, table, tidy_rows[frame_name], new_id)
 
     audit.record(conn, principal, "import", new_id, ini, f"{upload.file_name} {period}")
     for old in older:
