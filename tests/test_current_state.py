@@ -11,6 +11,7 @@ import random
 
 import pandas as pd
 import pytest
+from helpers.store import forget_kept_states
 
 from evaluation.access import Principal
 from evaluation.model import Report
@@ -40,9 +41,12 @@ def _corrected(report: Report, k: int) -> Report:
 
 
 def _same(kept: Store, url: str, **selection) -> None:
-    """``kept`` (which has read earlier versions) gives what a fresh store reads whole."""
+    """``kept`` (which has read earlier versions) gives what a fresh store reads whole
+    (from the tables: no state kept in the database, here or there)."""
     principal = selection.pop("principal", ADMIN)
+    forget_kept_states(url)
     got = kept.current_dataset(principal, **selection).frames()
+    forget_kept_states(url)
     with Store.open(url) as fresh:
         want = fresh.current_dataset(principal, **selection).frames()
     for name, frame in want.items():

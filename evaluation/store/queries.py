@@ -25,7 +25,7 @@ from evaluation.errors import AccessDenied, UserError
 from evaluation.model import PERIOD_COLUMNS, TIDY_COLUMNS, Dataset
 from evaluation.periods import period_bounds
 from evaluation.problems import Problem
-from evaluation.store import audit, registry
+from evaluation.store import audit, registry, snapshot
 from evaluation.store.engine import Database
 from evaluation.store.schema import TIDY_TABLES, Blob, Initiative, Submission, table_of
 from evaluation.store.submissions import problem_from_json
@@ -141,9 +141,7 @@ def _read_rows(
     subs = _frame(conn, select(cur), _SUB_COLUMNS)
     frames: dict[str, pd.DataFrame] = {}
     for name, table in TIDY_TABLES.items():
-        own_cols = [c for c in TIDY_COLUMNS[name] if c not in PERIOD_COLUMNS]
-        if name == "initiatives":
-            own_cols = [c for c in own_cols if c != "initiative_id"]
+        own_cols = _own_columns(name)
         q = (
             select(table.c.id, table.c.submission_id, *[table.c[c] for c in own_cols])
             .where(table.c.submission_id.in_(select(cur.c.id)))
@@ -152,6 +150,22 @@ def _read_rows(
         rows = _frame(conn, q, ["_rid", "submission_id", *own_cols])
         frames[name] = rows.merge(subs, on="submission_id", how="inner", sort=False)
     return subs, frames
+
+
+def _own_columns(name: str) -> list[str]:
+    """A tidy table's own columns (the period columns come from its submission)."""
+    own = [c for c in TIDY_COLUMNS[name] if c not in PERIOD_COLUMNS]
+    return [c for c in own if c != "initiative_id"] if name == "initiatives" else own
+
+
+# the columns of a read state's frames, as a kept state must have them
+_READ_COLUMNS = {
+    snapshot.SUBMISSIONS: _SUB_COLUMNS,
+    **{
+        name: ["_rid", "submission_id", *_own_columns(name), *_SUB_COLUMNS[1:]]
+        for name in TIDY_TABLES
+    },
+}
 
 
 def _ordered(subs: pd.DataFrame, rows: dict[str, pd.DataFrame]) -> _Read:
@@ -303,13 +317,30 @@ def current_dataset(
             read = _read_change(conn, hit[0], version, hit[1], *key_args)
             if read is not None:
                 return version, read
+        else:  # a new process: from the state kept in the database, and what came since
+            kept = snapshot.latest(conn, _READ_COLUMNS)
+            if kept is None and snapshot.newest_version(conn) is not None:
+                unreadable.append(True)  # kept by another version of the program: replace it
+            if kept is not None:
+                part = _Read(*snapshot.select_part(kept, *key_args))
+                if kept.version == version:
+                    return version, part
+                read = _read_change(conn, kept.version, version, part, *key_args)
+                if read is not None:
+                    return version, read
         return version, _read_current(conn, *key_args)
 
+    def keep(conn: Connection) -> bool:
+        return snapshot.due(snapshot.newest_version(conn), version)
+
     key_args = (initiative_ids, period_from, period_to)
+    unreadable: list[bool] = []
     version, read = db.read(work)
     if isinstance(read, dict):
         derived = read
     else:
+        if key == (None, None, None) and (unreadable or db.read(keep)):  # kept for others
+            snapshot.save(db, snapshot.Snapshot(version, read.subs, read.rows))
         # the names after the rows (they only ever grow): none the rows hold is missing
         derived = _derive(read.rows, registry.names(db)[1])
         cache.pop(key, None)

@@ -251,6 +251,21 @@ class AuditEntry(Base):
     detail: Mapped[str | None] = mapped_column(Text)
 
 
+class StateSnapshot(Base):
+    """The whole current state as read at one data version (``snapshot.py``), kept so a new
+    process reads it instead of deriving it again: a cache of what the tables above hold,
+    never the record. The one table whose rows are deleted (all but the newest)."""
+
+    __tablename__ = "state_snapshots"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    # the data version it was read at (``queries._VERSION``)
+    n_submissions: Mapped[int] = mapped_column(Integer)
+    last_submission: Mapped[int] = mapped_column(Integer)
+    n_initiatives: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
 # tidy frame name (model.TIDY_COLUMNS) -> the table that stores it
 TIDY_TABLES = {
     "initiatives": table_of(Profile),

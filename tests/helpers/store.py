@@ -177,6 +177,17 @@ def initiative(initiative_id: str) -> Principal:
     return Principal("initiative", initiative_id=initiative_id, name=f"coordinator {initiative_id}")
 
 
+def forget_kept_states(url: str) -> None:
+    """Delete the current states kept in the database (``evaluation.store.snapshot``): the
+    next new store reads the state from the tables."""
+    engine = create_engine(url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("DELETE FROM state_snapshots"))
+    finally:
+        engine.dispose()
+
+
 def sqlite_url(folder: Path) -> str:
     return f"sqlite:///{folder / 'evaluation.sqlite'}"
 
