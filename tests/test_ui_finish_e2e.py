@@ -329,33 +329,40 @@ def _overlaps(page, name: str, lang: str) -> dict[str, list[str]]:
     return found
 
 
-@pytest.mark.parametrize("lang", ["nl", "en"])
-def test_no_two_labels_of_a_chart_overlap_on_the_profile_and_story_at_1280(chromium, app_url, lang):
-    """Issue 19: the profile's small multiples (Dutch period labels under every chart, panel
-    titles), its network and partner charts, the self-view chart, and the story page's
-    charts with its network: no two text labels of one chart overlap, as the browser lays
-    them out at 1280 pixels wide, in Dutch (the longer texts) and in English."""
+def _each_page_at_1280(chromium, app_url, lang, check) -> dict[str, list[str]]:
+    """The profiles of ``PROFILE_INITIATIVES``, then the story, each opened in ``lang`` in
+    chromium at 1280 pixels wide: what ``check(page, name)`` found on them."""
     from playwright.sync_api import expect, sync_playwright
 
     expect.set_options(timeout=WAIT_MS)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     print(f"\nscreenshots: {ARTIFACTS}")
     found: dict[str, list[str]] = {}
-
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 1200})
             page.set_default_timeout(WAIT_MS)
             for initiative in PROFILE_INITIATIVES:
-                _open_page(
-                    page, f"{app_url}/profile?initiative={initiative}", "ui.profile.title", lang
-                )
-                found |= _overlaps(page, f"profile {initiative}", lang)
+                url = f"{app_url}/profile?initiative={initiative}"
+                _open_page(page, url, "ui.profile.title", lang)
+                found |= check(page, f"profile {initiative}")
             _open_page(page, app_url, "ui.story.title", lang)
-            found |= _overlaps(page, "story", lang)
+            found |= check(page, "story")
         finally:
             browser.close()
+    return found
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_no_two_labels_of_a_chart_overlap_on_the_profile_and_story_at_1280(chromium, app_url, lang):
+    """Issue 19: the profile's small multiples (Dutch period labels under every chart, panel
+    titles), its network and partner charts, the self-view chart, and the story page's
+    charts with its network: no two text labels of one chart overlap, as the browser lays
+    them out at 1280 pixels wide, in Dutch (the longer texts) and in English."""
+    found = _each_page_at_1280(
+        chromium, app_url, lang, lambda page, name: _overlaps(page, name, lang)
+    )
     assert not found, found
 
 
@@ -411,29 +418,15 @@ def test_every_network_name_lies_inside_its_plot_area_on_the_profile_and_story_a
     around the markers only. Every name beside a marker of every network chart, the
     profile's, the story's and its change between two periods, lies wholly inside its plot
     area as the browser lays it out, in Dutch and in English."""
-    from playwright.sync_api import expect, sync_playwright
 
-    expect.set_options(timeout=WAIT_MS)
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    print(f"\nscreenshots: {ARTIFACTS}")
-    found: dict[str, list[str]] = {}
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 1200})
-            page.set_default_timeout(WAIT_MS)
-            for initiative in PROFILE_INITIATIVES:
-                url = f"{app_url}/profile?initiative={initiative}"
-                _open_page(page, url, "ui.profile.title", lang)
-                seen, out = _names_outside(page, f"profile {initiative}", lang)
-                assert seen == 1, f"profile {initiative}: {seen} network charts"
-                found |= out
-            _open_page(page, app_url, "ui.story.title", lang)
-            seen, out = _names_outside(page, "story", lang)
-            assert seen == 2, f"story: {seen} network charts (the network and its change)"
-            found |= out
-        finally:
-            browser.close()
+    def check(page, name: str) -> dict[str, list[str]]:
+        seen, out = _names_outside(page, name, lang)
+        # one network on a profile; on the story the network and its change
+        expected = 2 if name == "story" else 1
+        assert seen == expected, f"{name}: {seen} network charts"
+        return out
+
+    found = _each_page_at_1280(chromium, app_url, lang, check)
     assert not found, found
 
 

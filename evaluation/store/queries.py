@@ -308,38 +308,38 @@ def current_dataset(
         "_current_cache", {}
     )
 
-    def work(conn: Connection) -> tuple[tuple, _Read | dict[str, pd.DataFrame]]:
+    whole = key == (None, None, None)
+
+    def work(conn: Connection) -> tuple[tuple, _Read | dict[str, pd.DataFrame], bool]:
+        """The version, the state read (or derived already), and whether to keep it in the
+        database for other processes (the whole state only)."""
         version = tuple(conn.execute(_VERSION).one())
         hit = cache.get(key)  # (another session's thread may replace it meanwhile)
         if hit is not None and hit[0] == version:
-            return version, hit[2]
+            return version, hit[2], False
+        read = None
         if hit is not None:  # after an upload: only what it changed is read
             read = _read_change(conn, hit[0], version, hit[1], *key_args)
-            if read is not None:
-                return version, read
+            due = whole and snapshot.due(snapshot.newest_version(conn), version)
         else:  # a new process: from the state kept in the database, and what came since
             kept = snapshot.latest(conn, _READ_COLUMNS)
-            if kept is None and snapshot.newest_version(conn) is not None:
-                unreadable.append(True)  # kept by another version of the program: replace it
+            # none kept, or one this program cannot read (another version's): keep this one
+            due = whole and (kept is None or snapshot.due(kept.version, version))
             if kept is not None:
                 part = _Read(*snapshot.select_part(kept, *key_args))
-                if kept.version == version:
-                    return version, part
-                read = _read_change(conn, kept.version, version, part, *key_args)
-                if read is not None:
-                    return version, read
-        return version, _read_current(conn, *key_args)
-
-    def keep(conn: Connection) -> bool:
-        return snapshot.due(snapshot.newest_version(conn), version)
+                read = (
+                    part
+                    if kept.version == version
+                    else _read_change(conn, kept.version, version, part, *key_args)
+                )
+        return version, read if read is not None else _read_current(conn, *key_args), due
 
     key_args = (initiative_ids, period_from, period_to)
-    unreadable: list[bool] = []
-    version, read = db.read(work)
+    version, read, due = db.read(work)
     if isinstance(read, dict):
         derived = read
     else:
-        if key == (None, None, None) and (unreadable or db.read(keep)):  # kept for others
+        if due:
             snapshot.save(db, snapshot.Snapshot(version, read.subs, read.rows))
         # the names after the rows (they only ever grow): none the rows hold is missing
         derived = _derive(read.rows, registry.names(db)[1])

@@ -21,9 +21,10 @@ import json
 import logging
 import struct
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
-from sqlalchemy import Connection, delete, select
+from sqlalchemy import ColumnElement, Connection, Select, delete, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from evaluation.errors import UserError
@@ -31,6 +32,9 @@ from evaluation.periods import period_bounds
 from evaluation.store import audit
 from evaluation.store.engine import Database
 from evaluation.store.schema import StateSnapshot, table_of
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 _T = table_of(StateSnapshot)
 log = logging.getLogger(__name__)
@@ -107,7 +111,7 @@ def decode(data: bytes, columns: dict[str, list[str]]) -> tuple[pd.DataFrame, di
     return subs, frames
 
 
-def _frame(table) -> pd.DataFrame:  # noqa: ANN001 (a pyarrow Table, imported late)
+def _frame(table: pa.Table) -> pd.DataFrame:
     """A frame with the dtypes it was written with: a text column read as ``object`` (with
     None for a missing value) stays one, where Arrow would make it pandas' string dtype."""
     dtypes = json.loads(table.schema.metadata[_DTYPES])
@@ -124,27 +128,22 @@ def _frame(table) -> pd.DataFrame:  # noqa: ANN001 (a pyarrow Table, imported la
 
 def latest(conn: Connection, columns: dict[str, list[str]]) -> Snapshot | None:
     """The newest kept state that this program can read, in the caller's transaction."""
-    row = conn.execute(
-        select(_T.c.n_submissions, _T.c.last_submission, _T.c.n_initiatives, _T.c.data)
-        .order_by(_T.c.id.desc())
-        .limit(1)
-    ).first()
+    row = conn.execute(_newest(_T.c.data)).first()
     if row is None:
         return None
-    frames = decode(bytes(row.data), columns)
-    if frames is None:
-        return None
-    version = (int(row.n_submissions), int(row.last_submission), int(row.n_initiatives))
-    return Snapshot(version, *frames)
+    frames = decode(bytes(row[3]), columns)
+    return None if frames is None else Snapshot((int(row[0]), int(row[1]), int(row[2])), *frames)
+
+
+def _newest(*more: ColumnElement[Any]) -> Select[Any]:
+    """The newest kept state's version (and ``more`` of its columns)."""
+    version = (_T.c.n_submissions, _T.c.last_submission, _T.c.n_initiatives)
+    return select(*version, *more).order_by(_T.c.id.desc()).limit(1)
 
 
 def newest_version(conn: Connection) -> tuple[int, int, int] | None:
     """The version of the newest kept state (without reading it)."""
-    row = conn.execute(
-        select(_T.c.n_submissions, _T.c.last_submission, _T.c.n_initiatives)
-        .order_by(_T.c.id.desc())
-        .limit(1)
-    ).first()
+    row = conn.execute(_newest()).first()
     return None if row is None else (int(row[0]), int(row[1]), int(row[2]))
 
 
